@@ -1,0 +1,5 @@
+import sys
+
+from phototerm.cli import main
+
+sys.exit(main())
