@@ -1,0 +1,120 @@
+"""`phototerm demo [DIR] [--no-open]`: create (or reuse) the demo library, then browse it.
+
+``run`` creates the library, then looks up ``phototerm.cli.browse.open_browser`` lazily and
+calls it when it exists and there is a terminal; otherwise (and always with ``--no-open``) it
+prints the command that browses the demo.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import shlex
+import sys
+from collections.abc import Callable
+
+from phototerm.cli import EXIT_ERROR, EXIT_OK, UsageError
+from phototerm.library import demo
+from phototerm.library.text import safe
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "demo",
+        help="create (or reuse) a demo library and show how to browse it",
+        description=(
+            "Create a demo library of procedurally drawn photos with real EXIF in DIR "
+            "(default: the phototerm cache dir, e.g. ~/.cache/phototerm/demo), in a "
+            "Personal and a Shared space. Re-running reuses it."
+        ),
+    )
+    p.add_argument("dir", nargs="?", metavar="DIR", default=None, help="where to put it")
+    p.add_argument("--no-open", action="store_true", help="do not open the browser")
+    p.set_defaults(handler=run)
+
+
+class _Progress:
+    """One self-rewriting line on a terminal; a single line at the end otherwise."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.started = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.tty:
+            end = "\n" if done == total else ""
+            print(f"\rDrawing demo photos: {done}/{total}", end=end, file=sys.stderr, flush=True)
+        elif not self.started:
+            print(f"Drawing {total} demo photos...", file=sys.stderr, flush=True)
+        self.started = True
+
+
+def browse_command(summary: demo.DemoSummary) -> str:
+    return (
+        f"phototerm --personal {shlex.quote(summary.personal)} "
+        f"--shared {shlex.quote(summary.shared)}"
+    )
+
+
+def describe(summary: demo.DemoSummary) -> list[str]:
+    verb = "Created" if summary.created else "Reusing"
+    took = f" in {summary.seconds:.1f} s" if summary.created else ""
+    lines = [f"{verb} the demo library at {safe(summary.root)}{took}"]
+    for space, label in ((demo.PERSONAL_DIR, "Personal"), (demo.SHARED_DIR, "Shared")):
+        folders = summary.folders.get(space, [])
+        lines.append(
+            f"  {label} Space: {summary.photos.get(space, 0)} photos, "
+            f"{summary.videos.get(space, 0)} videos, {summary.broken.get(space, 0)} broken "
+            f"files, in {len(folders)} folders"
+        )
+        for folder, count in folders:
+            lines.append(f"    {safe(folder) or '.'}  ({count})")
+    lines.append(f"  Cameras: {', '.join(safe(c) for c in summary.cameras)}")
+    if summary.years:
+        lines.append(f"  Years: {summary.years[0]}-{summary.years[-1]}")
+    if summary.skipped:
+        lines.append(f"  Skipped (the filesystem refused the name): {len(summary.skipped)}")
+    return lines
+
+
+def _find_opener() -> Callable[[str, str], int] | None:
+    try:
+        browse = importlib.import_module("phototerm.cli.browse")
+    except ImportError:
+        return None
+    opener = getattr(browse, "open_browser", None)
+    return opener if callable(opener) else None
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def open_browser(personal: str, shared: str) -> int | None:
+    """Open the browser on the two spaces, when this phototerm has one; else None."""
+    opener = _find_opener()
+    return None if opener is None else int(opener(personal, shared) or 0)
+
+
+def run(args: argparse.Namespace) -> int:
+    target = args.dir if args.dir is not None else None
+    if target == "":
+        raise UsageError("DIR must not be empty")
+    try:
+        summary = demo.make_demo(target, progress=_Progress())
+    except demo.DemoError as exc:
+        raise UsageError(str(exc)) from exc
+    except OSError as exc:
+        where = safe(exc.filename) if exc.filename else "the demo folder"
+        print(f"phototerm: cannot write {where}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_ERROR
+    for line in describe(summary):
+        print(line)
+    # Without a terminal (a script, a pipe) there is nothing to open: say how instead.
+    if not args.no_open and _interactive():
+        status = open_browser(summary.personal, summary.shared)
+        if status is not None:
+            return status
+    print("Browse it with:")
+    print(f"  {safe(browse_command(summary))}")
+    return EXIT_OK
