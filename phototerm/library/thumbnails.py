@@ -1,0 +1,572 @@
+"""Small images for the grid: sources cheapest first, caches, background decoding.
+
+Sources, in order (``ThumbnailService.load``):
+1. in-memory LRU of finished thumbnails (``get_cached``)
+2. phototerm's disk cache: ``<cache_dir>/thumbs/ab/<sha1>.jpg``, keyed by path + size + mtime +
+   box, written atomically (temp file + ``os.replace``), total size bounded
+3. Synology's ``@eaDir/<name>/SYNOPHOTO_THUMB_SM.jpg`` / ``_M.jpg`` when not older than the photo
+4. the freedesktop thumbnail cache (read only), valid when ``Thumb::MTime`` matches
+5. the embedded EXIF (IFD1) thumbnail, when large enough for the box
+6. a drafted decode of the photo itself (libjpeg scales by 1/2..1/8 while decoding)
+
+Orientation: sources 3 and 4 are already upright; 5 and 6 get the EXIF orientation applied.
+The store's view rotation (``rotation``) is applied last and is part of the in-memory key, but
+not of the disk key, so rotating a photo does not decode it again.
+
+Decoding runs on worker threads: Pillow releases the GIL while decoding and resizing, so two
+threads use both cores (the bench measures it). Nothing here imports textual.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import io
+import itertools
+import logging
+import os
+import tempfile
+import threading
+import time
+import warnings
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from PIL import ExifTags, Image, ImageFile, UnidentifiedImageError
+
+from phototerm.library.photo import VIDEO, Photo
+
+log = logging.getLogger(__name__)
+
+Box = tuple[int, int]
+Callback = Callable[[str, "Image.Image | None", str], None]
+
+SYNOLOGY_NAMES = ("SYNOPHOTO_THUMB_SM.jpg", "SYNOPHOTO_THUMB_M.jpg")
+FREEDESKTOP_SIZES = (("normal", 128), ("large", 256), ("x-large", 512), ("xx-large", 1024))
+DISK_LIMIT = 512 * 1024 * 1024  # bytes of phototerm's own thumbnail cache
+MEMORY_ITEMS = 6000  # thumbnails kept decoded (a medium one is ~1.3 KB of pixels)
+TOUCH_AFTER = 3600.0  # refresh a disk entry's mtime (its LRU age) at most hourly
+
+# Truncated files must fail, not come back half grey: keep Pillow strict.
+ImageFile.LOAD_TRUNCATED_IMAGES = False
+# Between MAX_IMAGE_PIXELS and twice that Pillow only *warns*, on stderr, which would scribble
+# over a TUI. The hard limit (DecompressionBombError above 2x) stays on; non-JPEG files above
+# 1x are refused in _find, since only JPEG can be decoded at a reduced scale.
+warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
+
+
+@dataclass(slots=True)
+class ThumbResult:
+    """What ``load`` found. ``image`` None with an ``error``: unreadable; None without an
+    error: nothing to show yet (a video or RAW file with no ready-made thumbnail)."""
+
+    image: Image.Image | None
+    error: str = ""
+    source: str = ""  # memory, disk, synology, freedesktop, exif, decode, none
+
+
+def freedesktop_uri(path: str) -> str:
+    """The file URI exactly as GLib escapes it (the thumbnail spec hashes this string)."""
+    return "file://" + quote(os.fsencode(os.path.abspath(path)), safe="/!$&'()*+,-.:=@_~")
+
+
+def freedesktop_name(path: str) -> str:
+    return hashlib.md5(freedesktop_uri(path).encode("ascii")).hexdigest() + ".png"
+
+
+def fit(image: Image.Image, box: Box) -> Image.Image:
+    """Resize to fit inside ``box`` keeping the aspect ratio (LANCZOS, with a cheap reduce
+    first when the image is much larger). Never enlarges by more than the box allows."""
+    w, h = image.size
+    bw, bh = max(1, box[0]), max(1, box[1])
+    scale = min(bw / w, bh / h)
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    if size == image.size:
+        return image
+    return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
+
+
+def rotate(image: Image.Image, rotation: int) -> Image.Image:
+    """Apply a view rotation in degrees clockwise (0/90/180/270)."""
+    rotation %= 360
+    if rotation == 90:
+        return image.transpose(Image.Transpose.ROTATE_270)
+    if rotation == 180:
+        return image.transpose(Image.Transpose.ROTATE_180)
+    if rotation == 270:
+        return image.transpose(Image.Transpose.ROTATE_90)
+    return image
+
+
+def orient(image: Image.Image, orientation: int) -> Image.Image:
+    """Apply EXIF orientation 2..8 (other values are ignored, as the spec says)."""
+    method = {
+        2: Image.Transpose.FLIP_LEFT_RIGHT,
+        3: Image.Transpose.ROTATE_180,
+        4: Image.Transpose.FLIP_TOP_BOTTOM,
+        5: Image.Transpose.TRANSPOSE,
+        6: Image.Transpose.ROTATE_270,
+        7: Image.Transpose.TRANSVERSE,
+        8: Image.Transpose.ROTATE_90,
+    }.get(orientation)
+    return image.transpose(method) if method is not None else image
+
+
+def _rgb(image: Image.Image) -> Image.Image:
+    """RGB pixels; transparency composited on black so letterboxing stays uniform."""
+    if image.mode == "RGB":
+        return image
+    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+        rgba = image.convert("RGBA")
+        base = Image.new("RGB", rgba.size, (0, 0, 0))
+        base.paste(rgba, mask=rgba.getchannel("A"))
+        return base
+    return image.convert("RGB")
+
+
+def _covers(size: Box, box: Box) -> bool:
+    """Whether an image of ``size`` is at least as large as ``box`` needs (after fitting)."""
+    w, h = size
+    scale = min(box[0] / w, box[1] / h)
+    return scale <= 1.0
+
+
+def _swap(box: Box, orientation: int) -> Box:
+    return (box[1], box[0]) if orientation in (5, 6, 7, 8) else box
+
+
+class ThumbnailService:
+    """Finds, caches and decodes thumbnails. Thread-safe; callbacks run on worker threads."""
+
+    def __init__(
+        self,
+        cache_dir: str | None,
+        *,
+        workers: int = 2,
+        read_only: bool = False,
+        disk_limit: int = DISK_LIMIT,
+        memory_items: int = MEMORY_ITEMS,
+        freedesktop_dir: str | None = None,
+    ) -> None:
+        self.cache_dir = os.path.join(cache_dir, "thumbs") if cache_dir else None
+        self.read_only = read_only
+        self.disk_limit = disk_limit
+        self.memory_items = memory_items
+        if freedesktop_dir is None:
+            xdg = os.environ.get("XDG_CACHE_HOME", "")
+            base = xdg if os.path.isabs(xdg) else os.path.expanduser("~/.cache")
+            freedesktop_dir = os.path.join(base, "thumbnails")
+        self.freedesktop_dir = freedesktop_dir
+        self._memory: OrderedDict[str, Image.Image] = OrderedDict()
+        self._lock = threading.Lock()
+        self._cond = threading.Condition(self._lock)
+        self._heap: list[tuple[float, int, str]] = []
+        self._jobs: dict[str, tuple[int, Photo, Box, int, list[Callback]]] = {}
+        self._running: dict[str, list[Callback]] = {}
+        self._seq = itertools.count()
+        self._closed = False
+        self._disk_bytes: int | None = None  # measured lazily on the first write
+        self._threads = [
+            threading.Thread(target=self._worker, name=f"thumbs-{i}", daemon=True)
+            for i in range(max(1, workers))
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    # ------------------------------------------------------------------ keys
+
+    @staticmethod
+    def key(photo: Photo, box: Box, rotation: int = 0) -> str:
+        """The in-memory key: changes when the file (size, mtime), box or rotation change."""
+        return f"{photo.path}\0{photo.size}\0{photo.mtime!r}\0{box[0]}x{box[1]}\0{rotation % 360}"
+
+    @staticmethod
+    def _source_box(box: Box, rotation: int) -> Box:
+        # A photo shown at 90/270 degrees must fit the box turned sideways before rotating.
+        return (box[1], box[0]) if rotation % 180 == 90 else box
+
+    def _disk_path(self, photo: Photo, box: Box) -> str | None:
+        if self.cache_dir is None:
+            return None
+        raw = (
+            os.fsencode(photo.path) + f"\0{photo.size}\0{photo.mtime!r}\0{box[0]}x{box[1]}".encode()
+        )
+        digest = hashlib.sha1(raw).hexdigest()
+        return os.path.join(self.cache_dir, digest[:2], digest + ".jpg")
+
+    # ------------------------------------------------------------------ cheap path
+
+    def get_cached(self, photo: Photo, box: Box, rotation: int = 0) -> Image.Image | None:
+        """Memory or disk hit only (a disk hit decodes a ~1 KB JPEG: well under a millisecond)."""
+        key = self.key(photo, box, rotation)
+        with self._lock:
+            image = self._memory.get(key)
+            if image is not None:
+                self._memory.move_to_end(key)
+                return image
+        image = self._read_disk(photo, self._source_box(box, rotation))
+        if image is None:
+            return None
+        image = rotate(image, rotation)
+        self._remember(key, image)
+        return image
+
+    def put(self, photo: Photo, box: Box, image: Image.Image, rotation: int = 0) -> None:
+        """Store a finished (unrotated, already fitted) thumbnail in both caches."""
+        source_box = self._source_box(box, rotation)
+        image = fit(_rgb(image), source_box)
+        self._write_disk(photo, source_box, image)
+        self._remember(self.key(photo, box, rotation), rotate(image, rotation))
+
+    def _remember(self, key: str, image: Image.Image) -> None:
+        with self._lock:
+            self._memory[key] = image
+            self._memory.move_to_end(key)
+            while len(self._memory) > self.memory_items:
+                self._memory.popitem(last=False)
+
+    # ------------------------------------------------------------------ full chain
+
+    def load(self, photo: Photo, box: Box, rotation: int = 0) -> ThumbResult:
+        """Every source in order, synchronously. Never raises for a bad file."""
+        cached = self.get_cached(photo, box, rotation)
+        if cached is not None:
+            return ThumbResult(cached, source="memory")
+        source_box = self._source_box(box, rotation)
+        try:
+            image, source = self._find(photo, source_box)
+        except Image.DecompressionBombError as exc:
+            return ThumbResult(None, f"image too large to decode safely ({exc})", "decode")
+        except UnidentifiedImageError:
+            return ThumbResult(None, "not an image Pillow can read", "decode")
+        except (OSError, SyntaxError, ValueError, EOFError) as exc:
+            return ThumbResult(None, _reason(exc), "decode")
+        except Exception as exc:  # a hostile file must not kill a worker
+            log.debug("thumbnail failed for %r", photo.path, exc_info=True)
+            return ThumbResult(None, f"{type(exc).__name__}: {exc}", "decode")
+        if image is None:
+            return ThumbResult(None, "", source)
+        image = fit(_rgb(image), source_box)
+        if source != "disk":
+            self._write_disk(photo, source_box, image)
+        image = rotate(image, rotation)
+        self._remember(self.key(photo, box, rotation), image)
+        return ThumbResult(image, source=source)
+
+    def _find(self, photo: Photo, box: Box) -> tuple[Image.Image | None, str]:
+        path = photo.path
+        st = os.stat(path)
+        image = self._synology(path, st.st_mtime, box)
+        if image is not None:
+            return image, "synology"
+        image = self._freedesktop(path, st.st_mtime, box)
+        if image is not None:
+            return image, "freedesktop"
+        if photo.kind == VIDEO:
+            return None, "none"  # videos are never decoded; the grid draws a film strip
+        try:
+            im = Image.open(path)
+        except UnidentifiedImageError:
+            if photo.is_raw:
+                return None, "none"  # RAW previews come later; a RAW file is not an error
+            raise
+        with im:
+            if im.format != "JPEG" and im.width * im.height > (Image.MAX_IMAGE_PIXELS or 1 << 62):
+                raise Image.DecompressionBombError(
+                    f"{im.width}x{im.height} pixels is over the limit of {Image.MAX_IMAGE_PIXELS}"
+                )
+            orientation = _orientation(im, photo.orientation)
+            thumb = _exif_thumbnail(im, _swap(box, orientation))
+            if thumb is not None:
+                return orient(thumb, orientation), "exif"
+            want = _swap(box, orientation)
+            # draft() picks the largest libjpeg scale (1/2..1/8) still >= the requested size;
+            # ask for twice the box so LANCZOS has pixels to average.
+            im.draft("RGB", (want[0] * 2, want[1] * 2))
+            im.load()
+            small = fit(_rgb(im), (want[0] * 2, want[1] * 2))
+            return orient(small, orientation), "decode"
+
+    def _synology(self, path: str, mtime: float, box: Box) -> Image.Image | None:
+        folder, name = os.path.split(path)
+        for thumb_name in SYNOLOGY_NAMES:
+            thumb = os.path.join(folder, "@eaDir", name, thumb_name)
+            try:
+                if os.stat(thumb).st_mtime < mtime:
+                    continue  # older than the photo: the photo was edited since
+                with Image.open(thumb) as im:
+                    if not _covers(im.size, box) and thumb_name != SYNOLOGY_NAMES[-1]:
+                        continue
+                    im.draft("RGB", (box[0] * 2, box[1] * 2))
+                    im.load()
+                    return im.copy()
+            except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+                continue
+        return None
+
+    def _freedesktop(self, path: str, mtime: float, box: Box) -> Image.Image | None:
+        if not self.freedesktop_dir:
+            return None
+        name = freedesktop_name(path)
+        for folder, edge in FREEDESKTOP_SIZES:
+            if edge < max(box) and folder != FREEDESKTOP_SIZES[-1][0]:
+                continue
+            thumb = os.path.join(self.freedesktop_dir, folder, name)
+            try:
+                with Image.open(thumb) as im:
+                    im.load()
+                    stamp = getattr(im, "text", {}).get("Thumb::MTime") or im.info.get(
+                        "Thumb::MTime"
+                    )
+                    if stamp is None or int(str(stamp).strip()) != int(mtime):
+                        continue  # stale or unverifiable: the spec says regenerate, we skip
+                    return im.copy()
+            except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+                continue
+        return None
+
+    # ------------------------------------------------------------------ disk cache
+
+    def _read_disk(self, photo: Photo, box: Box) -> Image.Image | None:
+        path = self._disk_path(photo, box)
+        if path is None:
+            return None
+        try:
+            with Image.open(path) as im:
+                im.load()
+                image = im.convert("RGB") if im.mode != "RGB" else im.copy()
+            if not self.read_only:
+                st = os.stat(path)
+                if time.time() - st.st_mtime > TOUCH_AFTER:
+                    os.utime(path)  # LRU-ish: pruning removes the least recently used first
+            return image
+        except (OSError, SyntaxError, ValueError):
+            return None
+
+    def _write_disk(self, photo: Photo, box: Box, image: Image.Image) -> None:
+        path = self._disk_path(photo, box)
+        if path is None or self.read_only:
+            return
+        folder = os.path.dirname(path)
+        try:
+            os.makedirs(folder, exist_ok=True)
+            buf = io.BytesIO()
+            image.save(buf, "JPEG", quality=90, subsampling=0)
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".jpg")
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(buf.getvalue())
+                os.replace(tmp, path)
+            except BaseException:
+                with _suppress():
+                    os.unlink(tmp)
+                raise
+        except OSError as exc:
+            log.debug("thumbnail cache write failed: %s", exc)
+            return
+        self._account(len(buf.getvalue()))
+
+    def _account(self, added: int) -> None:
+        with self._lock:
+            if self._disk_bytes is not None:
+                self._disk_bytes += added
+                if self._disk_bytes <= self.disk_limit:
+                    return
+        self.prune()
+
+    def disk_usage(self) -> int:
+        total = 0
+        for _path, size, _mtime in self._disk_entries():
+            total += size
+        return total
+
+    def _disk_entries(self) -> list[tuple[str, int, float]]:
+        entries: list[tuple[str, int, float]] = []
+        if self.cache_dir is None or not os.path.isdir(self.cache_dir):
+            return entries
+        for sub in os.scandir(self.cache_dir):
+            if not sub.is_dir(follow_symlinks=False):
+                continue
+            for entry in os.scandir(sub.path):
+                try:
+                    st = entry.stat(follow_symlinks=False)
+                except OSError:
+                    continue
+                entries.append((entry.path, st.st_size, st.st_mtime))
+        return entries
+
+    def prune(self, target: float = 0.8) -> int:
+        """Remove least recently used entries until the cache is under ``target`` of its
+        limit. Returns the bytes it holds afterwards."""
+        if self.read_only or self.cache_dir is None:
+            return 0
+        entries = self._disk_entries()
+        total = sum(size for _p, size, _m in entries)
+        if total > self.disk_limit:
+            entries.sort(key=lambda e: e[2])
+            goal = self.disk_limit * target
+            for path, size, _mtime in entries:
+                if total <= goal:
+                    break
+                with _suppress():
+                    os.unlink(path)
+                    total -= size
+        with self._lock:
+            self._disk_bytes = total
+        return total
+
+    # ------------------------------------------------------------------ background work
+
+    def request(
+        self, photo: Photo, box: Box, priority: float, callback: Callback, rotation: int = 0
+    ) -> str:
+        """Queue a background ``load``; ``callback(key, image | None, error)`` runs on a worker
+        thread. Lower priority runs first. A key already queued only gets its priority raised."""
+        key = self.key(photo, box, rotation)
+        with self._cond:
+            if self._closed:
+                return key
+            # The same callback asking again (a grid re-prioritising after a scroll) is not
+            # called twice; a different one (another view of the same photo) is added.
+            running = self._running.get(key)
+            if running is not None:
+                if callback not in running:
+                    running.append(callback)
+                return key
+            job = self._jobs.get(key)
+            if job is not None and callback not in job[4]:
+                job[4].append(callback)
+            seq = next(self._seq)
+            callbacks = job[4] if job is not None else [callback]
+            self._jobs[key] = (seq, photo, box, rotation, callbacks)
+            heapq.heappush(self._heap, (priority, seq, key))
+            self._cond.notify()
+        return key
+
+    def cancel_except(self, keys: Iterable[str]) -> int:
+        """Drop queued work whose key is not in ``keys``; returns how many were dropped."""
+        keep = set(keys)
+        with self._cond:
+            drop = [k for k in self._jobs if k not in keep]
+            for k in drop:
+                del self._jobs[k]
+            if len(self._heap) > 4 * max(16, len(self._jobs)):
+                self._heap = [e for e in self._heap if e[2] in self._jobs]
+                heapq.heapify(self._heap)
+        return len(drop)
+
+    def pending(self) -> int:
+        with self._lock:
+            return len(self._jobs) + len(self._running)
+
+    def _worker(self) -> None:
+        while True:
+            with self._cond:
+                while not self._closed:
+                    job = self._next_job()
+                    if job is not None:
+                        break
+                    self._cond.wait()
+                else:
+                    return
+                key, photo, box, rotation, callbacks = job
+                self._running[key] = callbacks
+            result = self.load(photo, box, rotation)
+            with self._cond:
+                callbacks = self._running.pop(key, callbacks)
+            for callback in callbacks:
+                try:
+                    callback(key, result.image, result.error)
+                except Exception:  # a UI callback failing must not stop decoding
+                    log.exception("thumbnail callback failed")
+
+    def _next_job(self) -> tuple[str, Photo, Box, int, list[Callback]] | None:
+        while self._heap:
+            _priority, seq, key = heapq.heappop(self._heap)
+            job = self._jobs.get(key)
+            if job is None or job[0] != seq:
+                continue  # cancelled, or superseded by a later request
+            del self._jobs[key]
+            return key, job[1], job[2], job[3], job[4]
+        return None
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            self._jobs.clear()
+            self._heap.clear()
+            self._cond.notify_all()
+        for thread in self._threads:
+            if thread is not threading.current_thread():
+                thread.join(timeout=5)
+
+
+def _orientation(im: Image.Image, fallback: int) -> int:
+    try:
+        value = im.getexif().get(0x0112, fallback)
+        value = int(value)
+    except Exception:  # noqa: BLE001 - broken EXIF: trust the index's value
+        value = fallback
+    return value if 1 <= value <= 8 else 1
+
+
+def _exif_thumbnail(im: Image.Image, box: Box) -> Image.Image | None:
+    """The IFD1 JPEG thumbnail, if present, decodable and large enough for ``box``."""
+    raw = im.info.get("exif")
+    if not raw or im.format != "JPEG":
+        return None
+    try:
+        ifd1 = im.getexif().get_ifd(ExifTags.IFD.IFD1)
+        offset, length = ifd1.get(0x0201), ifd1.get(0x0202)
+        if not offset or not length:
+            return None
+        tiff = raw[6:] if raw.startswith(b"Exif\x00\x00") else raw
+        data = tiff[offset : offset + length]
+        if len(data) != length:
+            return None
+        thumb = Image.open(io.BytesIO(data))
+        if not _covers(thumb.size, box):
+            return None
+        thumb.load()
+        thumb = _rgb(thumb)
+    except Exception:  # noqa: BLE001 - a broken thumbnail just means: decode the photo
+        return None
+    return _crop_to_aspect(thumb, im.size)
+
+
+def _crop_to_aspect(thumb: Image.Image, full: tuple[int, int]) -> Image.Image:
+    """Cameras pad a 3:2 photo's 160x120 thumbnail with black bars: cut them off."""
+    tw, th = thumb.size
+    fw, fh = full
+    if not fw or not fh:
+        return thumb
+    want = fw / fh
+    have = tw / th
+    if abs(want - have) / want < 0.04:
+        return thumb
+    if want > have:  # full image wider: bars top and bottom
+        h = max(1, round(tw / want))
+        top = (th - h) // 2
+        return thumb.crop((0, top, tw, top + h))
+    w = max(1, round(th * want))
+    left = (tw - w) // 2
+    return thumb.crop((left, 0, left + w, th))
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    if "truncated" in text.lower() or isinstance(exc, EOFError):
+        return "file is truncated"
+    return text
+
+
+class _suppress:
+    """contextlib.suppress(OSError) without the import dance in hot paths."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        return exc_type is not None and issubclass(exc_type, OSError)

@@ -1,0 +1,1 @@
+"""Everything Textual: the app, screens, dialogs and widgets (phototerm.library never imports it)."""

@@ -1,0 +1,1 @@
+"""Widgets of the browser: the thumbnail grid, sidebar, search bar, info and status bars."""
