@@ -1,0 +1,380 @@
+"""Evaluating a parsed query over the Index's columns, and ordering what matched.
+
+Column-wise: each filter turns into a row mask (see masks.py) without a Python loop over the
+rows. Interned columns (folder, camera, lens) match each distinct value once, then set the
+rows of the matching values from their postings. File names are matched in one cached,
+folded blob. Sort orders are computed once per key and direction (a permutation and its
+inverse, the rank), cached until the rows change; a result is then ordered either by sorting
+its ids by rank (small results) or by walking the permutation (large ones).
+
+This module is the Index's own machinery and reads its private columns on purpose.
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from collections import deque
+from collections.abc import Sequence
+from itertools import compress, repeat
+from typing import TYPE_CHECKING
+
+from phototerm.library import masks
+from phototerm.library.query import (
+    Album,
+    And,
+    Everything,
+    Flag,
+    Folder,
+    Months,
+    Name,
+    Node,
+    Not,
+    Or,
+    Query,
+    Range,
+    Space,
+    Substring,
+    Tag,
+    Text,
+    fold,
+)
+from phototerm.library.records import DESC, ERROR, GPS, RAW, ROT, TAGS
+
+if TYPE_CHECKING:
+    from phototerm.library.index import Index
+
+_MAX_CACHED_ORDERS = 4  # each costs 8 bytes per record
+
+# Folding of pure-ASCII name chunks in one C pass: A-Z lower-cased, controls to spaces, and
+# the NUL that ends each stored name to the blob's newline.
+_ASCII_FOLD = bytes(
+    0x0A if b == 0 else 0x20 if b < 0x20 or b == 0x7F else b + 32 if 65 <= b <= 90 else b
+    for b in range(256)
+)
+
+
+def search(
+    ix: Index, q: Query, sort: str, descending: bool, within: Sequence[int] | None
+) -> list[int]:
+    n = ix._n
+    if n == 0:
+        return []
+    ev = _Evaluator(ix, n)
+    mask = ev.mask(q.node) & ev.live
+    if within is not None:
+        if not isinstance(within, (list, tuple, range)):
+            within = list(within)  # a generator would be used up by the checks
+        mask &= int.from_bytes(_scatter_valid(n, within), "little")
+        if sort == "none":
+            mb = masks.to_bytes(mask, n)
+            return [i for i in dict.fromkeys(within) if _valid(i, n) and mb[i]]
+    return _ordered(ix, mask, n, sort, descending)
+
+
+def count(ix: Index, q: Query) -> int:
+    n = ix._n
+    if n == 0:
+        return 0
+    ev = _Evaluator(ix, n)
+    return masks.to_bytes(ev.mask(q.node) & ev.live, n).count(1)
+
+
+def _valid(i: object, n: int) -> bool:
+    return isinstance(i, int) and 0 <= i < n
+
+
+def _scatter_valid(n: int, ids: Sequence[int]) -> bytearray:
+    try:
+        if all(map(int.__instancecheck__, ids)) and (not ids or (min(ids) >= 0 and max(ids) < n)):
+            return masks.scatter(n, ids)
+    except TypeError:
+        pass
+    return masks.scatter(n, [i for i in ids if _valid(i, n)])
+
+
+# -- masks ---------------------------------------------------------------------------------
+
+
+class _Evaluator:
+    def __init__(self, ix: Index, n: int) -> None:
+        self.ix = ix
+        self.n = n
+        self.live = int.from_bytes(ix._live, "little")
+        self.guard: set[str] = set()  # conditional albums being evaluated (no recursion)
+
+    def mask(self, node: Node) -> int:
+        ix, n = self.ix, self.n
+        match node:
+            case Everything():
+                return self.live
+            case Not(item):
+                return self.live ^ (self.mask(item) & self.live)
+            case And(items):
+                result = self.live
+                for item in sorted(items, key=_cost):
+                    result &= self.mask(item)
+                    if not result:
+                        break
+                return result
+            case Or(items):
+                result = 0
+                for item in sorted(items, key=_cost):
+                    result |= self.mask(item)
+                return result
+            case Text(needle):
+                return self.text(needle)
+            case Range():
+                return self.range(node)
+            case Months(months):
+                return masks.byte_mask(ix._month, masks.table(months), n)
+            case Substring(field, needle):
+                if field == "lens":
+                    return self.postings(ix._lenses, lambda f: needle in f)
+                # a camera's folded forms: (make + model, display name, make, model)
+                parts = {"camera": (0, 1), "make": (2,), "model": (3,)}[field]
+                return self.postings(ix._cameras, lambda f: any(needle in f[i] for i in parts))
+            case Folder(prefix):
+                return self.postings(ix._folders, lambda f: f.startswith(prefix))
+            case Name(pattern, glob):
+                if not glob:
+                    return self.name_substring(pattern)
+                return masks.blob_row_mask(search_blob(ix, n), _glob_bytes(pattern), n)
+            case Flag(flag):
+                return self.flag(flag)
+            case Space(space):
+                sid = ix._space_ids.get(space)
+                return 0 if sid is None else masks.byte_mask(ix._space, masks.table([sid]), n)
+            case Tag(tag):
+                return self.tagged(lambda t: t == tag)
+            case Album(album):
+                return self.albums(lambda name: name == album)
+        raise TypeError(f"not a query node: {node!r}")
+
+    def fold(self, text: str) -> str:
+        memo = self.ix._fold_memo
+        out = memo.get(text)
+        if out is None:
+            if len(memo) > 100_000:
+                memo.clear()
+            out = memo[text] = fold(text)
+        return out
+
+    def range(self, node: Range) -> int:
+        ix, n = self.ix, self.n
+        field, lo, hi = node.field, node.lo, node.hi
+        if field == "rating":
+            accept = [
+                v + 1 for v in range(-1, 6) if (lo is None or v >= lo) and (hi is None or v <= hi)
+            ]
+            return masks.byte_mask(ix._rating, masks.table(accept), n)
+        if field in ("iso", "size", "day"):
+            column = {"iso": ix._iso, "size": ix._size, "day": ix._day}[field]
+            lo_i = None if lo is None else int(lo)
+            if field != "size":  # 0 = unknown never matches
+                lo_i = max(lo_i or 1, 1)
+            return masks.lane_range(column, n, lo_i, None if hi is None else int(hi))
+        column = {"f": ix._fnumber, "mm": ix._focal, "shutter": ix._exposure}[field]
+        lo_b = 1 if lo is None else max(1, masks.f32_bits(lo) + node.lo_open)
+        hi_b = None if hi is None else masks.f32_bits(hi) - node.hi_open
+        return masks.lane_range(column, n, lo_b, hi_b)
+
+    def flag(self, flag: str) -> int:
+        ix = self.ix
+        if flag in ("photo", "video"):
+            video = ix._kinds.index("video")
+            accept = [video] if flag == "video" else [k for k in range(256) if k != video]
+            return masks.byte_mask(ix._kind, masks.table(accept), self.n)
+        bit = {
+            "gps": GPS,
+            "error": ERROR,
+            "raw": RAW,
+            "description": DESC,
+            "tags": TAGS,
+            "rotated": ROT,
+        }[flag]
+        return masks.byte_mask(ix._flags, masks.table(v for v in range(256) if v & bit), self.n)
+
+    def postings(self, table, accept) -> int:
+        """Rows whose interned value's folded form is accepted (each value tested once)."""
+        chosen = [i for i, f in enumerate(table.folded) if table.counts[i] > 0 and accept(f)]
+        if not chosen:
+            return 0
+        buf = bytearray(self.n)
+        setter = buf.__setitem__
+        for i in chosen:
+            deque(map(setter, table.postings[i], repeat(1)), maxlen=0)
+        return int.from_bytes(buf, "little")
+
+    def name_substring(self, needle: str) -> int:
+        if not needle:
+            return self.live
+        return masks.blob_substring_mask(search_blob(self.ix, self.n), needle.encode(), self.n)
+
+    def text(self, needle: str) -> int:
+        """A free word: name, folder, camera, lens, description, tags, album names."""
+        ix, n = self.ix, self.n
+        if not needle:
+            return self.live
+        result = self.name_substring(needle)
+        for table, accept in (
+            (ix._folders, lambda f: needle in f),
+            (ix._cameras, lambda f: needle in f[0] or needle in f[1]),
+            (ix._lenses, lambda f: needle in f),
+        ):
+            result |= self.postings(table, accept)
+        rows: list[int] = []
+        wanted = {d for d in ix._desc_values if needle in self.fold(d)}
+        if wanted:
+            ov = ix._ov_description
+            rows += [r for r, d in ix._description.items() if d in wanted and r not in ov]
+        rows += [r for r, d in ix._ov_description.items() if needle in self.fold(d)]
+        if rows:
+            result |= masks.ids_mask(n, rows)
+        return result | self.tagged(lambda t: needle in t) | self.albums(lambda a: needle in a)
+
+    def tagged(self, accept) -> int:
+        """Rows carrying an (effective) tag whose folded form is accepted."""
+        wanted = {t for t in self.ix._tags_live if accept(self.fold(t))}
+        if not wanted:
+            return 0
+        return masks.ids_mask(
+            self.n, (row for row, tags in self.ix.effective_tags() if not wanted.isdisjoint(tags))
+        )
+
+    def albums(self, accept) -> int:
+        ix, n = self.ix, self.n
+        result = 0
+        for name, members in ix._albums.items():
+            if accept(self.fold(name)):
+                result |= masks.ids_mask(n, members)
+        for name, query in ix._conditional.items():
+            if name not in self.guard and accept(self.fold(name)):
+                self.guard.add(name)  # an album whose query names itself matches nothing more
+                try:
+                    result |= self.mask(query.node) & self.live
+                finally:
+                    self.guard.discard(name)
+        return result
+
+
+def _cost(node: Node) -> int:
+    """Rough evaluation cost, cheapest first, so an AND can stop at an empty mask early."""
+    match node:
+        case Flag() | Space() | Months() | Everything():
+            return 0
+        case Range(field="rating"):
+            return 0
+        case Range():
+            return 1
+        case Substring() | Folder() | Tag() | Album():
+            return 2
+        case Not(item):
+            return _cost(item)
+        case And(items) | Or(items):
+            return max(map(_cost, items))
+    return 3
+
+
+def _glob_bytes(pattern: str) -> bytes:
+    """A folded glob as a bytes regex over one UTF-8 row of the name blob."""
+    out = []
+    for c in pattern:
+        if c == "*":
+            out.append(b"[^\n]*")
+        elif c == "?":  # one character: a lead byte and its continuation bytes
+            out.append(b"[^\n\x80-\xbf][\x80-\xbf]*")
+        else:
+            out.append(re.escape(c.encode()))
+    return b"".join(out)
+
+
+# -- cached derived data ------------------------------------------------------------------
+
+
+def search_blob(ix: Index, n: int) -> bytearray:
+    """b"\\n" + folded name + b"\\n" for every row (rows only ever get appended)."""
+    rows = ix._search_rows
+    if rows < n:
+        blob, ends, names = ix._search_blob, ix._name_end, ix._names
+        for a in range(rows, n, 4096):
+            b = min(n, a + 4096)
+            chunk = bytes(names[ends[a] : ends[b]])
+            if chunk.isascii() and chunk.count(0) == b - a:
+                blob += chunk.translate(_ASCII_FOLD)
+                continue
+            for r in range(a, b):
+                name = names[ends[r] : ends[r + 1] - 1].decode("utf-8", "surrogatepass")
+                blob += fold(name).encode()
+                blob.append(0x0A)
+        ix._search_rows = n
+    return ix._search_blob
+
+
+def path_order(ix: Index, n: int) -> array:
+    """Rows ordered by space, folder, file name: the tie-break of every sort."""
+    cached = ix._path_order
+    if cached is not None and cached[0] == n:
+        return cached[1]
+    t = ix._folders
+    spaces = ix._space_names
+    order = sorted(range(len(t.values)), key=lambda f: (spaces[t.values[f][0]], t.values[f][1]))
+    frank = array("I", bytes(4 * len(order)))
+    for r, f in enumerate(order):
+        frank[f] = r
+    folder_rank = array("I", map(frank.__getitem__, ix._folder[:n]))
+    names = ix._raw_names(n)
+    rows = sorted(range(n), key=names.__getitem__)
+    rows.sort(key=folder_rank.__getitem__)
+    perm = array("I", rows)
+    ix._path_order = (n, perm)
+    return perm
+
+
+def sort_order(ix: Index, key: str, descending: bool, n: int) -> tuple[array, array]:
+    """(perm, rank): rows in order, and each row's position in it."""
+    if key in ("name", "path"):
+        stamp: tuple = (n,)  # a row's name and path never change
+    else:
+        stamp = (n, ix._values_gen, ix._rating_gen if key == "rating" else 0)
+    cache = ix._orders
+    hit = cache.pop((key, descending), None)
+    if hit is not None and hit[0] == stamp:
+        cache[(key, descending)] = hit  # most recently used last
+        return hit[1], hit[2]
+    base = path_order(ix, n)
+    if key == "path":
+        perm = base if not descending else array("I", reversed(base))
+    else:
+        if key == "name":
+            blob = search_blob(ix, n)
+            keys: Sequence = bytes(blob[1:-1]).split(b"\n")
+        else:
+            keys = {"taken": ix._taken, "size": ix._size, "mtime": ix._mtime, "rating": ix._rating}[
+                key
+            ]
+        # sorted() is stable, also with reverse=True: ties keep the path order.
+        perm = array("I", sorted(base, key=keys.__getitem__, reverse=descending))
+    rank = array("I", bytes(4 * n))
+    deque(map(rank.__setitem__, perm, range(n)), maxlen=0)
+    cache[(key, descending)] = (stamp, perm, rank)
+    while len(cache) > _MAX_CACHED_ORDERS:
+        del cache[next(iter(cache))]
+    return perm, rank
+
+
+def _ordered(ix: Index, mask: int, n: int, sort: str, descending: bool) -> list[int]:
+    mb = masks.to_bytes(mask, n)
+    k = mb.count(1)
+    if k == 0:
+        return []
+    if sort == "none":
+        return masks.ids_of(mb, k)
+    perm, rank = sort_order(ix, sort, descending, n)
+    # Sorting the ids by rank costs k log k (measured: the better way up to ~n/5); marking
+    # their positions in the order and reading the order back costs three passes over n.
+    if k * 5 <= n:
+        ids = masks.ids_of(mb, k)
+        ids.sort(key=rank.__getitem__)
+        return ids
+    return list(compress(perm, masks.scatter(n, compress(rank, mb))))

@@ -1,0 +1,474 @@
+"""The search language: one line of text -> a tree of typed filters.
+
+``parse(text)`` checks everything it can (keys, numbers, dates, parentheses) so that a query
+that parses always evaluates; the only exception it raises is ``QueryError`` with the position
+of the problem. The tree is independent of any index: ``index.Index`` evaluates it column-wise
+over a million records (evaluate.py); ``querymatch.matches()`` evaluates it on one ``Photo``
+(the reference semantics the tests hold the index to). Key values are parsed in querykeys.py.
+The language is documented in docs/search.md; keep the two in step.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+import struct
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+MAX_LENGTH = 10_000  # characters; a conditional album or a typed line is far shorter
+MAX_DEPTH = 64  # nesting of parentheses and NOTs
+
+
+class QueryError(ValueError):
+    """A malformed query. ``position`` is a 0-based offset into the text."""
+
+    def __init__(self, message: str, position: int) -> None:
+        super().__init__(message, position)
+        self.message = message
+        self.position = position
+
+    def __str__(self) -> str:
+        return f"{self.message} at column {self.position + 1}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Text folding: case- and accent-insensitive matching compares folded forms.
+
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
+
+
+def fold(text: str) -> str:
+    """Case-folded, accents stripped, controls turned into spaces (never raises)."""
+    if text.isascii():
+        text = text.lower()
+        return text if text.isprintable() else _CONTROLS.sub(" ", text)
+    text = _SURROGATES.sub("\ufffd", text)
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    return _CONTROLS.sub(" ", text)
+
+
+def camera_texts(make: str, model: str) -> tuple[str, str]:
+    """The two folded forms ``camera:`` matches: "make model" and the display name."""
+    make, model = make.strip(), model.strip()
+    display = model if make and model.lower().startswith(make.split()[0].lower()) else ""
+    full = f"{make} {model}".strip()
+    return fold(full), fold(display or full)
+
+
+# ---------------------------------------------------------------------------------------------
+# Numbers shared by the index and the reference matcher, so both round the same way.
+
+
+def f32(value: float) -> float:
+    """``value`` rounded to float32 (as the index stores apertures, focal lengths, shutter)."""
+    return struct.unpack("<f", struct.pack("<f", f32_storable(value)))[0]
+
+
+def f32_storable(value: float) -> float:
+    """Non-negative, finite value that struct can pack as float32 (0 for junk)."""
+    if not isinstance(value, (int, float)):
+        return 0.0
+    try:
+        value = float(value)
+    except OverflowError:
+        return _F32_MAX
+    if math.isnan(value) or value <= 0:
+        return 0.0
+    return min(value, _F32_MAX)
+
+
+_F32_MAX = 3.4028234663852886e38
+
+
+EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+MAX_ORDINAL = date.max.toordinal()
+
+
+def day_of(taken: float | None) -> int:
+    """Proleptic ordinal of the wall-clock day of ``taken`` (0 = unknown)."""
+    if taken is None or not isinstance(taken, (int, float)) or not math.isfinite(taken):
+        return 0
+    day = EPOCH_ORDINAL + math.floor(taken / 86400)
+    return day if 1 <= day <= MAX_ORDINAL else 0
+
+
+# ---------------------------------------------------------------------------------------------
+# The tree. Every node is immutable and hashable; texts inside are already folded.
+
+
+@dataclass(frozen=True, slots=True)
+class Everything:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    item: Node
+
+
+@dataclass(frozen=True, slots=True)
+class And:
+    items: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Or:
+    items: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """Free word or quoted phrase: substring of name, folder, camera, lens, description,
+    tags or the name of an album the photo is in."""
+
+    needle: str
+
+
+@dataclass(frozen=True, slots=True)
+class Range:
+    """``field`` in [lo, hi] (None = open end). Fields: iso, f, mm, shutter, size, rating,
+    day (proleptic ordinal). Bounds are inclusive; exclusive ones are converted by the parser
+    for integer fields and flagged with ``lo_open``/``hi_open`` for float fields."""
+
+    field: str
+    lo: float | None
+    hi: float | None
+    lo_open: bool = False
+    hi_open: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Months:
+    months: frozenset[int]
+
+
+@dataclass(frozen=True, slots=True)
+class Substring:
+    field: str  # camera | make | model | lens
+    needle: str
+
+
+@dataclass(frozen=True, slots=True)
+class Folder:
+    prefix: str
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    pattern: str
+    glob: bool  # False: substring
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    flag: str  # photo video raw gps error description tags rotated
+
+
+@dataclass(frozen=True, slots=True)
+class Space:
+    space: str
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    tag: str
+
+
+@dataclass(frozen=True, slots=True)
+class Album:
+    album: str
+
+
+Node = (
+    Everything
+    | Not
+    | And
+    | Or
+    | Text
+    | Range
+    | Months
+    | Substring
+    | Folder
+    | Name
+    | Flag
+    | Space
+    | Tag
+    | Album
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    text: str
+    node: Node
+
+    @property
+    def is_everything(self) -> bool:
+        return isinstance(self.node, Everything)
+
+
+# ---------------------------------------------------------------------------------------------
+# Tokens
+
+KEYS = (
+    "rating",
+    "type",
+    "camera",
+    "make",
+    "model",
+    "lens",
+    "iso",
+    "f",
+    "mm",
+    "shutter",
+    "size",
+    "date",
+    "year",
+    "month",
+    "folder",
+    "space",
+    "has",
+    "is",
+    "name",
+    "tag",
+    "album",
+)
+
+_LPAREN, _RPAREN, _OR, _AND, _NOT, _TERM = "(", ")", "OR", "AND", "NOT", "term"
+_KEY = re.compile(r"([A-Za-z]+):")
+
+
+@dataclass(slots=True)
+class _Token:
+    kind: str
+    pos: int
+    key: str | None = None
+    value: str = ""
+    value_pos: int = 0
+    quoted: bool = False
+
+
+def _quoted(text: str, i: int) -> tuple[str, int]:
+    """The phrase starting at the quote at ``i``; returns (phrase, index after it)."""
+    out: list[str] = []
+    j = i + 1
+    while j < len(text):
+        c = text[j]
+        if c == "\\" and j + 1 < len(text) and text[j + 1] in '"\\':
+            out.append(text[j + 1])
+            j += 2
+            continue
+        if c == '"':
+            return "".join(out), j + 1
+        out.append(c)
+        j += 1
+    raise QueryError("unclosed quote", i)
+
+
+def _bare(text: str, i: int, depth: int) -> int:
+    """End of the bare word starting at ``i``. Parentheses inside a word belong to it
+    (``IMG_1 (2).jpg``); a ')' that closes nothing in the word ends it inside a group."""
+    inner = 0
+    j = i
+    while j < len(text):
+        c = text[j]
+        if c.isspace():
+            break
+        if c == "(":
+            inner += 1
+        elif c == ")":
+            if inner:
+                inner -= 1
+            elif depth:
+                break
+        j += 1
+    return j
+
+
+def _tokens(text: str) -> list[_Token]:
+    out: list[_Token] = []
+    depth = 0
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c.isspace():
+            i += 1
+        elif c == "(":
+            out.append(_Token(_LPAREN, i))
+            depth += 1
+            i += 1
+        elif c == ")":
+            out.append(_Token(_RPAREN, i))
+            depth = max(0, depth - 1)
+            i += 1
+        elif c == "-" and i + 1 < n and not text[i + 1].isspace() and text[i + 1] != ")":
+            out.append(_Token(_NOT, i))
+            i += 1
+        elif c == '"':
+            phrase, j = _quoted(text, i)
+            out.append(_Token(_TERM, i, None, phrase, i + 1, True))
+            i = j
+        else:
+            m = _KEY.match(text, i)
+            if m:
+                j = m.end()
+                if j < n and text[j] == '"':
+                    value, end = _quoted(text, j)
+                    out.append(_Token(_TERM, i, m.group(1).lower(), value, j + 1, True))
+                else:
+                    end = _bare(text, j, depth)
+                    out.append(_Token(_TERM, i, m.group(1).lower(), text[j:end], j))
+                i = end
+                continue
+            end = _bare(text, i, depth)
+            word = text[i:end]
+            kind = word if word in (_OR, _AND, _NOT) else _TERM
+            out.append(_Token(kind, i, None, word, i))
+            i = end
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Parser: or := and (OR and)* ; and := unary ([AND] unary)* ; unary := (NOT|-)* primary ;
+# primary := '(' or ')' | term
+
+
+class _Parser:
+    def __init__(self, text: str, tokens: list[_Token]) -> None:
+        self.text = text
+        self.tokens = tokens
+        self.i = 0
+        self.depth = 0
+
+    def peek(self) -> _Token | None:
+        return self.tokens[self.i] if self.i < len(self.tokens) else None
+
+    def end_pos(self) -> int:
+        return len(self.text)
+
+    def parse(self) -> Node:
+        node = self.parse_or()
+        tok = self.peek()
+        if tok is not None:  # only a stray ')' can stop parse_or early
+            raise QueryError("unmatched ')'", tok.pos)
+        return node
+
+    def parse_or(self) -> Node:
+        items = [self.parse_and()]
+        while (tok := self.peek()) is not None and tok.kind == _OR:
+            self.i += 1
+            nxt = self.peek()
+            if nxt is None or nxt.kind in (_OR, _RPAREN):
+                raise QueryError("OR needs a search term after it", tok.pos)
+            items.append(self.parse_and())
+        return items[0] if len(items) == 1 else Or(tuple(items))
+
+    def parse_and(self) -> Node:
+        items: list[Node] = []
+        while (tok := self.peek()) is not None and tok.kind not in (_OR, _RPAREN):
+            if tok.kind == _AND:
+                self.i += 1
+                nxt = self.peek()
+                if not items or nxt is None or nxt.kind in (_OR, _AND, _RPAREN):
+                    raise QueryError("AND needs a search term on both sides", tok.pos)
+                continue
+            items.append(self.parse_unary())
+        if not items:
+            tok = self.peek()
+            if tok is None:
+                raise QueryError("expected a search term", self.end_pos())
+            if tok.kind == _RPAREN:
+                raise QueryError("unmatched ')'", tok.pos)
+            raise QueryError("expected a search term before OR", tok.pos)
+        return items[0] if len(items) == 1 else And(tuple(items))
+
+    def parse_unary(self) -> Node:
+        negations = 0
+        while (tok := self.peek()) is not None and tok.kind == _NOT:
+            self.i += 1
+            nxt = self.peek()
+            if nxt is None or nxt.kind in (_OR, _AND, _RPAREN):
+                raise QueryError("NOT needs a search term after it", tok.pos)
+            negations += 1
+            if negations > MAX_DEPTH:
+                raise QueryError("too many NOTs", tok.pos)
+        node = self.parse_primary()
+        return Not(node) if negations % 2 else node
+
+    def parse_primary(self) -> Node:
+        tok = self.peek()
+        assert tok is not None  # callers check
+        if tok.kind == _LPAREN:
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise QueryError("parentheses nested too deeply", tok.pos)
+            self.i += 1
+            nxt = self.peek()
+            if nxt is not None and nxt.kind == _RPAREN:
+                raise QueryError("empty parentheses", tok.pos)
+            if nxt is None:
+                raise QueryError("unclosed '('", tok.pos)
+            node = self.parse_or()
+            close = self.peek()
+            if close is None or close.kind != _RPAREN:
+                raise QueryError("unclosed '('", tok.pos)
+            self.i += 1
+            self.depth -= 1
+            return node
+        if tok.kind == _RPAREN:
+            raise QueryError("unmatched ')'", tok.pos)
+        self.i += 1
+        return _term(tok)
+
+
+# ---------------------------------------------------------------------------------------------
+# Terms
+
+
+def _term(tok: _Token) -> Node:
+    if tok.key is None:
+        if tok.quoted and not tok.value.strip():
+            raise QueryError("empty phrase", tok.pos)
+        return Text(fold(tok.value))
+    from phototerm.library.querykeys import HANDLERS  # values need the tree defined first
+
+    handler = HANDLERS.get(tok.key)
+    if handler is None:
+        raise QueryError(f"unknown key '{tok.key}:' (known: {', '.join(KEYS)})", tok.pos)
+    if not tok.value.strip():
+        raise QueryError(f"'{tok.key}:' needs a value", tok.value_pos)
+    if tok.quoted:
+        return handler(tok.key, tok.value.strip(), tok.value_pos)
+    # Unquoted values may list alternatives: type:photo|video, camera:canon|nikon.
+    items: list[Node] = []
+    offset = tok.value_pos
+    for part in tok.value.split("|"):
+        if not part:
+            raise QueryError(f"empty alternative in '{tok.key}:'", offset)
+        items.append(handler(tok.key, part, offset))
+        offset += len(part) + 1
+    return items[0] if len(items) == 1 else Or(tuple(items))
+
+
+def parse(text: str | None) -> Query:
+    """Parse a query; '' or None is everything. Raises only QueryError."""
+    if text is None:
+        text = ""
+    if not isinstance(text, str):
+        raise QueryError("a query is text", 0)
+    return _parse(text)
+
+
+@functools.lru_cache(maxsize=512)
+def _parse(text: str) -> Query:
+    if len(text) > MAX_LENGTH:
+        raise QueryError(f"query longer than {MAX_LENGTH} characters", MAX_LENGTH)
+    tokens = _tokens(text)
+    if not tokens:
+        return Query(text, Everything())
+    return Query(text, _Parser(text, tokens).parse())
