@@ -1,0 +1,104 @@
+"""Putting what the stores hold on the index: the overlay of ratings, tags, descriptions and
+rotations over the files' own values, and the albums under the names the user sees.
+
+Used when a session starts (``load_overlay``) and by the Editor after every edit and every
+refresh, so a fresh index and an edited one show the same thing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from phototerm.library.photo import PERSONAL
+from phototerm.library.spaces import LABELS
+from phototerm.library.store import AlbumRecord, PhotoState, Store, StoreError
+
+
+def apply_state(
+    index: Any, pid: int, state: PhotoState, previous: PhotoState | None = None
+) -> None:
+    """Put one stored state on the index; None values fall back to the file's own. With
+    ``previous`` (what the index shows now), only what changed is passed (500-photo edits)."""
+    if previous is None:
+        index.set_override(
+            pid, rating=state.rating, description=state.description, rotation=state.rotation
+        )
+        index.set_tags(pid, state.tags)
+        return
+    changes: dict[str, Any] = {}
+    if state.rating != previous.rating:
+        changes["rating"] = state.rating
+    if state.description != previous.description:
+        changes["description"] = state.description
+    if state.rotation != previous.rotation:
+        changes["rotation"] = state.rotation
+    if changes:
+        index.set_override(pid, **changes)
+    if state.tags != previous.tags:
+        index.set_tags(pid, state.tags)
+
+
+def load_overlay(index: Any, stores: Mapping[str, Store], *, albums: bool = True) -> int:
+    """Apply everything the stores hold to a freshly built index; returns how many photo
+    records were applied. Photos not in the index (moved, space off) are skipped, and kept
+    in the store. Uses ``index.apply_overlay(space, rows)`` when the index offers it (rows as
+    ``Store.overlay_rows`` gives them; returns how many applied)."""
+    applied = 0
+    bulk = getattr(index, "apply_overlay", None)  # one lock and no per-call checks, if offered
+    id_of, set_override, set_tags = index.id_of, index.set_override, index.set_tags
+    for space, store in stores.items():
+        try:
+            rows = list(store.overlay_rows())
+        except StoreError:
+            continue  # the store's status already says what is wrong
+        if bulk is not None:
+            applied += bulk(space, rows)
+            continue
+        for rel, rating, description, rotation, tags in rows:
+            pid = id_of(space, rel)
+            if pid is None:
+                continue
+            # A fresh index has no overrides: pass only what the store sets.
+            if description is not None or rotation:
+                set_override(pid, rating=rating, description=description, rotation=rotation)
+            elif rating is not None:
+                set_override(pid, rating=rating)
+            if tags is not None:
+                set_tags(pid, tags)
+            applied += 1
+    if albums:
+        for shown, (_space, record) in album_table(stores).items():
+            album_to_index(index, shown, record)
+    return applied
+
+
+def album_table(stores: Mapping[str, Store]) -> dict[str, tuple[str, AlbumRecord]]:
+    """Albums of all stores by the name shown. A name used in both spaces shows the shared
+    one as "Name (Shared Space)"."""
+    table: dict[str, tuple[str, AlbumRecord]] = {}
+    # Personal first: the user's own album keeps the plain name.
+    for space in sorted(stores, key=lambda s: (s != PERSONAL, s)):
+        try:
+            records = stores[space].albums()
+        except StoreError:
+            continue
+        taken = {k.casefold() for k in table}
+        for record in records:
+            shown = record.name
+            if shown.casefold() in taken:
+                shown = f"{record.name} ({LABELS.get(space, space)})"
+            table[shown] = (space, record)
+    return table
+
+
+def album_to_index(index: Any, shown: str, record: AlbumRecord) -> None:
+    if record.query is not None:
+        try:
+            index.set_conditional_album(shown, record.query)
+        except ValueError:  # a query this version cannot parse: show the album empty
+            index.set_album(shown, [])
+        return
+    # Members not in the index (moved, space off) stay in the store, only unseen here.
+    ids = [index.id_of(space, rel) for space, rel in record.members]
+    index.set_album(shown, [i for i in ids if i is not None])
