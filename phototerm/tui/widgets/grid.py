@@ -304,6 +304,27 @@ class ThumbnailGrid(ScrollView, can_focus=True):
         self._tiles.pop(pos, None)
         self._refresh_tile(pos, caption_only=False)
 
+    def refresh_changed(self) -> int:
+        """After edits whose photos are not known (undo, another session's edits): repaint
+        the remembered tiles whose photo (rating, tags, rotation...) changed, and forget the
+        lines off screen so they are built afresh. Returns how many tiles were repainted."""
+        changed = 0
+        rotation_of = getattr(self.model, "rotation", None)
+        for pos, tile in list(self._tiles.items()):
+            if pos >= len(self.model) or self.model.photo_id(pos) != tile.photo_id:
+                self._tiles.pop(pos, None)
+                continue
+            rotation = int(rotation_of(pos)) if callable(rotation_of) else tile.rotation
+            if rotation != tile.rotation or self.model.photo(pos) != tile.photo:
+                self._tiles.pop(pos, None)
+                self._refresh_tile(pos, caption_only=False)
+                changed += 1
+        y = self.scroll_offset.y
+        height = self.scrollable_content_region.height or self.size.height
+        for line in [n for n in self._lines if not y <= n < y + height]:
+            del self._lines[line]
+        return changed
+
     def cursor_photo_id(self) -> int | None:
         if not len(self.model):
             return None

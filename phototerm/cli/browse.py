@@ -1,0 +1,58 @@
+"""`phototerm [--personal DIR] [--shared DIR] [--theme NAME]`: open the terminal browser.
+
+Textual is imported only here, when the browser really opens, so `phototerm ls` and friends
+start fast and the library stays usable without a terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from phototerm.cli import EXIT_USAGE, add_space_arguments
+from phototerm.library.config import Config
+from phototerm.library.config import load as load_config
+from phototerm.library.spaces import SpaceSetup, resolve
+
+
+def add_browse_arguments(parser: argparse.ArgumentParser) -> None:
+    add_space_arguments(parser)
+    parser.add_argument(
+        "--theme",
+        metavar="NAME",
+        default=None,
+        help="colour theme (phototerm, phototerm-mono or any Textual theme)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    config = load_config()
+    setup = resolve(getattr(args, "personal", None), getattr(args, "shared", None), config)
+    return browse(setup, theme=getattr(args, "theme", None), config=config)
+
+
+def open_browser(personal: str | None, shared: str | None, *, theme: str | None = None) -> int:
+    """Used by `phototerm demo`: the browser on the given roots."""
+    config = load_config()
+    return browse(resolve(personal, shared, config), theme=theme, config=config)
+
+
+def browse(setup: SpaceSetup, *, theme: str | None = None, config: Config | None = None) -> int:
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        print(
+            "phototerm: error: the browser needs a terminal; for scripts use `phototerm ls`",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    if os.environ.get("TERM", "") in ("", "dumb"):
+        print(
+            "phototerm: error: TERM is not set to a terminal that can draw the browser",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    from phototerm.tui.app import PhotoApp
+
+    app = PhotoApp(setup, config=config, theme=theme)
+    app.run()
+    return int(app.return_code or 0)

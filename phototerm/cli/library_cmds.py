@@ -1,0 +1,177 @@
+"""`phototerm ls` and `phototerm index`: the library read from a script."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from phototerm.cli import EXIT_OK, EXIT_USAGE, add_space_arguments
+from phototerm.library import paths
+from phototerm.library.photo import Photo
+from phototerm.library.spaces import SpaceSetup, resolve_spaces
+from phototerm.library.text import safe
+
+SORT_KEYS = ("taken", "name", "size", "mtime", "rating")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    ls = sub.add_parser("ls", help="list matching photos, one path per line")
+    ls.add_argument("query", nargs="?", default="", help="search language query (see README)")
+    add_space_arguments(ls)
+    ls.add_argument("--sort", choices=SORT_KEYS, default="taken", help="sort key (default taken)")
+    ls.add_argument("--desc", action="store_true", help="descending order")
+    ls.add_argument("--json", action="store_true", help="one JSON object per line")
+    ls.set_defaults(handler=run_ls)
+
+    idx = sub.add_parser("index", help="scan both spaces, refresh the cache, print a summary")
+    add_space_arguments(idx)
+    idx.add_argument("--json", action="store_true", help="print one JSON object")
+    idx.set_defaults(handler=run_index)
+
+
+def _explain_off(setup: SpaceSetup, quiet: bool) -> None:
+    if quiet:
+        return
+    for _name, reason in setup.off:
+        print(f"phototerm: {reason}", file=sys.stderr)
+
+
+def load_library(setup: SpaceSetup, *, with_store: bool = True) -> tuple[Any, Any]:
+    """Index the spaces (metadata cache makes this fast) and apply the stores' edits.
+
+    Returns (index, IndexResult). Shared by every sub-command that reads a library.
+    """
+    from phototerm.library.index import Index
+    from phototerm.library.indexer import index_spaces
+
+    index = Index()
+    result = index_spaces(setup.on, str(paths.cache_dir()), batch=index.add_many)
+    if with_store:
+        _apply_stores(index, setup)
+    return index, result
+
+
+def _apply_stores(index: Any, setup: SpaceSetup) -> None:
+    try:
+        from phototerm.library.edits import load_overlay
+        from phototerm.library.store import open_store
+    except ImportError:  # the store arrives with issue 4's modules
+        return
+    stores = {s.name: open_store(s, read_only=True) for s in setup.on}
+    try:
+        load_overlay(index, stores)
+    finally:
+        for store in stores.values():
+            store.close()
+
+
+def iso_taken(photo: Photo) -> str | None:
+    if photo.taken is None:
+        return None
+    wall = datetime.fromtimestamp(photo.taken, timezone.utc).replace(tzinfo=None)
+    if photo.tz_offset is not None:
+        return wall.replace(tzinfo=timezone(timedelta(minutes=photo.tz_offset))).isoformat()
+    return wall.isoformat()
+
+
+def photo_json(photo: Photo) -> dict[str, Any]:
+    # JSON cannot carry surrogate escapes: a non-UTF-8 path is given in its displayable form
+    # plus the raw bytes in hex, so a script can still reach the file.
+    path = photo.path
+    record: dict[str, Any] = {"path": safe(path) if _has_surrogates(path) else path}
+    if _has_surrogates(path):
+        record["path_bytes_hex"] = os.fsencode(path).hex()
+    record.update(
+        space=photo.space,
+        taken=iso_taken(photo),
+        camera=photo.camera or None,
+        lens=photo.lens or None,
+        rating=photo.rating,
+        width=photo.width or None,
+        height=photo.height or None,
+        type=photo.kind,
+    )
+    if photo.error:
+        record["error"] = photo.error
+    return record
+
+
+def _has_surrogates(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def run_ls(args: argparse.Namespace) -> int:
+    from phototerm.library.query import QueryError, parse
+
+    try:
+        parse(args.query)  # a bad query fails before any scanning
+    except QueryError as exc:
+        print(f"phototerm: bad query: {exc}", file=sys.stderr)
+        print(f"  {safe(args.query)}\n  {' ' * exc.position}^", file=sys.stderr)
+        return EXIT_USAGE
+    setup = resolve_spaces(args)
+    _explain_off(setup, quiet=False)
+    index, _ = load_library(setup)
+    try:
+        ids = index.search(args.query, sort=args.sort, descending=args.desc)
+    except QueryError as exc:  # album:/tag: names are only known once the store is read
+        print(f"phototerm: bad query: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    out = sys.stdout
+    for photo_id in ids:
+        photo = index.get(photo_id)
+        if args.json:
+            out.write(json.dumps(photo_json(photo), ensure_ascii=False) + "\n")
+        else:
+            # Paths are written as on disk (raw bytes for non-UTF-8 names), so they can be
+            # passed to other commands; a pipe is not a terminal, a terminal gets safe().
+            if out.isatty():
+                out.write(safe(photo.path) + "\n")
+            else:
+                out.flush()
+                out.buffer.write(os.fsencode(photo.path) + b"\n")
+    out.flush()
+    return EXIT_OK
+
+
+def run_index(args: argparse.Namespace) -> int:
+    setup = resolve_spaces(args)
+    _explain_off(setup, quiet=args.json)
+    index, result = load_library(setup, with_store=False)
+    photos = len(index.search("type:photo"))
+    videos = len(index.search("type:video"))
+    errors = [{"path": safe(e.path), "reason": safe(e.reason)} for e in result.errors]
+    errors += [
+        {"path": safe(p.path), "reason": safe(p.error)}
+        for p in (index.get(i) for i in index.search("is:error"))
+    ]
+    if args.json:
+        print(json.dumps({
+            "photos": photos,
+            "videos": videos,
+            "seconds": round(result.seconds, 3),
+            "errors": errors,
+            "spaces": {s.name: s.root for s in setup.on},
+            "cached": result.cached,
+            "read": result.read,
+        }, ensure_ascii=False))
+        return EXIT_OK
+    for space in setup.on:
+        print(f"{space.label}: {safe(space.root)}")
+    print(f"{photos} photos, {videos} videos in {result.seconds:.2f} s "
+          f"({result.read} read, {result.cached} from cache)")
+    if errors:
+        print(f"{len(errors)} problems:")
+        for err in errors[:50]:
+            print(f"  {err['path']}: {err['reason']}")
+        if len(errors) > 50:
+            print(f"  ... and {len(errors) - 50} more (phototerm index --json lists all)")
+    return EXIT_OK

@@ -1,0 +1,415 @@
+"""Indexing the spaces: walk, take what the metadata cache knows, read the rest in parallel.
+
+Cold start: exifread is pure Python, so reading uses processes (both cores), fed chunks of
+files (``CHUNK`` per task, to amortise the pickling) while the walk is still going, and
+the results stream to the ``batch`` callback as they arrive so a UI fills in at once.
+Warm start: the walk plus a dictionary lookup per file; nothing is opened.
+
+A reader process that dies (a C library crashing on a hostile file) costs only a retry: the
+files of its chunk are read again one at a time in a separate process, and the file that
+kills that one is recorded as an error. A file that takes longer than ``FILE_TIMEOUT`` is
+abandoned with an error (in worker processes, where a timer signal can interrupt it).
+
+Workers are forked when this process has a single thread (cheap, and any script works),
+started from a fork server when it has more (the TUI indexes in a worker thread, and forking
+a threaded process can deadlock the child); phototerm's entry points are guarded for that.
+
+``read_only=True`` (kiosk, view-only users) and ``cache_dir=None`` write nothing at all.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from multiprocessing.context import BaseContext
+from typing import TYPE_CHECKING
+
+from phototerm.library import mcache, metadata
+from phototerm.library.metadata import Item, Row, photo_from_row
+from phototerm.library.photo import Photo
+from phototerm.library.scanner import ScanError, scan_folders
+
+if TYPE_CHECKING:  # only its .name and .root are used; spaces.py pulls in the config
+    from phototerm.library.spaces import SpaceRoot
+
+__all__ = ["IndexProgress", "IndexResult", "ScanError", "index_spaces"]
+
+CHUNK = 128  # files per worker task
+POOL_MIN = 2 * CHUNK  # fewer files than this are read in this process (no pool start-up)
+CACHED_BATCH = 4096  # cached photos handed to ``batch`` at a time
+PROGRESS_EVERY = 0.1  # seconds between progress callbacks
+FILE_TIMEOUT = 20.0  # seconds one file may take in a worker before it is abandoned
+
+
+@dataclass(slots=True)
+class IndexProgress:
+    done: int
+    total: int | None  # None while walking: the number of files is not known yet
+    phase: str  # "scanning", "reading", "saving", "done"
+
+
+@dataclass(slots=True)
+class IndexResult:
+    photos: list[Photo]
+    errors: list[ScanError]
+    seconds: float
+    cached: int  # photos taken from the metadata cache
+    read: int  # photos read from their files
+    cache_problems: list[str] = field(default_factory=list)  # caches ignored or not saved
+
+    @property
+    def file_errors(self) -> list[Photo]:
+        """Records whose file could not be read (empty when run with keep_photos=False)."""
+        return [p for p in self.photos if p.error]
+
+
+class _Space:
+    """Per-space state of one run: the old cache, and the rows the new cache will hold."""
+
+    def __init__(self, space: SpaceRoot, cache_dir: str | None) -> None:
+        self.name = sys.intern(space.name)
+        self.root = space.root
+        self.path = mcache.cache_file(cache_dir, space.name, space.root) if cache_dir else None
+        self.old = mcache.load(self.path, space.root) if self.path else mcache.CacheData()
+        self.rows: list[Row] = []
+        self.sidecars: dict[str, mcache.Sidecar] = {}
+        self.changed = False
+
+
+def index_spaces(
+    spaces: Sequence[SpaceRoot],
+    cache_dir: str | None,
+    *,
+    workers: int | None = None,
+    progress: Callable[[IndexProgress], None] | None = None,
+    batch: Callable[[list[Photo]], None] | None = None,
+    read_only: bool = False,
+    keep_photos: bool = True,
+) -> IndexResult:
+    """Index ``spaces`` (see the module doc). ``batch`` receives the records as they are
+    ready; with ``keep_photos=False`` the result's ``photos`` stays empty, for callers that
+    keep what ``batch`` hands them (a million Photo objects kept twice is ~300 MB)."""
+    run = _Run(workers or os.cpu_count() or 1, progress, batch)
+    run.keep = keep_photos
+    # A warm start creates a few hundred thousand objects in a second, most of them kept:
+    # the cyclic GC would traverse them again and again for nothing. It is paused while
+    # this thread only builds records, and resumes as soon as the run waits on workers.
+    run.pause_gc()
+    try:
+        states = [_Space(space, cache_dir) for space in spaces]
+        for state in states:
+            run.walk(state)
+        run.finish_reading()
+    finally:
+        run.resume_gc()
+        run.close()
+    result = IndexResult(run.photos, run.errors, 0.0, run.cached, run.read)
+    for state in states:
+        if state.old.problem:
+            result.cache_problems.append(f"{state.name}: cache ignored: {state.old.problem}")
+    if not read_only:
+        run.report("saving", force=True)
+        for state in states:
+            if state.path and (state.changed or len(state.rows) != len(state.old)):
+                problem = mcache.save(state.path, state.root, state.rows, state.sidecars)
+                if problem:
+                    result.cache_problems.append(f"{state.name}: cache not saved: {problem}")
+    result.seconds = time.perf_counter() - run.start
+    run.report("done", force=True)
+    return result
+
+
+class _Run:
+    def __init__(
+        self,
+        workers: int,
+        progress: Callable[[IndexProgress], None] | None,
+        batch: Callable[[list[Photo]], None] | None,
+    ) -> None:
+        self.start = time.perf_counter()
+        self.workers = max(1, workers)
+        # Chosen once, before any pool exists: a pool's own manager thread must not turn a
+        # later pool of this run into a fork server one.
+        self.context = _context()
+        self.progress = progress
+        self.batch = batch
+        self.photos: list[Photo] = []
+        self.errors: list[ScanError] = []
+        self.cached = 0
+        self.read = 0
+        self.found = 0
+        self.total: int | None = None
+        self.pending_batch: list[Photo] = []
+        self.waiting: list[tuple[_Space, list[Item]]] = []  # not yet submitted
+        self.waiting_count = 0
+        self.pool: ProcessPoolExecutor | None = None
+        self.inflight: dict[Future, tuple[_Space, list[Item]]] = {}
+        self.retry: list[tuple[_Space, Item]] = []
+        self.last_report = 0.0
+        self.gc_paused = False
+        self.keep = True
+
+    # --- walking ----------------------------------------------------------------------------
+
+    def walk(self, state: _Space) -> None:
+        # Runs once per file on every start; the cache test is inlined (see CacheData.lookup).
+        cached_rows = state.old.rows.get
+        cached_side = state.old.sidecars.get
+        space, root = state.name, state.root
+        rows, sidecars = state.rows, state.sidecars
+        chunk: list[Item] = []
+        found, cached = self.found, self.cached
+        for folder in scan_folders(root, self.errors):
+            found += len(folder)
+            pending = self.pending_batch
+            for rel, size, mtime, sidecar in folder:
+                row = cached_rows(rel)
+                if (
+                    row is not None
+                    and row[2] == size
+                    and row[3] == mtime
+                    and cached_side(rel) == sidecar
+                ):
+                    cached += 1
+                    rows.append(row)
+                    if sidecar is not None:
+                        sidecars[rel] = sidecar
+                    pending.append(Photo(space, root, *row))
+                    continue
+                state.changed = True
+                side_path = os.path.join(root, sidecar[0]) if sidecar else None
+                chunk.append((rel, size, mtime, side_path))
+                if sidecar is not None:
+                    sidecars[rel] = sidecar
+                if len(chunk) >= CHUNK:
+                    self.found, self.cached = found, cached
+                    self.enqueue(state, chunk)
+                    pending = self.pending_batch
+                    chunk = []
+            if len(self.pending_batch) >= CACHED_BATCH:
+                self.found, self.cached = found, cached
+                self.flush()
+                self.report("scanning")
+        self.found, self.cached = found, cached
+        if chunk:
+            self.enqueue(state, chunk)
+        self.flush()
+        self.report("scanning")
+
+    def enqueue(self, state: _Space, items: list[Item]) -> None:
+        self.waiting.append((state, items))
+        self.waiting_count += len(items)
+        if self.pool is None and self.waiting_count >= POOL_MIN:
+            self.resume_gc()  # a cold run lasts: other threads' garbage must not wait
+            self.pool = _make_pool(self.workers, self.context)
+        if self.pool is not None:
+            self.submit_waiting()
+            # Keep a bounded number of chunks in flight while walking: results stream out
+            # and memory stays flat whatever the library's size.
+            while len(self.inflight) > 3 * self.workers:
+                self.collect(block=True)
+            self.collect(block=False)
+
+    def submit_waiting(self) -> None:
+        assert self.pool is not None
+        for state, items in self.waiting:
+            try:
+                future = self.pool.submit(read_chunk_guarded, state.root, items)
+            except BrokenProcessPool:
+                # A worker died (its chunk goes to the retry list when collected): carry on
+                # with a fresh pool, once the broken one's threads are gone.
+                self.pool.shutdown(wait=True, cancel_futures=True)
+                self.pool = _make_pool(self.workers, self.context)
+                future = self.pool.submit(read_chunk_guarded, state.root, items)
+            self.inflight[future] = (state, items)
+        self.waiting = []
+        self.waiting_count = 0
+
+    # --- reading ----------------------------------------------------------------------------
+
+    def finish_reading(self) -> None:
+        self.total = self.found
+        if self.pool is None:  # a small job: no process start-up
+            for state, items in self.waiting:
+                self.accept(state, metadata.read_chunk(state.root, items))
+                self.report("reading")
+            self.waiting = []
+        else:
+            self.submit_waiting()
+            while self.inflight:
+                self.collect(block=True)
+        if self.retry:
+            self.retry_one_by_one()
+        self.flush()
+
+    def collect(self, block: bool) -> None:
+        if not self.inflight:
+            return
+        done, _ = wait(
+            list(self.inflight), timeout=None if block else 0, return_when=FIRST_COMPLETED
+        )
+        for future in done:
+            state, items = self.inflight.pop(future)
+            try:
+                results = future.result()
+            except Exception:  # noqa: BLE001 - a dead worker (BrokenProcessPool) or pickling
+                self.retry.extend((state, item) for item in items)
+                continue
+            self.accept(state, results)
+        if done:
+            self.report("reading" if self.total is not None else "scanning")
+
+    def retry_one_by_one(self) -> None:
+        """Files of chunks whose worker died, read again one at a time in a separate process:
+        with a single task in flight, a crash names its file for certain. Rare (a C library
+        crashing), so the round trip per file does not matter."""
+        self.close()
+        retry, self.retry = self.retry, []
+        pool = _make_pool(1, self.context)
+        try:
+            for state, item in retry:
+                try:
+                    results = pool.submit(read_chunk_guarded, state.root, [item]).result()
+                except Exception as exc:  # noqa: BLE001 - this file kills the reader
+                    rel, size, mtime, _ = item
+                    reason = f"the reader crashed on this file ({type(exc).__name__})"
+                    results = [(metadata.error_row(rel, size, mtime, reason), False)]
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    pool = _make_pool(1, self.context)
+                self.accept(state, results)
+                self.report("reading")
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def accept(self, state: _Space, results: list[tuple[Row, bool]]) -> None:
+        intern = sys.intern
+        space, root = state.name, state.root
+        photos = []
+        for row, cacheable in results:
+            # Shared strings: thousands of photos name the same few cameras and lenses.
+            row = (*row[:6], intern(row[6]), intern(row[7]), intern(row[8]), *row[9:])
+            if cacheable:
+                state.rows.append(row)
+            photos.append(photo_from_row(space, root, row))
+        self.read += len(photos)
+        state.changed = True
+        self.pending_batch.extend(photos)
+        self.flush()
+
+    # --- output -----------------------------------------------------------------------------
+
+    def flush(self) -> None:
+        if not self.pending_batch:
+            return
+        photos, self.pending_batch = self.pending_batch, []
+        if self.keep:
+            self.photos.extend(photos)
+        if self.batch is not None:
+            self.batch(photos)
+
+    def report(self, phase: str, force: bool = False) -> None:
+        if self.progress is None:
+            return
+        now = time.perf_counter()
+        if not force and now - self.last_report < PROGRESS_EVERY:
+            return
+        self.last_report = now
+        if phase in ("scanning",) and self.total is None:
+            self.progress(IndexProgress(self.found, None, phase))
+        else:
+            total = self.total if self.total is not None else self.found
+            self.progress(IndexProgress(self.cached + self.read, total, phase))
+
+    def pause_gc(self) -> None:
+        self.gc_paused = gc.isenabled()
+        if self.gc_paused:
+            gc.disable()
+
+    def resume_gc(self) -> None:
+        if self.gc_paused:
+            self.gc_paused = False
+            gc.enable()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+
+# --- worker side ------------------------------------------------------------------------------
+
+
+def _make_pool(workers: int, context: BaseContext) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init)
+
+
+def _context() -> BaseContext:
+    """fork when this process has one thread (cheapest, and works from any script);
+    forkserver when it has more (the TUI runs the indexer in a worker thread), because forking
+    a threaded process can deadlock the child on a lock another thread held. The fork server
+    imports the reader once; each worker is a cheap fork of it. (forkserver and spawn re-run
+    an unguarded main script in the workers: phototerm's entry points are guarded.)"""
+    methods = multiprocessing.get_all_start_methods()
+    if threading.active_count() == 1 and "fork" in methods:
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["phototerm.library.metadata"])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+def _worker_init() -> None:
+    # Workers inherit the terminal as stderr, under a TUI. Nothing they could print belongs
+    # there (a C library's warning, an interpreter's last words): results and failures
+    # reach the parent through the pool, so stderr goes to /dev/null.
+    warnings.simplefilter("ignore")
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+    except OSError:
+        pass
+    # Ctrl+C goes to the whole process group; the parent decides what stops.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class _Timeout(BaseException):
+    """BaseException, so the reader's own ``except Exception`` cannot swallow it."""
+
+
+def _alarm(signum: int, frame: object) -> None:
+    raise _Timeout
+
+
+def read_chunk_guarded(root: str, items: Sequence[Item]) -> list[tuple[Row, bool]]:
+    """``metadata.read_chunk`` with a per-file time limit (main thread of a worker only)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(
+        signal, "setitimer"
+    ):
+        return metadata.read_chunk(root, items)
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    out: list[tuple[Row, bool]] = []
+    try:
+        for rel, size, mtime, sidecar in items:
+            signal.setitimer(signal.ITIMER_REAL, FILE_TIMEOUT)
+            try:
+                out.append(metadata.read_row(root, rel, size, mtime, sidecar))
+            except _Timeout:
+                reason = f"reading took over {FILE_TIMEOUT:g} s; skipped"
+                out.append((metadata.error_row(rel, size, mtime, reason), False))
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+    return out

@@ -1,0 +1,298 @@
+"""One file -> the fields of a Photo: exifread for EXIF, a cheap header check, XMP ratings.
+
+Reading is per file and never raises: whatever goes wrong becomes the record's ``error``
+text, so a broken photo shows up as an error tile (``is:error``) instead of stopping a scan.
+The work is shaped for the indexer's worker processes: ``read_chunk`` takes plain tuples and
+returns plain tuples (cheap to pickle), ``photo_from_row`` turns a row back into a Photo.
+
+What "cheap" means here: the file is opened once and its first 64 KiB read; the container
+header is checked from them (JPEG segments are walked up to the scan data, other formats get
+Pillow's lazy ``Image.open``, which reads the header only); nothing is decoded. For a JPEG,
+exifread gets an in-memory copy of the EXIF segment holding only the entries used here
+(``exiftags.slim_exif``), which saves exifread ~40% of its work on camera files.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import logging
+import os
+import warnings
+from collections.abc import Sequence
+from typing import Any, BinaryIO
+
+import exifread
+
+from phototerm.library import xmp
+from phototerm.library.exiftags import exif_fields, slim_exif, wall_clock
+from phototerm.library.photo import PHOTO, RAW_EXTENSIONS, VIDEO, Photo, extension, kind_of
+from phototerm.library.text import clean_metadata
+
+# exifread logs through `logging`; unhandled, its warnings would land on stderr, i.e. over the
+# TUI. Nothing it says is useful to a user: the record's error field carries what matters.
+_exif_log = logging.getLogger("exifread")
+_exif_log.addHandler(logging.NullHandler())
+_exif_log.propagate = False
+_exif_log.setLevel(logging.CRITICAL + 1)
+
+# Bump when reading gives different rows for the same file (a field added, a bug fixed):
+# metadata caches written by another reader version are then rebuilt.
+READER_VERSION = 1
+
+# A row is a Photo's fields after (space, root), in Photo's order, so Photo(space, root, *row).
+# Derived from Photo itself: a field added there is carried (and the cache schema changes).
+_ROW_DEFS = dataclasses.fields(Photo)[2:]
+ROW_FIELDS = tuple(f.name for f in _ROW_DEFS)
+_DEFAULTS = {
+    f.name: f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
+    for f in _ROW_DEFS
+    if f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING
+}
+Row = tuple
+# (rel, size, mtime, sidecar path or None)
+Item = tuple[str, int, float, "str | None"]
+
+HEAD_BYTES = 65536  # first read of a file
+
+# JPEG start-of-frame markers (C4 DHT, C8 JPG, CC DAC are not frames).
+_SOF = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
+# RAW containers by their first bytes: TIFF-based ones, and the few that are not.
+_RAW_MAGIC = (
+    b"II*\x00",
+    b"MM\x00*",
+    b"IIRO",
+    b"IIRS",
+    b"MMOR",
+    b"IIU\x00",
+    b"FUJIFILM",
+    b"FOVb",
+    b"\x00MRM",
+    b"II\x1a\x00\x00\x00HEAP",
+)
+# Formats exifread understands; for the others (GIF, BMP) it is not worth a call.
+_EXIF_FORMATS = ("jpeg", "tiff", "png", "webp", "heif")
+
+
+def read(
+    root: str, rel: str, size: int, mtime: float, sidecar: str | None | bool = True, space: str = ""
+) -> Photo:
+    """The Photo for one file. ``sidecar``: its XMP sidecar's path, None when there is none,
+    True to look for ``NAME.EXT.xmp`` / ``NAME.xmp`` beside the file."""
+    if sidecar is True:
+        sidecar = find_sidecar(os.path.join(root, rel))
+    row, _ = read_row(root, rel, size, mtime, sidecar or None)
+    return photo_from_row(space, root, row)
+
+
+def read_chunk(root: str, items: Sequence[Item]) -> list[tuple[Row, bool]]:
+    """Rows for a chunk of files of one space root (the unit of work of a worker process).
+
+    Each result is (row, cacheable): errors that may go away without the file changing
+    (a permission fixed, a network share back) are not worth caching.
+    """
+    return [read_row(root, rel, size, mtime, sidecar) for rel, size, mtime, sidecar in items]
+
+
+def photo_from_row(space: str, root: str, row: Row) -> Photo:
+    return Photo(space, root, *row)
+
+
+def row_of(photo: Photo) -> Row:
+    return tuple(getattr(photo, name) for name in ROW_FIELDS)
+
+
+def find_sidecar(path: str) -> str | None:
+    """``NAME.EXT.xmp`` (darktable, digiKam: preferred) or ``NAME.xmp`` (Lightroom)."""
+    stem, _ = os.path.splitext(path)
+    for candidate in (path + ".xmp", path + ".XMP", stem + ".xmp", stem + ".XMP"):
+        if os.path.isfile(candidate):
+            return candidate
+    return None
+
+
+def error_row(rel: str, size: int, mtime: float, reason: str) -> Row:
+    """The row of a file that could not be read: what the walk knew, and why."""
+    taken, tz = wall_clock(mtime)
+    return make_row(rel, kind_of(rel) or PHOTO, size, mtime, taken, tz, error=reason)
+
+
+def read_row(root: str, rel: str, size: int, mtime: float, sidecar: str | None) -> tuple[Row, bool]:
+    """Never raises: every failure is recorded in the row's error field."""
+    try:
+        return _read_row(root, rel, size, mtime, sidecar)
+    except Exception as exc:  # noqa: BLE001 - last line of defence for one bad file
+        row = error_row(rel, size, mtime, f"unreadable: {_describe(exc)}")
+        return row, not isinstance(exc, OSError)
+
+
+def _read_row(
+    root: str, rel: str, size: int, mtime: float, sidecar: str | None
+) -> tuple[Row, bool]:
+    kind = kind_of(rel) or PHOTO
+    side = xmp.read_sidecar(sidecar) if sidecar else xmp.EMPTY
+    if kind == VIDEO:
+        taken, tz = wall_clock(mtime)
+        error = "empty file" if size == 0 else ""
+        rating = side.rating if side.rating is not None else 0
+        return make_row(
+            rel, kind, size, mtime, taken, tz, rating=rating, tags=side.subjects, error=error
+        ), True
+    path = os.path.join(root, rel)
+    try:
+        with open(path, "rb", buffering=16384) as fh:
+            return _read_open(fh, rel, kind, size, mtime, side)
+    except OSError as exc:  # open failed (reads inside are handled by _read_open)
+        taken, tz = wall_clock(mtime)
+        return make_row(
+            rel, kind, size, mtime, taken, tz, error=f"cannot open: {_oserror(exc)}"
+        ), False
+
+
+def _read_open(
+    fh: BinaryIO, rel: str, kind: str, size: int, mtime: float, side: xmp.XmpData
+) -> tuple[Row, bool]:
+    fields: dict[str, Any] = {}
+    try:
+        # One read holds a camera JPEG's whole metadata (APP1 is at most 64 KiB): the segment
+        # walk and exifread then work in memory instead of seeking the file hundreds of times.
+        head = fh.read(HEAD_BYTES)
+    except OSError as exc:
+        return error_row(rel, size, mtime, f"cannot read: {_oserror(exc)}"), False
+    fmt, error, source = _identify(fh, head, rel, fields)
+    tags: dict[str, Any] = {}
+    if not error and fmt in _EXIF_FORMATS:
+        try:
+            # builtin_types=False: converting every tag costs ~10% of the read; the dozen
+            # values used here are converted by _num()/_raw() instead.
+            tags = exifread.process_file(
+                source, details=False, extract_thumbnail=False, builtin_types=False
+            )
+        except Exception as exc:  # noqa: BLE001 - exifread raises anything on damaged input
+            error = f"EXIF unreadable: {_describe(exc)}"
+        if not isinstance(tags, dict):
+            tags = {}
+    packet = fields.pop("_xmp", None)
+    if not error and not fmt.startswith("jpeg"):
+        packet = xmp.embedded_packet(fh, head)
+    exif_fields(tags, fields)
+    taken, tz = fields.pop("taken", None), fields.pop("tz_offset", None)
+    if taken is None:
+        taken, tz = wall_clock(mtime)
+    embedded = xmp.parse_packet(packet) if packet else xmp.EMPTY
+    rating = _first(side.rating, embedded.rating, fields.pop("exif_rating", None))
+    return make_row(
+        rel,
+        kind,
+        size,
+        mtime,
+        taken,
+        tz,
+        rating=rating if rating is not None else 0,
+        tags=side.subjects or embedded.subjects,
+        error=error,
+        **fields,
+    ), True
+
+
+def _identify(
+    fh: BinaryIO, head: bytes, rel: str, fields: dict[str, Any]
+) -> tuple[str, str, BinaryIO]:
+    """(format, error, what exifread should read). The cheapest check that the file is what
+    its name says."""
+    if not head:
+        return "", "empty file", fh
+    if head[:3] == b"\xff\xd8\xff":
+        error, exif = _jpeg_header(fh, head, fields)
+        # exifread gets just SOI + the EXIF segment: it then neither seeks around the file
+        # nor misses an EXIF segment that follows large APP segments (its own search only
+        # looks at the first few KB). No EXIF segment: nothing for exifread to do.
+        return ("jpeg" if exif else "jpeg-no-exif"), error, io.BytesIO(exif)
+    ext = extension(rel)
+    if ext in RAW_EXTENSIONS:
+        if head.startswith(_RAW_MAGIC) or head[4:11] == b"ftypcrx":
+            return "tiff", "", fh
+        return "", "not a RAW file (unrecognised content)", fh
+    if head[4:8] == b"ftyp":  # HEIF/HEIC/AVIF: Pillow needs a plugin; exifread reads it
+        return "heif", "", fh
+    fmt, error = _pillow_header(fh, fields)
+    return fmt, error, fh
+
+
+def _jpeg_header(fh: BinaryIO, head: bytes, fields: dict[str, Any]) -> tuple[str, bytes]:
+    """(error, SOI + the EXIF APP1 segment or b""). Fills width/height/_xmp in ``fields``."""
+    exif = b""
+    try:
+        segments = xmp.jpeg_segments(fh, head)
+        for marker, offset, length in segments:
+            if marker in _SOF and length >= 5:
+                frame = xmp.read_at(fh, head, offset + 1, 4)
+                if len(frame) == 4 and "width" not in fields:
+                    fields["height"] = (frame[0] << 8) | frame[1]
+                    fields["width"] = (frame[2] << 8) | frame[3]
+            elif (
+                marker == 0xE1 and not exif and xmp.read_at(fh, head, offset, 6) == b"Exif\x00\x00"
+            ):
+                exif = slim_exif(b"\xff\xd8" + xmp.read_at(fh, head, offset - 4, length + 4))
+        fields["_xmp"] = xmp.jpeg_packet(fh, head, segments)
+    except OSError as exc:
+        return f"cannot read: {_oserror(exc)}", b""
+    if "width" not in fields:
+        return "damaged JPEG: no image header (truncated?)", exif
+    if segments[-1][0] != 0xDA and len(segments) < xmp.MAX_SEGMENTS:
+        return "damaged JPEG: no image data (truncated?)", exif
+    return "", exif
+
+
+def _pillow_header(fh: BinaryIO, fields: dict[str, Any]) -> tuple[str, str]:
+    from PIL import Image  # imported late: a JPEG-only library never needs it
+
+    fh.seek(0)
+    try:
+        with warnings.catch_warnings():
+            # DecompressionBombWarning and "cannot identify" chatter would reach the terminal.
+            warnings.simplefilter("ignore")
+            with Image.open(fh) as im:
+                fields["width"], fields["height"] = im.size
+                fmt = (im.format or "").lower()
+    except Image.DecompressionBombError as exc:
+        return "", f"image too large to open safely ({exc})"
+    except Image.UnidentifiedImageError:
+        return "", "not an image (unrecognised content)"
+    except Exception as exc:  # noqa: BLE001 - Pillow plugins raise many types on garbage
+        return "", f"damaged image: {_describe(exc)}"
+    return ({"mpo": "jpeg"}.get(fmt, fmt)), ""
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def make_row(
+    rel: str,
+    kind: str,
+    size: int,
+    mtime: float,
+    taken: float | None,
+    tz_offset: int | None,
+    **fields: Any,
+) -> Row:
+    """A row from the walk's facts plus any Photo fields (the others take Photo's defaults)."""
+    values = {**_DEFAULTS, **fields}
+    if len(values) != len(_DEFAULTS):
+        raise TypeError(f"not Photo fields: {sorted(set(values) - set(_DEFAULTS))}")
+    values.update(rel=rel, kind=kind, size=size, mtime=mtime, taken=taken, tz_offset=tz_offset)
+    values["tags"] = tuple(values["tags"])
+    return tuple(values[name] for name in ROW_FIELDS)
+
+
+def _first(*values: int | None) -> int | None:
+    return next((v for v in values if v is not None), None)
+
+
+def _oserror(exc: OSError) -> str:
+    return exc.strerror or type(exc).__name__
+
+
+def _describe(exc: BaseException) -> str:
+    text = clean_metadata(str(exc))[:200]
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

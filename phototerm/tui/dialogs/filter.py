@@ -1,0 +1,256 @@
+"""Filter dialog (`f`): built from the index's actual values (``Index.facets()``).
+
+It does not filter by itself: it writes the equivalent search-language query, which goes into
+the search bar, so people see (and learn) what the filter means. Dismisses with the query text
+or None.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+
+from phototerm.library.spaces import LABELS
+from phototerm.library.text import safe
+from phototerm.tui.dialogs.jump import parse_date
+from phototerm.tui.model import quote
+
+RATINGS = [
+    ("rated 1 star or more", "rating:>=1"),
+    ("2 stars or more", "rating:>=2"),
+    ("3 stars or more", "rating:>=3"),
+    ("4 stars or more", "rating:>=4"),
+    ("5 stars", "rating:5"),
+    ("unrated", "rating:0"),
+    ("rejected", "rating:-1"),
+]
+TYPES = [("photos", "type:photo"), ("videos", "type:video")]
+GPS = [("with GPS position", "has:gps"), ("without GPS position", "-has:gps")]
+
+
+@dataclass(frozen=True, slots=True)
+class FilterChoice:
+    words: str = ""
+    date_from: str = ""
+    date_to: str = ""
+    type: str | None = None  # a query term from TYPES
+    rating: str | None = None
+    camera: str | None = None
+    lens: str | None = None
+    folder: tuple[str, str] | None = None  # (space, folder)
+    gps: str | None = None
+
+
+def build_query(choice: FilterChoice, *, both_spaces: bool = True) -> str:
+    """The search-language text for a choice (also used by tests and the palette)."""
+    parts: list[str] = []
+    if choice.words.strip():
+        parts.append(choice.words.strip())
+    start, end = choice.date_from, choice.date_to
+    if start and end:
+        parts.append(f"date:{start}" if start == end else f"date:{start}..{end}")
+    elif start:
+        parts.append(f"date:{start}..")
+    elif end:
+        parts.append(f"date:..{end}")
+    for term in (choice.type, choice.rating):
+        if term:
+            parts.append(term)
+    if choice.camera:
+        parts.append(f"camera:{quote(choice.camera)}")
+    if choice.lens:
+        parts.append(f"lens:{quote(choice.lens)}")
+    if choice.folder is not None:
+        space, folder = choice.folder
+        if both_spaces:
+            parts.append(f"space:{space}")
+        if folder:
+            parts.append(f"folder:{quote(folder)}")
+    if choice.gps:
+        parts.append(choice.gps)
+    return " ".join(parts)
+
+
+def _values(facets: object, name: str) -> list[tuple[str, int]]:
+    """(value, count) pairs of a facet (Index.facets() gives them most used first)."""
+    out: list[tuple[str, int]] = []
+    for item in getattr(facets, name, None) or ():
+        if isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str) and item[0]:
+            out.append((item[0], int(item[1])))
+    return out
+
+
+def _folders(facets: object) -> list[tuple[str, str, int]]:
+    """(space, folder, count) of every folder that holds photos, by space then path."""
+    raw = getattr(facets, "folders", None) or {}
+    out: list[tuple[str, str, int]] = []
+    for space, folders in sorted(raw.items()):
+        for item in folders:
+            if isinstance(item, tuple) and len(item) == 2 and item[0]:
+                out.append((space, item[0], int(item[1])))
+    return out
+
+
+def _options(pairs: Iterable[tuple[str, object]]) -> list[tuple[Text, object]]:
+    return [(Text(safe(label, 60)), value) for label, value in pairs]
+
+
+class FilterDialog(ModalScreen[str | None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="filter.cancel", tooltip="Close, change nothing"),
+        Binding("ctrl+s", "apply", "Apply", id="filter.apply", tooltip="Apply the filter"),
+    ]
+
+    def __init__(self, facets: object, query: str = "", *, both_spaces: bool = True) -> None:
+        super().__init__(classes="dialog")
+        self.facets = facets
+        self.query_text = query
+        self.both_spaces = both_spaces
+
+    def compose(self) -> ComposeResult:
+        facets = self.facets
+        low, high = getattr(facets, "first", None), getattr(facets, "last", None)
+        span = f"{_day(low)} … {_day(high)}" if low is not None and high is not None else ""
+        with Vertical(classes="dialog-box", id="filter-box"):
+            yield Static(Text("Filter photos", style="bold"), classes="dialog-title")
+            with VerticalScroll(id="filter-scroll"), Grid(id="filter-grid"):
+                yield Label("Words")
+                yield Input(
+                    self.query_text, placeholder="free words or query", id="f-words", compact=True
+                )
+                yield Label("From")
+                yield Input(placeholder=f"YYYY[-MM[-DD]]  {span}", id="f-from", compact=True)
+                yield Label("To")
+                yield Input(placeholder="YYYY[-MM[-DD]]", id="f-to", compact=True)
+                yield Label("Type")
+                yield Select(_options(TYPES), prompt="any type", id="f-type", compact=True)
+                yield Label("Rating")
+                yield Select(_options(RATINGS), prompt="any rating", id="f-rating", compact=True)
+                yield Label("Camera")
+                cameras = _values(facets, "cameras")
+                yield Select(
+                    _options((f"{c} ({n})", c) for c, n in cameras),
+                    prompt="any camera",
+                    id="f-camera",
+                    disabled=not cameras,
+                    compact=True,
+                )
+                yield Label("Lens")
+                lenses = _values(facets, "lenses")
+                yield Select(
+                    _options((f"{x} ({n})", x) for x, n in lenses),
+                    prompt="any lens",
+                    id="f-lens",
+                    disabled=not lenses,
+                    compact=True,
+                )
+                yield Label("Folder")
+                folders = _folders(facets)
+                yield Select(
+                    _options(
+                        (f"{LABELS.get(s, s).split()[0]}/{f} ({n})", (s, f)) for s, f, n in folders
+                    ),
+                    prompt="any folder",
+                    id="f-folder",
+                    disabled=not folders,
+                    compact=True,
+                )
+                yield Label("GPS")
+                yield Select(_options(GPS), prompt="with or without", id="f-gps", compact=True)
+            yield Static("", id="f-error", classes="dialog-error")
+            yield Static("", id="f-preview", classes="dialog-help")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Apply", variant="primary", id="apply")
+                yield Button("Clear", id="clear")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#f-words", Input).focus()
+        self._preview()
+
+    def _choice(self) -> FilterChoice | str:
+        """The choice, or an error message."""
+        dates = []
+        for field_id in ("#f-from", "#f-to"):
+            text = self.query_one(field_id, Input).value.strip()
+            value = parse_date(text) if text else ""
+            if value is None:
+                return f"Not a date: {safe(text, 30)} (use YYYY, YYYY-MM or YYYY-MM-DD)"
+            dates.append(value)
+
+        def pick(widget_id: str) -> object:
+            value = self.query_one(widget_id, Select).value
+            return None if value is Select.NULL else value
+
+        return FilterChoice(
+            words=self.query_one("#f-words", Input).value,
+            date_from=dates[0],
+            date_to=dates[1],
+            type=pick("#f-type"),
+            rating=pick("#f-rating"),  # type: ignore[arg-type]
+            camera=pick("#f-camera"),
+            lens=pick("#f-lens"),  # type: ignore[arg-type]
+            folder=pick("#f-folder"),
+            gps=pick("#f-gps"),  # type: ignore[arg-type]
+        )
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _preview(self) -> None:
+        choice = self._choice()
+        error = self.query_one("#f-error", Static)
+        preview = self.query_one("#f-preview", Static)
+        if isinstance(choice, str):
+            error.update(Text(choice))
+            return
+        error.update("")
+        query = build_query(choice, both_spaces=self.both_spaces)
+        preview.update(Text.assemble(("Query: ", "bold"), safe(query) or "(everything)"))
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_apply()
+
+    @on(Button.Pressed)
+    def _button(self, event: Button.Pressed) -> None:
+        if event.button.id == "apply":
+            self.action_apply()
+        elif event.button.id == "clear":
+            self.dismiss("")
+        else:
+            self.dismiss(None)
+
+    def action_apply(self) -> None:
+        choice = self._choice()
+        if isinstance(choice, str):
+            self.app.bell()
+            return
+        self.dismiss(build_query(choice, both_spaces=self.both_spaces))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def _day(value: object) -> str:
+    """A facet date (datetime, date, timestamp or text) as YYYY-MM-DD."""
+    from datetime import date, datetime
+
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()[:10]
+    if isinstance(value, (int, float)):
+        try:
+            return datetime.fromtimestamp(value, UTC).strftime("%Y-%m-%d")
+        except (OverflowError, OSError, ValueError):
+            return ""
+    return safe(value, 10)

@@ -1,0 +1,81 @@
+"""Sort dialog (`s`): capture time, name, size, modified, rating; ascending or descending;
+in an album view also the album's own order.
+
+One list of the ten choices: arrows + Enter, or the shortcut letter shown beside each
+(the capital letter reverses). Dismisses with (key, descending) or None.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+# (key, label when ascending, label when descending)
+CHOICES = (
+    ("taken", "Date taken: oldest first", "Date taken: newest first"),
+    ("name", "Name: A to Z", "Name: Z to A"),
+    ("size", "Size: smallest first", "Size: largest first"),
+    ("mtime", "Modified: oldest first", "Modified: newest first"),
+    ("rating", "Rating: lowest first", "Rating: highest first"),
+)
+
+
+ALBUM_CHOICE = ("album", "Album order", "Album order, reversed")
+
+
+def sort_options(album: bool = False) -> list[tuple[str, bool, str]]:
+    """(key, descending, label); ``album``: an album view, which may keep its own order."""
+    options = []
+    if album:  # its own order first: that is how an album opens
+        key, up, down = ALBUM_CHOICE
+        options += [(key, False, up), (key, True, down)]
+    for key, up, down in CHOICES:
+        options.append((key, True, down))
+        options.append((key, False, up))
+    return options
+
+
+class SortDialog(ModalScreen[tuple[str, bool] | None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="sort.cancel", tooltip="Keep the current order"),
+    ]
+
+    def __init__(self, current: str, descending: bool, *, album: bool = False) -> None:
+        super().__init__(classes="dialog")
+        self._current = (current, descending)
+        self._options = sort_options(album)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box", id="sort-box"):
+            yield Static(Text("Sort photos by", style="bold"), classes="dialog-title")
+            yield OptionList(
+                *[
+                    Option(Text(label), id=f"{key}:{'desc' if desc else 'asc'}")
+                    for key, desc, label in self._options
+                ],
+                id="sort-options",
+            )
+            yield Static(Text("Enter chooses · Esc cancels", style="dim"), classes="dialog-help")
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        for n, (key, desc, _label) in enumerate(self._options):
+            if (key, desc) == self._current:
+                options.highlighted = n
+        options.focus()
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        key, desc, _label = self._options[event.option_index]
+        self.dismiss((key, desc))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,149 @@
+"""The editing keys: ``EDIT_BINDINGS`` (0-5 x t a e u r R), the ``EditActions`` mixin the
+library and viewer screens share, and the same actions for the command palette.
+
+A screen mixing in ``EditActions`` says what the keys edit (``edit_targets``: in the grid the
+selection, else the cursor photo; in the viewer the photo shown) and what happens after a
+rating (``edit_advance``); the work is done by ``app.editing`` (tui/editing.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from textual.app import SystemCommand
+from textual.binding import Binding
+
+from phototerm.library.text import safe
+
+if TYPE_CHECKING:
+    from phototerm.tui.app import PhotoApp
+
+
+def _stars(n: int) -> str:
+    return "1 star" if n == 1 else f"{n} stars"
+
+
+EDIT_BINDINGS: list[Binding] = [
+    Binding(
+        "0",
+        "rate(0)",
+        "Clear rating",
+        id="edit.rate_0",
+        show=False,
+        tooltip="Clear the rating (of the selection, else the photo)",
+    ),
+    *[
+        Binding(
+            str(n),
+            f"rate({n})",
+            f"Rate {n}",
+            id=f"edit.rate_{n}",
+            show=False,
+            tooltip=f"Rate {_stars(n)} (the selection, else the photo)",
+        )
+        for n in range(1, 6)
+    ],
+    Binding(
+        "x",
+        "reject",
+        "Reject",
+        id="edit.reject",
+        show=False,
+        tooltip="Mark rejected (rating:-1 lists them; the palette moves them to #recycle)",
+    ),
+    Binding("t", "tags", "Tags", id="edit.tags", tooltip="Add or remove tags"),
+    Binding(
+        "a",
+        "albums",
+        "Albums",
+        id="edit.albums",
+        tooltip="Open, create, rename or delete albums; add or remove photos",
+    ),
+    Binding(
+        "e", "describe", "Describe", id="edit.describe", show=False, tooltip="Edit the description"
+    ),
+    Binding("u", "undo", "Undo", id="edit.undo", tooltip="Undo the last edit (100 steps)"),
+    Binding(
+        "r",
+        "rotate(90)",
+        "Rotate ↻",
+        id="edit.rotate_cw",
+        show=False,
+        tooltip="Rotate the view 90° clockwise (the file is never touched)",
+    ),
+    Binding(
+        "R",
+        "rotate(-90)",
+        "Rotate ↺",
+        id="edit.rotate_ccw",
+        show=False,
+        tooltip="Rotate the view 90° counter-clockwise (the file is never touched)",
+    ),
+]
+
+
+class EditActions:
+    """The editing keys' actions, for a screen that says what they edit."""
+
+    app: Any
+
+    def edit_targets(self) -> list[int]:
+        raise NotImplementedError
+
+    def edit_advance(self) -> None:
+        """After a rating: move on when the advance_after_rating setting says so."""
+
+    def cursor_photo(self) -> int | None:
+        targets = self.edit_targets()
+        return targets[0] if len(targets) == 1 else None
+
+    def action_rate(self, rating: int) -> None:
+        if self.app.editing.rate(self.edit_targets(), rating):
+            self.edit_advance()
+
+    def action_reject(self) -> None:
+        if self.app.editing.rate(self.edit_targets(), -1):
+            self.edit_advance()
+
+    def action_rotate(self, degrees: int) -> None:
+        self.app.editing.rotate(self.edit_targets(), degrees)
+
+    def action_tags(self) -> None:
+        self.app.editing.open_tags(self.edit_targets())
+
+    def action_describe(self) -> None:
+        self.app.editing.open_describe(self.edit_targets())
+
+    def action_albums(self) -> None:
+        self.app.editing.open_albums(self.edit_targets(), self.cursor_photo())
+
+    def action_undo(self) -> None:
+        self.app.editing.undo()
+
+
+def edit_commands(app: PhotoApp, screen: object) -> Iterable[SystemCommand]:
+    """The editing actions for the command palette (on the library and viewer screens)."""
+    actions: EditActions = screen  # type: ignore[assignment]
+    editor = app.editing.editor
+    undo = editor.undo_label() if editor is not None else None
+    yield SystemCommand("Tags…", "Add or remove tags (t)", actions.action_tags)
+    yield SystemCommand(
+        "Albums…", "Open, create, add to, rename, delete albums (a)", actions.action_albums
+    )
+    yield SystemCommand("Describe…", "Edit the description (e)", actions.action_describe)
+    for n in range(1, 6):
+        yield SystemCommand(f"Rate {_stars(n)}", f"({n})", lambda n=n: actions.action_rate(n))
+    yield SystemCommand("Clear the rating", "(0)", lambda: actions.action_rate(0))
+    yield SystemCommand("Reject", "Mark rejected, rating -1 (x)", actions.action_reject)
+    yield SystemCommand(
+        "Rotate clockwise", "The view only, 90° (r)", lambda: actions.action_rotate(90)
+    )
+    yield SystemCommand(
+        "Rotate counter-clockwise", "The view only, 90° (R)", lambda: actions.action_rotate(-90)
+    )
+    yield SystemCommand(
+        "Undo" if undo is None else f"Undo: {safe(undo, 60)}",
+        "Undo the last edit (u)",
+        actions.action_undo,
+    )

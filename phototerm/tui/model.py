@@ -1,0 +1,242 @@
+"""What the grid shows: the GridModel the grid engineer's ThumbnailGrid reads.
+
+``ViewSpec`` says what the user asked for (spaces, Timeline/Folders/album, query, sort); ``build``
+turns it into a ``IndexModel`` with ``Index.search`` + ``Index.group``. Nothing here imports
+Textual: the library screen builds models, the grid reads them, tests check them directly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+from phototerm.library.index import Group, Index
+from phototerm.library.photo import Photo
+
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
+
+TIMELINE = "timeline"
+FOLDERS = "folders"
+ALBUM = "album"
+SHARED_WITH_ME = "shared"
+ALBUM_ORDER = "album"  # a sort key of album views only: the order the album keeps
+
+
+@dataclass(frozen=True, slots=True)
+class ViewSpec:
+    spaces: tuple[str, ...]  # spaces that are on and shown
+    view: str = TIMELINE
+    grouping: str = "day"  # Timeline headers: day | month | year
+    folder: tuple[str, str] | None = None  # (space, folder rel) in Folders; None = every folder
+    album: str | None = None
+    query: str = ""
+    sort: str = "taken"
+    descending: bool = True
+
+    def with_(self, **changes: object) -> ViewSpec:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+class IndexModel:
+    """A snapshot of search results. The Index may grow later; a new model replaces this one."""
+
+    def __init__(self, index: Index, ids: list[int], sections: Sequence[Group], total: int):
+        self.index = index
+        self.ids = ids
+        self._sections = list(sections)
+        self.total = total  # photos in scope before the query (for "shown / total")
+        self._positions: dict[int, int] | None = None
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def sections(self) -> Sequence[Group]:
+        return self._sections
+
+    def photo_id(self, pos: int) -> int:
+        return self.ids[pos]
+
+    def photo(self, pos: int) -> Photo:
+        return self.index.get(self.ids[pos])
+
+    def rotation(self, pos: int) -> int:
+        """The store's view rotation for the tile (the grid asks for it when present)."""
+        return self.index.rotation(self.ids[pos])
+
+    def position_of(self, photo_id: int) -> int | None:
+        if self._positions is None:  # built on first use: most models are never asked
+            self._positions = {pid: pos for pos, pid in enumerate(self.ids)}
+        return self._positions.get(photo_id)
+
+
+@dataclass(frozen=True, slots=True)
+class AlbumInfo:
+    """One album as the sidebar and the album dialog list it."""
+
+    name: str  # as the index knows it (the shown name)
+    count: int  # live photos in it now
+    conditional: bool = False
+    query: str = ""  # a conditional album's search
+
+
+def album_infos(index: Index) -> list[AlbumInfo]:
+    """Every album of the index, by name, with its count (a conditional album is counted by
+    its search, which is cheaper than listing it)."""
+    out = []
+    for name in index.album_names():
+        try:
+            query = index.album_query(name)
+            if query is None:
+                out.append(AlbumInfo(name, len(index.album_ids(name))))
+            else:
+                out.append(AlbumInfo(name, index.count(query), True, query))
+        except (KeyError, ValueError):  # dropped meanwhile, or a query this version refuses
+            out.append(AlbumInfo(name, 0))
+    return out
+
+
+def scope_query(spec: ViewSpec, all_spaces: Sequence[str]) -> str | None:
+    """The part of the search that the sidebar decides (spaces, folder), in the search language.
+
+    Returns None when nothing at all can be shown (every space off).
+    """
+    parts: list[str] = []
+    spaces = [s for s in spec.spaces if s in all_spaces]
+    if not spaces:
+        return None
+    if len(spaces) < len(all_spaces):
+        parts.append(" OR ".join(f"space:{s}" for s in spaces))
+        if len(spaces) > 1:
+            parts[-1] = f"({parts[-1]})"
+    if spec.view == FOLDERS and spec.folder is not None:
+        space, folder = spec.folder
+        parts.append(f"space:{space}")
+        if folder:
+            parts.append(f"folder:{quote(folder)}")
+    return " ".join(parts)
+
+
+def quote(value: str) -> str:
+    """A search-language value: bare when it is a plain word, else a quoted phrase.
+
+    Control characters become spaces and lone surrogates U+FFFD, exactly as the language's
+    folding does before matching, so the query still matches and the text is safe to show.
+    """
+    value = _SURROGATES.sub("\ufffd", _CONTROLS.sub(" ", value))
+    if (
+        value
+        and all(c.isalnum() or c in "-_./*" for c in value)
+        and value.upper() not in ("AND", "OR", "NOT")
+    ):
+        return value
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def build(index: Index, spec: ViewSpec, all_spaces: Sequence[str]) -> IndexModel:
+    """Run the view. Raises query.QueryError for a bad user query (the caller shows it)."""
+    scope = scope_query(spec, all_spaces)
+    if scope is None or spec.view == SHARED_WITH_ME:
+        return IndexModel(index, [], [], 0)
+    if spec.view == ALBUM:
+        if spec.album is None or spec.album not in index.album_names():
+            return IndexModel(index, [], [], 0)
+        members = index.album_ids(spec.album)
+        within: list[int] | None = members
+        if scope:  # keep the album's order: search() would sort
+            keep = set(index.search(scope, within=members))
+            within = [m for m in members if m in keep]
+        if spec.sort == ALBUM_ORDER:
+            matched = set(index.search(spec.query or None, within=within))
+            ids = [m for m in within if m in matched]
+            return IndexModel(index, ids[::-1] if spec.descending else ids, [], len(within))
+    else:
+        within = index.search(scope) if scope else None
+        if spec.view == FOLDERS and spec.folder is not None and spec.folder[1]:
+            within = in_folder(index, within, spec.folder)
+    total = len(index) if within is None else len(within)
+    sort = "taken" if spec.sort == ALBUM_ORDER else spec.sort  # album order outside an album
+    ids = index.search(spec.query or None, sort=sort, descending=spec.descending, within=within)
+    if spec.view == FOLDERS:
+        ids, sections = by_folder(index, ids)
+    elif spec.view == TIMELINE and sort == "taken":
+        sections = index.group(ids, spec.grouping)
+    else:
+        sections = []  # headers by date make no sense when sorted by name or size
+    return IndexModel(index, ids, sections, total)
+
+
+def in_folder(index: Index, ids: Sequence[int] | None, folder: tuple[str, str]) -> list[int]:
+    """Only the photos of ``folder`` and its subfolders.
+
+    ``folder:`` in the search language matches any prefix ("2019" also finds "2019-old");
+    the folder runs of a path-sorted list tell the real folders apart.
+    """
+    ordered = index.search(None, sort="path", within=ids)
+    space, base = folder
+    keep: list[int] = []
+    for group in index.group(ordered, "folder"):
+        group_space, _, path = group.key.partition(":")
+        if group_space == space and (path == base or path.startswith(base + "/")):
+            keep.extend(ordered[group.start : group.start + group.count])
+    return keep
+
+
+def by_folder(index: Index, ids: list[int]) -> tuple[list[int], list[Group]]:
+    """Photos folder by folder (folders in path order), each folder in the order of ``ids``."""
+    rank = {pid: n for n, pid in enumerate(ids)}
+    by_path = index.search(None, sort="path", within=ids)
+    out: list[int] = []
+    sections: list[Group] = []
+    for group in index.group(by_path, "folder"):
+        run = sorted(by_path[group.start : group.start + group.count], key=rank.__getitem__)
+        sections.append(Group(group.key, group.label, len(out), len(run)))
+        out.extend(run)
+    return out, sections
+
+
+def day_of(photo: Photo) -> str | None:
+    """YYYY-MM-DD of the capture, wall clock (see Photo.taken)."""
+    if photo.taken is None:
+        return None
+    try:
+        return datetime.fromtimestamp(photo.taken, UTC).strftime("%Y-%m-%d")
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def find_date(model: IndexModel, target: str, descending: bool) -> tuple[int, bool] | None:
+    """Position of the first photo (in display order) of ``target`` (YYYY, YYYY-MM, YYYY-MM-DD).
+
+    The model must be sorted by capture time. Returns (position, exact); when no photo has that
+    date, the nearest one in display order after it (exact False). None for an empty model.
+    """
+    n = len(model)
+    if n == 0:
+        return None
+    # Photos without a date sit at one end; search only the dated run.
+    lo, hi = 0, n
+    while lo < hi and day_of(model.photo(lo)) is None:
+        lo += 1
+    while hi > lo and day_of(model.photo(hi - 1)) is None:
+        hi -= 1
+    if lo == hi:
+        return None
+    width = len(target)
+
+    def before(pos: int) -> bool:  # is the photo at pos still before the target?
+        day = (day_of(model.photo(pos)) or "")[:width]
+        return day > target if descending else day < target
+
+    first, last = lo, hi
+    while first < last:
+        mid = (first + last) // 2
+        if before(mid):
+            first = mid + 1
+        else:
+            last = mid
+    pos = min(first, hi - 1)
+    exact = (day_of(model.photo(pos)) or "")[:width] == target
+    return pos, exact

@@ -1,0 +1,1 @@
+"""Full screens: the library (sidebar + grid), the viewer and the help screen."""

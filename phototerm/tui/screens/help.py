@@ -1,0 +1,74 @@
+"""`?`: every binding of every part of phototerm, with the keys the user's keymap gives them.
+
+The rows come from the BINDINGS of the classes themselves (see ``PhotoApp.binding_help``), so
+the help can never disagree with what the keys do. The id column is what ``[keymap]`` in
+config.toml uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+HelpRow = tuple[str, str, str]  # keys, description, binding id
+HelpSection = tuple[str, Sequence[HelpRow]]
+
+
+def help_table(sections: Sequence[HelpSection]) -> Table:
+    table = Table(box=None, show_header=True, header_style="bold", pad_edge=False, expand=False)
+    # Headers as Text: a str header is parsed as markup, and "[keymap]" would vanish.
+    table.add_column(Text("Keys"), no_wrap=True, min_width=16)
+    table.add_column(Text("Does"), min_width=30)
+    table.add_column(Text("Binding id (for [keymap])"), style="dim", no_wrap=True)
+    for n, (title, rows) in enumerate(sections):
+        if n:
+            table.add_row("", "", "")
+        table.add_row(Text(title, style="bold underline"), "", "")
+        for keys, description, binding_id in rows:
+            table.add_row(Text(keys, style="bold"), Text(description), Text(binding_id))
+    return table
+
+
+INTRO = (
+    "phototerm keys. Remap any of them by id in config.toml, e.g.\n"
+    '  [keymap]\n  "library.search" = "ctrl+f"\n'
+    "Search language: words, camera:, lens:, rating:>=4, rating:-1 (rejected), date:2023-05, "
+    'folder:"a/b", tag:beach, album:"Trip", has:gps, is:error, type:video, '
+    "AND / OR / NOT / -word, (parentheses)."
+)
+
+
+class HelpScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "escape,question_mark,q",
+            "close",
+            "Close help",
+            id="help.close",
+            tooltip="Back to where you were",
+        ),
+    ]
+
+    def __init__(self, sections: Sequence[HelpSection]) -> None:
+        super().__init__()
+        self._sections = sections
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-scroll"):
+            yield Static(Text(INTRO), id="help-intro")
+            yield Static(help_table(self._sections), id="help-table")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#help-scroll").focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,233 @@
+"""The sidebar: spaces (on/off, with the reason when a space is missing), Timeline, the Folders
+tree, Albums (with their counts) and "Shared with me" (empty until a later issue fills it, but
+always there).
+
+Every folder name is untrusted: labels are ``Text`` built from ``safe()``, never markup.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from phototerm.library.spaces import LABELS, SpaceSetup
+from phototerm.library.text import safe
+from phototerm.tui import model as views
+
+REASON_WIDTH = 22  # the tree guides take 5 of the sidebar's 28 columns
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    kind: str  # space | timeline | folders | folder | album | shared | info
+    space: str | None = None
+    value: str = ""
+
+
+def folder_paths(folders: Iterable[str]) -> list[str]:
+    """Every folder and all its parents, sorted: 'a/b/c' also needs 'a' and 'a/b' nodes."""
+    out: set[str] = set()
+    for folder in folders:
+        parts = folder.split("/")
+        for n in range(1, len(parts) + 1):
+            if parts[n - 1]:
+                out.add("/".join(parts[:n]))
+    return sorted(out)
+
+
+class Sidebar(Vertical):
+    class Chosen(Message):
+        def __init__(self, kind: str, space: str | None, value: str) -> None:
+            super().__init__()
+            self.kind = kind
+            self.space = space
+            self.value = value
+
+    def __init__(self, setup: SpaceSetup, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.setup = setup
+        self._spaces_on: tuple[str, ...] = tuple(s.name for s in setup.on)
+        self._folders: dict[str, tuple[str, ...]] = {}
+        self._albums: tuple[views.AlbumInfo, ...] = ()
+        self._space_nodes: dict[str, TreeNode[Entry]] = {}
+        self._folder_nodes: dict[tuple[str, str], TreeNode[Entry]] = {}
+        self._active: Entry | None = None
+
+    def compose(self) -> ComposeResult:
+        tree: Tree[Entry] = Tree(Text("Library"), id="sidebar-tree")
+        tree.show_root = False
+        tree.auto_expand = False
+        tree.guide_depth = 2
+        yield tree
+
+    @property
+    def tree(self) -> Tree[Entry]:
+        return self.query_one("#sidebar-tree", Tree)
+
+    def on_mount(self) -> None:
+        self._build()
+
+    # ------------------------------------------------------------------------- building
+
+    def _build(self) -> None:
+        tree = self.tree
+        expanded = {
+            (n.data.kind, n.data.space, n.data.value)
+            for n in self._folder_nodes.values()
+            if n.data is not None and n.is_expanded
+        }
+        tree.clear()
+        root = tree.root
+        self._space_nodes = {}
+        self._folder_nodes = {}
+        spaces = root.add(Text("Spaces", style="bold"), Entry("info"), expand=True)
+        for name in LABELS:
+            self._space_nodes[name] = spaces.add_leaf(self._space_label(name), Entry("space", name))
+        for name, reason in self.setup.off:
+            node = self._space_nodes[name]
+            for line in textwrap.wrap(safe(reason), REASON_WIDTH, break_on_hyphens=False):
+                # Shown as children of the space so nothing important is cut off.
+                node.allow_expand = True
+                node.add_leaf(Text(line, style="dim italic"), Entry("info", name))
+            node.expand()
+        root.add_leaf(Text("Timeline", style="bold"), Entry("timeline"))
+        folders = root.add(Text("Folders", style="bold"), Entry("folders"), expand=True)
+        for space in self.setup.on:
+            top = folders.add(Text(space.label), Entry("folder", space.name, ""))
+            self._folder_nodes[(space.name, "")] = top
+            for path in folder_paths(self._folders.get(space.name, ())):
+                parent_path, _, name = path.rpartition("/")
+                parent = self._folder_nodes.get((space.name, parent_path), top)
+                node = parent.add(Text(safe(name)), Entry("folder", space.name, path))
+                node.allow_expand = False  # turned on when it gets a child
+                parent.allow_expand = True
+                self._folder_nodes[(space.name, path)] = node
+            for key, node in self._folder_nodes.items():
+                if key[0] == space.name and ("folder", key[0], key[1]) in expanded:
+                    node.expand()
+            top.allow_expand = bool(top.children)
+        albums = root.add(Text("Albums", style="bold"), Entry("info"), expand=True)
+        for album in self._albums:
+            albums.add_leaf(self._album_label(album.name), Entry("album", None, album.name))
+        if not self._albums:
+            albums.add_leaf(Text("no albums yet", style="dim italic"), Entry("info"))
+        shared = root.add(Text("Shared with me", style="bold"), Entry("shared"), expand=True)
+        shared.add_leaf(Text("nothing shared yet", style="dim italic"), Entry("info"))
+        if self._active is not None:
+            active, self._active = self._active, None
+            self._mark(active)
+
+    def _space_label(self, name: str) -> Text:
+        label = LABELS[name]
+        if self.setup.root_of(name) is None:
+            return Text.assemble(("⊘ ", "dim"), (label, "dim"), (" (off)", "dim"))
+        if name in self._spaces_on:
+            return Text.assemble(("● ", "bold"), label)
+        return Text.assemble(("○ ", ""), (label, "dim"), (" (hidden)", "dim"))
+
+    def _album_label(self, name: str) -> Text:
+        info = next((a for a in self._albums if a.name == name), None)
+        label = Text(safe(name, 40))
+        if info is not None:
+            label.append(f" {info.count:,}", style="dim")
+            if info.conditional:
+                label.append(" ⌕", style="dim")  # a saved search: its photos come by themselves
+        return label
+
+    def refresh_tree(self, index: object) -> None:
+        """Folders and albums from the index; rebuilt only when they changed."""
+        folders = folders_by_space(index)
+        albums = tuple(views.album_infos(index))  # type: ignore[arg-type]
+        if folders == self._folders and albums == self._albums:
+            return
+        self._folders = folders
+        self._albums = albums
+        self._build()
+
+    def refresh_albums(self, index: object) -> None:
+        """Only the albums (after an album edit, or another session's): cheaper than the
+        folders, which need the index's facets."""
+        albums = tuple(views.album_infos(index))  # type: ignore[arg-type]
+        if albums != self._albums:
+            self._albums = albums
+            self._build()
+
+    def show_view(self, spec: views.ViewSpec) -> None:
+        """Mark what the grid shows, and which spaces are on."""
+        if tuple(spec.spaces) != self._spaces_on:
+            self._spaces_on = tuple(spec.spaces)
+            for name, node in self._space_nodes.items():
+                node.set_label(self._space_label(name))
+        if spec.view == views.FOLDERS:
+            entry = (
+                Entry("folder", spec.folder[0], spec.folder[1]) if spec.folder else Entry("folders")
+            )
+        elif spec.view == views.ALBUM:
+            entry = Entry("album", None, spec.album or "")
+        elif spec.view == views.SHARED_WITH_ME:
+            entry = Entry("shared")
+        else:
+            entry = Entry("timeline")
+        self._mark(entry)
+
+    def _mark(self, entry: Entry) -> None:
+        """Reverse the active entry's label (the tree cursor only shows when focused)."""
+        old = self._active
+        if entry == old and self.tree.root.children:
+            return  # unchanged: relabelling would repaint the tree for nothing
+        self._active = entry
+        for node in self._walk(self.tree.root):
+            data = node.data
+            if data is None or data.kind in ("info", "space"):
+                continue
+            if data == entry:
+                label = self._plain_label(node, data)
+                label.stylize("reverse")
+                node.set_label(label)
+            elif data == old:
+                node.set_label(self._plain_label(node, data))
+
+    def _plain_label(self, node: TreeNode[Entry], data: Entry) -> Text:
+        if data.kind == "folder":
+            if data.value == "":
+                return Text(LABELS.get(data.space or "", data.space or ""))
+            return Text(safe(data.value.rpartition("/")[2]))
+        if data.kind == "album":
+            return self._album_label(data.value)
+        titles = {"timeline": "Timeline", "folders": "Folders", "shared": "Shared with me"}
+        return Text(titles.get(data.kind, ""), style="bold")
+
+    def _walk(self, node: TreeNode[Entry]) -> Iterable[TreeNode[Entry]]:
+        yield node
+        for child in node.children:
+            yield from self._walk(child)
+
+    @on(Tree.NodeSelected)
+    def _selected(self, event: Tree.NodeSelected[Entry]) -> None:
+        event.stop()
+        data = event.node.data
+        if data is None or data.kind == "info":
+            if data is not None and data.space is not None:
+                self.post_message(self.Chosen("space", data.space, ""))
+            else:
+                event.node.toggle()
+            return
+        self.post_message(self.Chosen(data.kind, data.space, data.value))
+
+
+def folders_by_space(index: object) -> dict[str, tuple[str, ...]]:
+    """{space: folders holding photos} from ``Index.facets()`` (folders: space -> (path, n))."""
+    raw = index.facets().folders  # type: ignore[attr-defined]
+    out: dict[str, tuple[str, ...]] = {}
+    for space, items in raw.items():
+        out[space] = tuple(sorted({item[0] for item in items if item[0]}))
+    return out

@@ -1,0 +1,92 @@
+"""The status line: spaces, view, active query, counts and indexing progress.
+
+No clock and nothing time-dependent is shown, so snapshot tests stay deterministic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import ProgressBar, Static
+
+from phototerm.library.text import safe
+
+SORT_NAMES = {
+    "taken": "date taken",
+    "name": "name",
+    "size": "size",
+    "mtime": "modified",
+    "rating": "rating",
+    "album": "album order",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    spaces: str  # "Personal + Shared"
+    view: str  # "Timeline by day", "Folders: 2023/Paris"
+    query: str
+    shown: int
+    total: int
+    selected: int
+    sort: str
+    descending: bool
+
+
+class StatusBar(Horizontal):
+    """Fixed-size parts, updated with ``layout=False`` and only when the text changes, so a
+    key that changes the counts repaints one line, not the screen."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._shown: Text | None = None
+        self._progress_text = ""
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="status-text")
+        yield Static("", id="status-progress-label")
+        yield ProgressBar(id="status-progress", show_eta=False, show_percentage=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#status-progress").display = False
+        self.query_one("#status-progress-label").display = False
+
+    def show(self, status: Status) -> None:
+        line = Text(no_wrap=True, overflow="ellipsis")
+        line.append(f" {status.spaces}", style="bold")
+        line.append(f" · {safe(status.view)}")
+        if status.query:
+            line.append(" · ")
+            line.append(safe(status.query, 60), style="italic")
+        line.append(f" · {status.shown:,} / {status.total:,} shown")
+        if status.selected:
+            line.append(f" · {status.selected:,} selected", style="bold")
+        arrow = "↓" if status.descending else "↑"
+        line.append(f" · sorted by {SORT_NAMES.get(status.sort, status.sort)} {arrow}")
+        if line != self._shown:
+            self._shown = line
+            self.query_one("#status-text", Static).update(line, layout=False)
+
+    def progress(self, done: int, total: int | None, phase: str, finished: bool = False) -> None:
+        bar = self.query_one("#status-progress", ProgressBar)
+        label = self.query_one("#status-progress-label", Static)
+        if finished:
+            bar.display = False
+            label.display = False
+            self._progress_text = ""
+            return
+        # total None while walking: no bar, only the count (a pulsing bar would repaint
+        # many times a second, and over a slow link every repaint costs).
+        bar.display = total is not None
+        label.display = True
+        if total is not None:
+            bar.update(total=max(total, 1), progress=done)
+        what = safe(phase) or "Indexing"
+        count = f"{done:,}" if total is None else f"{done:,}/{total:,}"
+        text = f"{what} {count} "
+        if text != self._progress_text:
+            self._progress_text = text
+            label.update(Text(text, no_wrap=True, overflow="ellipsis"), layout=False)

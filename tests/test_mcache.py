@@ -1,0 +1,163 @@
+"""The metadata cache: round trip, staleness, and every way a cache file can be bad."""
+
+from __future__ import annotations
+
+import marshal
+import os
+import struct
+import sys
+import zlib
+from pathlib import Path
+
+import pytest
+
+from phototerm.library import mcache, metadata
+
+ROOT = "/photos/root"
+
+
+def row(rel: str, size: int = 100, mtime: float = 1.5, make: str = "Canon") -> tuple:
+    return metadata.make_row(
+        rel,
+        "photo",
+        size,
+        mtime,
+        1000.0,
+        60,
+        make=make,
+        model="EOS R6",
+        iso=100,
+        lat=1.25,
+        lon=-2.5,
+        rating=3,
+        tags=("a", "b"),
+    )
+
+
+@pytest.fixture
+def saved(tmp_path: Path) -> Path:
+    path = mcache.cache_file(tmp_path, "personal", ROOT)
+    rows = [row("a.jpg"), row("sub/b.jpg", 7, 2.25), row("caf\udce9.jpg"), row("[bold]x.jpg")]
+    assert mcache.save(path, ROOT, rows, {"a.jpg": ("a.jpg.xmp", 10, 3.0)}) == ""
+    return path
+
+
+def test_round_trip(saved: Path) -> None:
+    data = mcache.load(saved, ROOT)
+    assert data.problem == "" and len(data) == 4
+    assert data.rows["sub/b.jpg"] == row("sub/b.jpg", 7, 2.25)
+    assert data.rows["caf\udce9.jpg"][0] == "caf\udce9.jpg"  # non-UTF-8 names survive
+    assert data.sidecars == {"a.jpg": ("a.jpg.xmp", 10, 3.0)}
+
+
+def test_cache_lives_in_the_given_cache_dir_per_space_and_root(tmp_path: Path) -> None:
+    a = mcache.cache_file(tmp_path, "personal", "/a")
+    assert a.parent == tmp_path / mcache.SUBDIR
+    assert a != mcache.cache_file(tmp_path, "personal", "/b")
+    assert a != mcache.cache_file(tmp_path, "shared", "/a")
+
+
+def test_lookup_is_keyed_by_size_mtime_and_sidecar(saved: Path) -> None:
+    data = mcache.load(saved, ROOT)
+    side = ("a.jpg.xmp", 10, 3.0)
+    assert data.lookup("a.jpg", 100, 1.5, side) == row("a.jpg")
+    assert data.lookup("a.jpg", 101, 1.5, side) is None  # size changed
+    assert data.lookup("a.jpg", 100, 1.75, side) is None  # mtime changed
+    assert data.lookup("a.jpg", 100, 1.5, None) is None  # sidecar removed
+    assert data.lookup("a.jpg", 100, 1.5, ("a.jpg.xmp", 10, 4.0)) is None  # sidecar edited
+    assert data.lookup("sub/b.jpg", 7, 2.25, ("sub/b.xmp", 1, 1.0)) is None  # sidecar added
+    assert data.lookup("sub/b.jpg", 7, 2.25, None) is not None
+    assert data.lookup("new.jpg", 1, 1.0, None) is None
+
+
+def test_missing_cache_is_empty_without_a_problem(tmp_path: Path) -> None:
+    data = mcache.load(tmp_path / "none", ROOT)
+    assert len(data) == 0 and data.problem == ""
+
+
+def _corrupt(path: Path, offset: int, value: bytes) -> None:
+    data = bytearray(path.read_bytes())
+    data[offset : offset + len(value)] = value
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize(
+    ("damage", "problem"),
+    [
+        (lambda p: p.write_bytes(p.read_bytes()[:20]), "truncated"),
+        (lambda p: p.write_bytes(p.read_bytes()[:-5]), "corrupt (checksum)"),
+        (lambda p: _corrupt(p, 60, b"\x00\x01"), "corrupt (checksum)"),
+        (lambda p: p.write_bytes(b"garbage" * 10), "not a phototerm cache"),
+        (lambda p: p.write_bytes(b""), "truncated"),
+        (lambda p: _corrupt(p, 4, struct.pack("<H", mcache.FORMAT + 1)), "another version"),
+        (lambda p: _corrupt(p, 8, bytes([2])), "another version"),  # another Python major
+    ],
+)
+def test_bad_cache_files_are_ignored(saved: Path, damage, problem: str) -> None:
+    damage(saved)
+    data = mcache.load(saved, ROOT)
+    assert (len(data), data.problem) == (0, problem)
+
+
+def test_checksummed_garbage_payload_is_ignored(tmp_path: Path) -> None:
+    # A well-formed header around content that is not what a cache holds.
+    path = tmp_path / "c"
+    for payload in (
+        b"\x00\x01garbage",
+        marshal.dumps(["not", "a", "tuple"]),
+        marshal.dumps((ROOT, [("short",)], {})),
+    ):
+        header = mcache._HEADER.pack(
+            mcache.MAGIC,
+            mcache.FORMAT,
+            mcache._SCHEMA,
+            *sys.version_info[:2],
+            len(payload),
+            zlib.crc32(payload),
+        )
+        path.write_bytes(header + payload)
+        data = mcache.load(path, ROOT)
+        assert len(data) == 0 and data.problem.startswith("corrupt")
+
+
+def test_cache_of_another_root_is_ignored(saved: Path) -> None:
+    assert mcache.load(saved, "/elsewhere").problem == "corrupt (content)"
+
+
+def test_unreadable_cache_is_a_problem_not_an_exception(tmp_path: Path) -> None:
+    (tmp_path / "dir").mkdir()
+    data = mcache.load(tmp_path / "dir", ROOT)  # a folder where the file should be
+    assert len(data) == 0 and data.problem.startswith("unreadable")
+
+
+def test_atomic_save_leaves_no_temporary_files(saved: Path) -> None:
+    assert mcache.save(saved, ROOT, [row("only.jpg")], {}) == ""
+    assert sorted(os.listdir(saved.parent)) == [saved.name]
+    assert list(mcache.load(saved, ROOT).rows) == ["only.jpg"]
+
+
+def test_save_failure_is_reported_not_raised(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    problem = mcache.save(blocker / "sub" / "cache", ROOT, [row("a.jpg")], {})
+    assert problem != ""
+
+
+def test_strings_shared_after_load(saved: Path) -> None:
+    # Interned strings are written once and come back shared: memory stays small.
+    path = saved
+    rows = [row(f"{i}.jpg", make=sys.intern("Canon")) for i in range(3)]
+    mcache.save(path, ROOT, rows, {})
+    loaded = list(mcache.load(path, ROOT).rows.values())
+    assert loaded[0][6] is loaded[1][6] is loaded[2][6]
+
+
+def test_cache_of_another_reader_version_is_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "c"
+    monkeypatch.setattr(mcache, "_SCHEMA", mcache._SCHEMA ^ 1)  # as an older reader wrote it
+    mcache.save(path, ROOT, [row("a.jpg")], {})
+    monkeypatch.undo()
+    data = mcache.load(path, ROOT)
+    assert (len(data), data.problem) == (0, "another version")

@@ -1,0 +1,134 @@
+"""The search bar: live (debounced) filtering, inline parse errors, Enter and Esc."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import make_app, run, screen_lines, screen_text, settle
+
+from phototerm.tui.widgets.grid import ThumbnailGrid
+from phototerm.tui.widgets.searchbar import DEBOUNCE_SECONDS, SearchBar, SearchInput
+
+SIZE = (200, 50)
+
+
+def folders(app) -> set[str]:
+    return {app.index.get(i).folder for i in app.library.model.ids}
+
+
+def test_live_search_is_debounced(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        app = make_app(tmp_path)
+        messages: list = []
+        async with app.run_test(size=SIZE, message_hook=messages.append) as pilot:
+            await settle(pilot)
+            await pilot.press("slash")
+            assert isinstance(app.focused, SearchInput)
+            await pilot.press(*"paris")  # typed faster than the debounce
+            changed = [m for m in messages if isinstance(m, SearchBar.Changed)]
+            assert changed == []  # nothing ran yet
+            await pilot.pause(DEBOUNCE_SECONDS * 3)
+            # (the hook sees a message at every node it bubbles through: count objects)
+            changed = {id(m): m.text for m in messages if isinstance(m, SearchBar.Changed)}
+            assert list(changed.values()) == ["paris"]  # one search for five keys
+            assert folders(app) == {"2019/2019-07-14 Paris"}
+            assert "6 / 15 shown" in screen_text(app)
+            assert isinstance(app.focused, SearchInput)  # still typing
+
+    run(scenario())
+
+
+def test_bad_query_shows_the_position_and_keeps_results(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        app = make_app(tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            library = app.library
+            await pilot.press("slash", *"rating:>=3")
+            await pilot.pause(DEBOUNCE_SECONDS * 3)
+            good = list(library.model.ids)
+            assert good and library.spec.query == "rating:>=3"
+            await pilot.press(*" (camera:nikon")
+            await pilot.pause(DEBOUNCE_SECONDS * 3)
+            text = screen_text(app)
+            assert "unclosed '('" in text and "(column 12)" in text
+            assert library.model.ids == good  # the last good result stays
+            assert library.spec.query == "rating:>=3"
+            assert "rating:>=3" in screen_lines(app)[-2]  # the status line's query
+            # Enter on a bad query applies nothing and stays in the bar.
+            await pilot.press("enter")
+            assert isinstance(app.focused, SearchInput)
+            # Fixing it clears the error.
+            await pilot.press(")")
+            await pilot.pause(DEBOUNCE_SECONDS * 3)
+            assert "unclosed" not in screen_text(app)
+            assert library.spec.query == "rating:>=3 (camera:nikon)"
+            await pilot.press("enter")
+            assert isinstance(app.focused, ThumbnailGrid)
+
+    run(scenario())
+
+
+def test_unknown_key_error(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        app = make_app(tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("slash", *"colour:red", "enter")
+            await pilot.pause()
+            assert "unknown key 'colour:'" in screen_text(app)
+            assert app.library.spec.query == ""
+            assert len(app.library.model) == 15
+
+    run(scenario())
+
+
+def test_enter_applies_and_escape_clears(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        app = make_app(tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            library = app.library
+            await pilot.press("slash", *"garden", "enter")  # before the debounce fires
+            assert library.spec.query == "garden"
+            assert folders(app) == {"2020/2020-05-02 Garden"}
+            assert isinstance(app.focused, ThumbnailGrid)
+            await pilot.press("slash", "escape")
+            assert library.searchbar.value == "" and library.spec.query == ""
+            assert len(library.model) == 15
+            assert isinstance(app.focused, SearchInput)  # Esc once: cleared, still there
+            await pilot.press("escape")
+            assert isinstance(app.focused, ThumbnailGrid)  # Esc again: back to the photos
+
+    run(scenario())
+
+
+def test_search_keeps_the_cursor_photo(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        app = make_app(tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            library = app.library
+            paris = [i for i in library.model.ids if "Paris" in app.index.get(i).folder]
+            library.grid.move_to_photo(paris[2])
+            await pilot.pause()
+            await pilot.press("slash", *"paris", "enter")
+            assert library.grid.cursor_photo_id() == paris[2]
+            await pilot.press("slash", "escape", "escape")
+            assert library.grid.cursor_photo_id() == paris[2]
+
+    run(scenario())
+
+
+def test_search_language_reaches_the_index(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        app = make_app(tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("slash", *"has:gps -camera:canon", "enter")
+            shown = [app.index.get(i) for i in app.library.model.ids]
+            assert shown and all(p.has_gps and "Canon" not in p.camera for p in shown)
+            await pilot.press("slash", "ctrl+u", *'folder:"2021/Lake" OR date:2019-07', "enter")
+            assert folders(app) == {"2021/Lake", "2019/2019-07-14 Paris"}
+
+    run(scenario())
