@@ -15,7 +15,7 @@ from phototerm.library.photo import Photo
 from phototerm.library.spaces import SpaceSetup, resolve_spaces
 from phototerm.library.text import safe
 
-SORT_KEYS = ("taken", "name", "size", "mtime", "rating")
+SORT_KEYS = ("taken", "name", "size", "mtime", "rating", "path")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
