@@ -7,8 +7,6 @@ tomli-w drops comments when it rewrites the file, so every key is documented in 
 
 from __future__ import annotations
 
-import os
-import tempfile
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +15,7 @@ from typing import Any
 import tomli_w
 
 from phototerm.library import paths
+from phototerm.library.durable import atomic_write
 
 
 @dataclass
@@ -61,16 +60,4 @@ def save_keys(updates: dict[str, Any], path: Path | None = None) -> None:
         else:
             data[key] = value
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            tomli_w.dump(data, fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    atomic_write(path, tomli_w.dumps(data).encode("utf-8"))

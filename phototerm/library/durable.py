@@ -8,6 +8,7 @@ the store (a new ``library.db``) and the sidecar writer (an XMP file replaced in
 from __future__ import annotations
 
 import os
+import tempfile
 
 
 def fsync_dir(folder: str) -> None:
@@ -21,3 +22,36 @@ def fsync_dir(folder: str) -> None:
             os.close(fd)
     except OSError:
         pass
+
+
+def atomic_write(path: str | os.PathLike[str], data: bytes, *, durable: bool = True,
+                 mode: int | None = None) -> None:
+    """Replace ``path`` with ``data`` so a reader (or a crash) sees the old file or the new
+    one, never half of one: a temp file in the same folder, then ``os.replace``.
+
+    ``durable`` also fsyncs the bytes and the folder (settings, sidecars); caches skip it.
+    ``mode`` sets the permission bits (default: what a new file gets under the umask).
+    Raises OSError; the temp file never stays behind.
+    """
+    folder = os.path.dirname(os.fspath(path)) or "."
+    fd, tmp = tempfile.mkstemp(prefix=".phototerm-", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
+        if mode is None:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    if durable:
+        fsync_dir(folder)

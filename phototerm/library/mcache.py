@@ -23,10 +23,10 @@ import marshal
 import os
 import struct
 import sys
-import tempfile
 import zlib
 from pathlib import Path
 
+from phototerm.library.durable import atomic_write
 from phototerm.library.metadata import READER_VERSION, ROW_FIELDS, Row
 
 MAGIC = b"PTMC"
@@ -119,19 +119,10 @@ def save(
     header = _HEADER.pack(
         MAGIC, FORMAT, _SCHEMA, *sys.version_info[:2], len(payload), zlib.crc32(payload)
     )
-    tmp = ""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(header)
-            fh.write(payload)
-        os.replace(tmp, path)
+        # A cache: atomic so a crash leaves the old one, but not worth an fsync.
+        atomic_write(path, header + payload, durable=False)
     except OSError as exc:
-        if tmp:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
         return exc.strerror or type(exc).__name__
     return ""

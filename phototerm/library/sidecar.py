@@ -15,11 +15,10 @@ from __future__ import annotations
 import io
 import os
 import re
-import tempfile
 from collections.abc import Sequence
 from xml.etree import ElementTree as ET
 
-from phototerm.library.durable import fsync_dir
+from phototerm.library.durable import atomic_write
 from phototerm.library.text import safe
 from phototerm.library.xmp import MAX_PACKET, NS_DC, NS_RDF, NS_XMP
 
@@ -196,31 +195,11 @@ def _serialise(root: ET.Element, packet: bool) -> bytes:
 
 
 def _atomic_write(path: str, data: bytes) -> None:
-    folder = os.path.dirname(path) or "."
     try:
-        mode = os.stat(path).st_mode & 0o777
+        mode = os.stat(path).st_mode & 0o777  # keep an existing sidecar's permissions
     except OSError:
         mode = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".phototerm-", suffix=".xmp.tmp", dir=folder)
+        atomic_write(path, data, mode=mode)
     except OSError as exc:
         raise SidecarError(f"Cannot write {safe(path)}: {exc.strerror}") from exc
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise SidecarError(f"Cannot write {safe(path)}: {exc.strerror}") from exc
-    fsync_dir(folder)  # the rename itself must survive a power cut too

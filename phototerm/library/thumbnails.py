@@ -25,7 +25,6 @@ import io
 import itertools
 import logging
 import os
-import tempfile
 import threading
 import time
 import warnings
@@ -36,6 +35,7 @@ from urllib.parse import quote
 
 from PIL import ExifTags, Image, ImageFile, UnidentifiedImageError
 
+from phototerm.library.durable import atomic_write
 from phototerm.library.photo import VIDEO, Photo
 
 log = logging.getLogger(__name__)
@@ -354,15 +354,7 @@ class ThumbnailService:
             os.makedirs(folder, exist_ok=True)
             buf = io.BytesIO()
             image.save(buf, "JPEG", quality=90, subsampling=0)
-            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".jpg")
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(buf.getvalue())
-                os.replace(tmp, path)
-            except BaseException:
-                with _suppress():
-                    os.unlink(tmp)
-                raise
+            atomic_write(path, buf.getvalue(), durable=False)
         except OSError as exc:
             log.debug("thumbnail cache write failed: %s", exc)
             return

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from phototerm.library import paths
+from phototerm.library.durable import atomic_write
 from phototerm.library.spaces import SpaceSetup
 
 FILE_NAME = "session.json"
@@ -129,14 +129,4 @@ class SessionStore:
         # Surrogate-escaped names (non-UTF-8) cannot be encoded as JSON text: keep them escaped.
         text = json.dumps(self._data, ensure_ascii=True, indent=1)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".session-", suffix=".json", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="ascii") as fh:
-                fh.write(text)
-            os.replace(tmp, self.path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        atomic_write(self.path, text.encode("ascii"), durable=False)
