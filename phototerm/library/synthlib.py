@@ -3,7 +3,7 @@
 Shaped like a real NAS library: ``YYYY/YYYY-MM-DD Event/IMG_0001.JPG`` with 100-300 files per
 event, camera-style names, full EXIF (IFD0, EXIF, GPS on some, ratings on some) with a 160x120
 IFD1 thumbnail, a few XMP sidecars (``NAME.JPG.xmp`` and ``NAME.xmp``), some PNGs, some
-videos (empty ``.mp4``/``.mov`` stubs: only names and stat are read for videos) and a few
+videos (``.mp4``/``.mov`` stubs holding only an ISO BMFF header: only names and stat are read for videos) and a few
 Synology ``@eaDir`` folders that the scanner must skip.
 
 Speed: a few dozen base pictures and thumbnails are encoded once; each file is the shared
@@ -26,10 +26,11 @@ from datetime import datetime, timedelta
 from PIL import Image
 
 from phototerm.library import exifwrite
+from phototerm.library.demo_plan import MP4_STUB
 from phototerm.library.paint import paint
 
 MARKER = ".phototerm-synthlib.json"
-VERSION = 1
+VERSION = 2  # 2: video stubs carry an ftyp header (0-byte files index as errors)
 BASE_IMAGES = 32
 IMAGE_SIZE = (320, 240)
 QUALITY = 80
@@ -275,9 +276,9 @@ def make_library(
             number += 1
             roll = rng.random()
             if roll < 0.01:
-                _write(os.path.join(folder, f"VID_{number:04d}.MP4"), b"", when)
+                _write(os.path.join(folder, f"VID_{number:04d}.MP4"), MP4_STUB, when)
             elif roll < 0.012:
-                _write(os.path.join(folder, f"MVI_{number:04d}.MOV"), b"", when)
+                _write(os.path.join(folder, f"MVI_{number:04d}.MOV"), MP4_STUB, when)
             elif roll < 0.022:
                 _write(os.path.join(folder, f"Screenshot_{number:04d}.png"), png_bytes, when)
             else:
