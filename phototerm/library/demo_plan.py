@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from phototerm.library import exifwrite
-from phototerm.library.synthlib import CAMERAS, camera_file_name
+from phototerm.library.synthlib import CAMERAS, MP4_STUB, camera_file_name
 
 SEED = 2024
 PERSONAL_DIR, SHARED_DIR = "Personal", "Shared"
@@ -228,8 +228,6 @@ def _png_bomb() -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
 
 
-# A minimal ISO BMFF 'ftyp' box: enough for `file` to say "MP4"; only names/stat are read.
-MP4_STUB = struct.pack(">I", 24) + b"ftypisom" + struct.pack(">I", 512) + b"isomiso2mp41"
 
 
 def _odd_files(rng: random.Random) -> tuple[list[Shot], list[Extra]]:

@@ -19,6 +19,7 @@ import json
 import os
 import random
 import shutil
+import struct
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -26,8 +27,10 @@ from datetime import datetime, timedelta
 from PIL import Image
 
 from phototerm.library import exifwrite
-from phototerm.library.demo_plan import MP4_STUB
 from phototerm.library.paint import paint
+
+# A minimal ISO BMFF 'ftyp' box: enough for `file` to say "MP4"; only names/stat are read.
+MP4_STUB = struct.pack(">I", 24) + b"ftypisom" + struct.pack(">I", 512) + b"isomiso2mp41"
 
 MARKER = ".phototerm-synthlib.json"
 VERSION = 2  # 2: video stubs carry an ftyp header (0-byte files index as errors)
