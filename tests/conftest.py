@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from nobody import as_nobody  # noqa: F401  (fixture: run code as user nobody)
 from PIL import Image, ImageDraw
 
 from phototerm.library import exifwrite
@@ -261,3 +262,22 @@ def run(coro: Any) -> Any:
 
 def names(app: Any, ids: Sequence[int]) -> list[str]:
     return [app.index.get(i).name for i in ids]
+
+
+# ---------------------------------------------------------------------------- app helpers
+
+SIZE = (200, 50)  # the terminal the Pilot tests run in
+
+
+def notes(messages: list) -> list[str]:
+    """The notification texts among the messages a ``message_hook`` collected."""
+    from textual.notifications import Notify
+
+    return [m.notification.message for m in messages if isinstance(m, Notify)]
+
+
+def cursor_name(app: Any) -> str:
+    """The file name of the photo under the grid's cursor."""
+    photo_id = app.library.grid.cursor_photo_id()
+    assert photo_id is not None
+    return app.index.get(photo_id).name

@@ -6,18 +6,15 @@ import gc
 import json
 import os
 import shutil
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+from nobody import Nobody, make_public
 from PIL import Image
 
-import phototerm
 from phototerm.library import indexer, mcache, metadata
 from phototerm.library.indexer import IndexProgress, index_spaces
 from phototerm.library.photo import Photo
@@ -274,85 +271,28 @@ def test_batch_callback_failure_stops_cleanly(tmp_path: Path) -> None:
 # --- unreadable files and folders, as an unprivileged user --------------------------------------
 
 
-def _nobody_python() -> list[str] | None:
-    """runuser + a Python >= 3.11 user nobody can execute (see test_scanner), or None."""
-    if os.geteuid() != 0 or shutil.which("runuser") is None:
-        return None
-    check = "import sys; assert sys.version_info >= (3, 11)"
-    for python in (sys.executable, shutil.which("python3"), "/usr/bin/python3"):
-        if not python:
-            continue
-        cmd = ["runuser", "-u", "nobody", "--", python]
-        try:
-            done = subprocess.run(cmd + ["-c", check], capture_output=True, timeout=60, check=False)
-        except (OSError, subprocess.TimeoutExpired):
-            continue
-        if done.returncode == 0:
-            return cmd
-    return None
-
-
-def _public_copy(base: str) -> str:
-    """phototerm and what it imports here (pure Python) where nobody can import them."""
-    import exifread
-    import tomli_w
-
-    dest = os.path.join(base, "pkg")
-    for module in (phototerm, exifread, tomli_w):
-        src = os.path.dirname(os.path.abspath(module.__file__ or ""))
-        shutil.copytree(
-            src, os.path.join(dest, module.__name__), ignore=shutil.ignore_patterns("__pycache__")
-        )
-    for dirpath, _dirnames, filenames in os.walk(dest):
-        os.chmod(dirpath, 0o755)
-        for name in filenames:
-            os.chmod(os.path.join(dirpath, name), 0o644)
-    return dest
-
-
-def test_unreadable_file_and_folder_as_nobody() -> None:
-    prefix = _nobody_python()
-    if prefix is None:
-        pytest.skip("needs root, runuser and a Python >= 3.11 that user 'nobody' can run")
-    base = tempfile.mkdtemp(prefix="phototerm-index-")  # pytest's tmp dirs are 0700
-    try:
-        os.chmod(base, 0o755)
-        pkg = _public_copy(base)
-        root = Path(base) / "root"
-        jpeg(root / "ok" / "a.jpg")
-        jpeg(root / "ok" / "secret.jpg")
-        jpeg(root / "locked" / "b.jpg")
-        for dirpath, _, filenames in os.walk(root):
-            os.chmod(dirpath, 0o755)
-            for name in filenames:
-                os.chmod(os.path.join(dirpath, name), 0o644)
-        os.chmod(root / "ok" / "secret.jpg", 0o600)  # root's: nobody cannot open it
-        os.chmod(root / "locked", 0o700)
-        code = (
-            "import json, sys\n"
-            "from phototerm.library.indexer import index_spaces\n"
-            "from phototerm.library.spaces import SpaceRoot\n"
-            "r = index_spaces([SpaceRoot('personal', sys.argv[1])], None)\n"
-            "print(json.dumps([sorted([p.rel, p.error] for p in r.photos),\n"
-            "                  [[e.path, e.reason] for e in r.errors]]))\n"
-        )
-        env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": pkg, "HOME": base}
-        out = subprocess.run(
-            prefix + ["-c", code, str(root)],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=120,
-            check=False,
-            cwd=base,
-        )
-        assert out.returncode == 0, out.stderr
-        assert out.stderr == ""
-        photos, errors = json.loads(out.stdout)
-        assert photos == [["ok/a.jpg", ""], ["ok/secret.jpg", "cannot open: Permission denied"]]
-        assert errors == [[str(root / "locked"), "permission denied"]]
-    finally:
-        shutil.rmtree(base, ignore_errors=True)
+def test_unreadable_file_and_folder_as_nobody(as_nobody: Nobody) -> None:
+    root = Path(as_nobody.base) / "root"
+    jpeg(root / "ok" / "a.jpg")
+    jpeg(root / "ok" / "secret.jpg")
+    jpeg(root / "locked" / "b.jpg")
+    make_public(root)
+    os.chmod(root / "ok" / "secret.jpg", 0o600)  # root's: nobody cannot open it
+    os.chmod(root / "locked", 0o700)
+    code = (
+        "import json, sys\n"
+        "from phototerm.library.indexer import index_spaces\n"
+        "from phototerm.library.spaces import SpaceRoot\n"
+        "r = index_spaces([SpaceRoot('personal', sys.argv[1])], None)\n"
+        "print(json.dumps([sorted([p.rel, p.error] for p in r.photos),\n"
+        "                  [[e.path, e.reason] for e in r.errors]]))\n"
+    )
+    out = as_nobody.run(code, str(root), timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stderr == ""
+    photos, errors = json.loads(out.stdout)
+    assert photos == [["ok/a.jpg", ""], ["ok/secret.jpg", "cannot open: Permission denied"]]
+    assert errors == [[str(root / "locked"), "permission denied"]]
 
 
 def test_garbage_collector_state_is_restored(tmp_path: Path) -> None:

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import subprocess
-import sys
-import tempfile
 from pathlib import Path
 
 import pytest
+from nobody import Nobody, make_public
 
-import phototerm
 from phototerm.library.scanner import OUTSIDE, ScanError, scan, skipped
 
 
@@ -231,77 +227,20 @@ def test_missing_root_is_an_error_not_an_exception(tmp_path: Path) -> None:
 # --- unreadable folders: root ignores permission bits, so run as an unprivileged user ---------
 
 
-def _nobody_python() -> list[str] | None:
-    """A command prefix running a Python >= 3.11 as user nobody, or None when impossible.
-
-    The test venv's interpreter may live under root's 0700 home; a system python3 of the same
-    minor version then does: the scanner is pure standard library.
-    """
-    if os.geteuid() != 0 or shutil.which("runuser") is None:
-        return None
-    check = "import sys; assert sys.version_info >= (3, 11)"
-    for python in (sys.executable, shutil.which("python3"), "/usr/bin/python3"):
-        if not python:
-            continue
-        cmd = ["runuser", "-u", "nobody", "--", python]
-        try:
-            done = subprocess.run(cmd + ["-c", check], capture_output=True, timeout=60, check=False)
-            if done.returncode == 0:
-                return cmd
-        except (OSError, subprocess.TimeoutExpired):
-            continue
-    return None
-
-
-def _public_copy_of_package(base: str) -> str:
-    """phototerm's source copied where nobody can read it (the checkout may not be)."""
-    src = os.path.dirname(os.path.abspath(phototerm.__file__))
-    dest = os.path.join(base, "pkg")
-    shutil.copytree(
-        src, os.path.join(dest, "phototerm"), ignore=shutil.ignore_patterns("__pycache__")
+def test_unreadable_folder_reported_and_walk_goes_on(as_nobody: Nobody) -> None:
+    root = Path(as_nobody.base) / "root"
+    touch(root / "ok" / "a.jpg")
+    touch(root / "locked" / "b.jpg")
+    touch(root / "z" / "c.jpg")
+    make_public(root)
+    os.chmod(root / "locked", 0o700)  # owned by root: nobody cannot list it
+    code = (
+        "import json, sys\n"
+        "from phototerm.library.scanner import scan\n"
+        "errors = []\n"
+        "rels = sorted(e.rel for e in scan(sys.argv[1], errors))\n"
+        "print(json.dumps([rels, [[e.path, e.reason] for e in errors]]))\n"
     )
-    for dirpath, _dirnames, filenames in os.walk(dest):
-        os.chmod(dirpath, 0o755)
-        for name in filenames:
-            os.chmod(os.path.join(dirpath, name), 0o644)
-    return dest
-
-
-def test_unreadable_folder_reported_and_walk_goes_on() -> None:
-    prefix = _nobody_python()
-    if prefix is None:
-        pytest.skip("needs root, runuser and a Python >= 3.11 that user 'nobody' can run")
-    base = tempfile.mkdtemp(prefix="phototerm-scan-")  # not under pytest's 0700 tmp dirs
-    try:
-        os.chmod(base, 0o755)
-        pkg = _public_copy_of_package(base)
-        root = Path(base) / "root"
-        touch(root / "ok" / "a.jpg")
-        touch(root / "locked" / "b.jpg")
-        touch(root / "z" / "c.jpg")
-        for dirpath, _, _ in os.walk(root):
-            os.chmod(dirpath, 0o755)
-        os.chmod(root / "locked", 0o700)  # owned by root: nobody cannot list it
-        code = (
-            "import json, sys\n"
-            "from phototerm.library.scanner import scan\n"
-            "errors = []\n"
-            "rels = sorted(e.rel for e in scan(sys.argv[1], errors))\n"
-            "print(json.dumps([rels, [[e.path, e.reason] for e in errors]]))\n"
-        )
-        env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": pkg, "HOME": base}
-        out = subprocess.run(
-            prefix + ["-c", code, str(root)],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=60,
-            check=False,
-            cwd=base,
-        )
-        assert out.returncode == 0, out.stderr
-        rels, errors = json.loads(out.stdout)
-        assert rels == ["ok/a.jpg", "z/c.jpg"]
-        assert errors == [[str(root / "locked"), "permission denied"]]
-    finally:
-        shutil.rmtree(base, ignore_errors=True)
+    rels, errors = json.loads(as_nobody(code, str(root)))
+    assert rels == ["ok/a.jpg", "z/c.jpg"]
+    assert errors == [[str(root / "locked"), "permission denied"]]

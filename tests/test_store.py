@@ -5,18 +5,15 @@ from __future__ import annotations
 
 import os
 import random
-import shutil
 import signal
-import site
 import sqlite3
 import subprocess
 import sys
-import tempfile
-import textwrap
 import time
 from pathlib import Path
 
 import pytest
+from nobody import Nobody
 
 from phototerm.library import store as store_mod
 from phototerm.library.store import (
@@ -297,62 +294,7 @@ def test_read_only_filesystem(tmp_path):
 # -- as an unprivileged user ---------------------------------------------------------------------
 
 
-def _nobody_python() -> list[str] | None:
-    """A command running this package's Python as user nobody, or None when impossible."""
-    if os.geteuid() != 0 or not shutil.which("runuser"):
-        return None
-    paths = os.pathsep.join([REPO, *site.getsitepackages()])
-    want = f"{sys.version_info[0]}.{sys.version_info[1]}"
-    for exe in (sys.executable, os.path.realpath(sys.executable), f"/usr/bin/python{want}"):
-        cmd = [
-            "runuser",
-            "-u",
-            "nobody",
-            "--",
-            "env",
-            f"PYTHONPATH={paths}",
-            "HOME=/nonexistent",
-            exe,
-        ]
-        probe = subprocess.run(
-            [*cmd, "-c", "import sys, phototerm.library.store; print(sys.version[:4])"],
-            check=False,
-            capture_output=True,
-            text=True,
-        )
-        if probe.returncode == 0 and probe.stdout.startswith(want):
-            return cmd
-    return None
-
-
-@pytest.fixture
-def as_nobody():
-    cmd = _nobody_python()
-    if cmd is None:
-        pytest.skip(
-            "cannot run this package's Python as user nobody (not root, or no "
-            "interpreter nobody may execute)"
-        )
-    base = tempfile.mkdtemp(prefix="pt-store-", dir="/tmp")  # pytest's tmp is root-only
-    os.chmod(base, 0o755)
-
-    def run(code: str) -> str:
-        out = subprocess.run(
-            [*cmd, "-c", textwrap.dedent(code)],
-            check=False,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        assert out.returncode == 0, out.stderr
-        return out.stdout
-
-    run.base = base  # type: ignore[attr-defined]
-    yield run
-    shutil.rmtree(base, ignore_errors=True)
-
-
-def test_read_only_root_as_unprivileged_user(as_nobody):
+def test_read_only_root_as_unprivileged_user(as_nobody: Nobody) -> None:
     base = Path(as_nobody.base)
     empty = base / "empty"
     empty.mkdir(mode=0o755)
@@ -383,7 +325,7 @@ def test_read_only_root_as_unprivileged_user(as_nobody):
     assert _snapshot(base) == before  # the reader created nothing, not even a journal
 
 
-def test_unreadable_store_as_unprivileged_user(as_nobody):
+def test_unreadable_store_as_unprivileged_user(as_nobody: Nobody) -> None:
     root = Path(as_nobody.base) / "space"
     root.mkdir(mode=0o755)
     with Store.open("shared", str(root)) as st:
