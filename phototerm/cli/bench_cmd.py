@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import sys
 import time
 
@@ -30,6 +31,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.photos < 10:
         raise UsageError("--photos must be at least 10")
+    if args.workdir is not None:
+        try:
+            os.makedirs(args.workdir, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(f"--workdir {args.workdir}: {exc.strerror}") from exc
     opts = BenchOptions(photos=args.photos, quick=args.quick, workdir=args.workdir,
                         only=tuple(args.only))
     failed = 0

@@ -1,10 +1,11 @@
 """The virtual thumbnail grid: Toolong's LogLines pattern in two dimensions.
 
-Nothing here is a widget per photo. ``_Layout`` maps lines to (section, tile row) and positions
-to tile origins in O(log sections); ``render_line`` builds one screen line from per-tile
-segments and keeps the Strips in an LRU. Changing the cursor re-renders two caption lines;
-a thumbnail arriving re-renders that tile's own region only, so the terminal gets only what
-changed (a full repaint is the price of a scroll, never of a key that does not scroll).
+Nothing here is a widget per photo. ``GridLayout`` (grid_layout.py) maps lines to (section,
+tile row) and positions to tile origins in O(log sections); ``render_line`` builds one screen
+line from per-tile segments (grid_tiles.py) and keeps the Strips in an LRU. Changing the cursor
+re-renders two caption lines; a thumbnail arriving re-renders that tile's own region only, so
+the terminal gets only what changed (a full repaint is the price of a scroll, never of a key
+that does not scroll).
 
 Thumbnails are decoded on the ThumbnailService's threads and turned into segments there too;
 they reach the UI thread as messages (``post_message`` is thread-safe).
@@ -12,12 +13,11 @@ they reach the UI thread as messages (``post_message`` is thread-safe).
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Sequence
-from typing import ClassVar, Protocol
+from typing import ClassVar
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -30,146 +30,24 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from phototerm.library.photo import REJECTED, VIDEO, Photo
+from phototerm.library.photo import VIDEO
 from phototerm.library.text import safe
 from phototerm.library.thumbnails import ThumbnailService
 from phototerm.tui import pixels
+from phototerm.tui.widgets.grid_layout import GAP_X, SIZE_ORDER, TILE_SIZES, GridLayout
+from phototerm.tui.widgets.grid_model import EmptyModel, GridModel
+from phototerm.tui.widgets.grid_tiles import (
+    Tile,
+    TileLoader,
+    caption_text,
+    placeholder_text,
+    stale_tiles,
+)
 
-# (thumbnail columns, thumbnail rows) per tile size; a row of cells shows two pixels.
-TILE_SIZES: dict[str, tuple[int, int]] = {"small": (16, 6), "medium": (24, 9), "large": (38, 14)}
-SIZE_ORDER = ("small", "medium", "large")
-GAP_X = 1  # blank columns between tiles
-GAP_Y = 1  # blank lines below each tile row
+__all__ = ["SIZE_ORDER", "TILE_SIZES", "GridModel", "ThumbnailGrid"]
+
 LINE_CACHE = 800  # rendered screen lines kept (about 16 screens)
 TILE_CACHE = 3000  # tiles whose photo/caption is remembered
-
-
-class GridModel(Protocol):
-    """What the grid shows; the app builds it from Index.search + Index.group. A model may
-    also offer ``rotation(pos) -> int`` (the store's view rotation); the grid uses it if so."""
-
-    def __len__(self) -> int: ...
-    def sections(self) -> Sequence: ...  # library.index.Group: label, start, count
-    def photo_id(self, pos: int) -> int: ...
-    def photo(self, pos: int) -> Photo: ...
-    def position_of(self, photo_id: int) -> int | None: ...
-
-
-class _Empty:
-    def __len__(self) -> int:
-        return 0
-
-    def sections(self) -> Sequence:
-        return ()
-
-    def photo_id(self, pos: int) -> int:
-        raise IndexError(pos)
-
-    def photo(self, pos: int) -> Photo:
-        raise IndexError(pos)
-
-    def position_of(self, photo_id: int) -> int | None:
-        return None
-
-
-class _Layout:
-    """Sections stacked vertically: a header line (when labelled), then rows of tiles."""
-
-    def __init__(self, count: int, groups: Sequence, width: int, tile: tuple[int, int]) -> None:
-        self.tile_w, self.thumb_rows = tile
-        self.cols = max(1, (width + GAP_X) // (self.tile_w + GAP_X))
-        self.tile_h = self.thumb_rows + 1 + GAP_Y  # thumbnail rows, caption, gap
-        self.count = count
-        # (label or None, start position, count); contiguous and covering [0, count).
-        self.sections: list[tuple[str | None, int, int]] = []
-        expected = 0
-        for group in groups:
-            start, n = int(group.start), int(group.count)
-            if n <= 0 or start < expected or start >= count:
-                continue
-            if start > expected:
-                self.sections.append((None, expected, start - expected))
-            n = min(n, count - start)
-            self.sections.append((str(group.label), start, n))
-            expected = start + n
-        if expected < count:
-            self.sections.append((None, expected, count - expected))
-        self.sec_pos = [s[1] for s in self.sections]
-        self.sec_line: list[int] = []
-        line = 0
-        for label, _start, n in self.sections:
-            self.sec_line.append(line)
-            line += (label is not None) + (-(-n // self.cols)) * self.tile_h
-        self.height = line
-
-    def _header(self, index: int) -> int:
-        return 1 if self.sections[index][0] is not None else 0
-
-    def section_of(self, pos: int) -> int:
-        return bisect_right(self.sec_pos, pos) - 1
-
-    def origin(self, pos: int) -> tuple[int, int]:
-        """(x, first line) of the tile at ``pos``."""
-        s = self.section_of(pos)
-        row, col = divmod(pos - self.sections[s][1], self.cols)
-        return col * (self.tile_w + GAP_X), self.sec_line[s] + self._header(s) + row * self.tile_h
-
-    def at_line(self, y: int) -> tuple[int, int, int]:
-        """(section, tile row or -1 for the header, line within the tile row)."""
-        s = max(0, bisect_right(self.sec_line, y) - 1)
-        offset = y - self.sec_line[s] - self._header(s)
-        if offset < 0:
-            return s, -1, 0
-        row, line = divmod(offset, self.tile_h)
-        return s, row, line
-
-    def row_start(self, section: int, row: int) -> int:
-        return self.sections[section][1] + row * self.cols
-
-    def pos_at(self, x: int, y: int) -> int | None:
-        if not self.sections or y < 0 or y >= self.height:
-            return None
-        s, row, line = self.at_line(y)
-        col, within = divmod(x, self.tile_w + GAP_X)
-        if row < 0 or line > self.thumb_rows or within >= self.tile_w or col >= self.cols:
-            return None
-        pos = self.row_start(s, row) + col
-        _label, start, n = self.sections[s]
-        return pos if pos < start + n else None
-
-    def rows_in(self, section: int) -> int:
-        return -(-self.sections[section][2] // self.cols)
-
-    def step_row(self, pos: int, delta: int) -> int:
-        """The tile ``delta`` rows up/down in the same column (clamped to shorter rows)."""
-        s = self.section_of(pos)
-        row, col = divmod(pos - self.sections[s][1], self.cols)
-        while delta:
-            step = 1 if delta > 0 else -1
-            row += step
-            if row < 0:
-                if s == 0:
-                    return self.sections[0][1] + col if self.sections else 0
-                s -= 1
-                row = self.rows_in(s) - 1
-            elif row >= self.rows_in(s):
-                if s == len(self.sections) - 1:
-                    return self.count - 1
-                s += 1
-                row = 0
-            delta -= step
-        _label, start, n = self.sections[s]
-        return min(start + row * self.cols + col, start + n - 1)
-
-
-class _Tile:
-    __slots__ = ("key", "photo", "photo_id", "rotation")
-
-    def __init__(self, photo_id: int, photo: Photo, key: str, rotation: int) -> None:
-        self.photo_id = photo_id
-        self.photo = photo
-        self.key = key
-        self.rotation = rotation
 
 
 class ThumbnailGrid(ScrollView, can_focus=True):
@@ -259,19 +137,16 @@ class ThumbnailGrid(ScrollView, can_focus=True):
         super().__init__(**kw)
         self.thumbnails = thumbnails
         self.color = color if color in pixels.MODES else "truecolor"
-        self.model: GridModel = _Empty()
+        self.model: GridModel = EmptyModel()
         self.selected: set[int] = set()
         self._anchor: int | None = None  # photo id of the last toggled tile (for ``v``)
-        self._layout = _Layout(0, (), 80, TILE_SIZES["medium"])
+        self._layout = GridLayout(0, (), 80, TILE_SIZES["medium"])
         self._lines: OrderedDict[int, Strip] = OrderedDict()
-        self._tiles: OrderedDict[int, _Tile] = OrderedDict()
-        self._cells = pixels.StripCache()
-        self._errors: dict[str, str] = {}
-        self._blank: set[str] = set()  # no picture and no error (videos, RAW for now)
-        self._waiting: dict[str, int] = {}  # key -> position, for results in flight
+        self._tiles: OrderedDict[int, Tile] = OrderedDict()
+        self._cells = pixels.StripCache()  # read directly by the hot path, filled by the loader
+        self._loader = TileLoader(thumbnails, self._cells, self._deliver)
         self._schedule_pending = False
         self._bg: tuple[int, int, int] | None = None
-        self._callback: tuple[tuple, object] | None = None
         self.set_reactive(
             ThumbnailGrid.tile_size, tile_size if tile_size in TILE_SIZES else "medium"
         )
@@ -308,22 +183,16 @@ class ThumbnailGrid(ScrollView, can_focus=True):
         """After edits whose photos are not known (undo, another session's edits): repaint
         the remembered tiles whose photo (rating, tags, rotation...) changed, and forget the
         lines off screen so they are built afresh. Returns how many tiles were repainted."""
-        changed = 0
-        rotation_of = getattr(self.model, "rotation", None)
-        for pos, tile in list(self._tiles.items()):
-            if pos >= len(self.model) or self.model.photo_id(pos) != tile.photo_id:
-                self._tiles.pop(pos, None)
-                continue
-            rotation = int(rotation_of(pos)) if callable(rotation_of) else tile.rotation
-            if rotation != tile.rotation or self.model.photo(pos) != tile.photo:
-                self._tiles.pop(pos, None)
-                self._refresh_tile(pos, caption_only=False)
-                changed += 1
+        moved, changed = stale_tiles(self._tiles, self.model)
+        for pos in moved + changed:
+            del self._tiles[pos]
+        for pos in changed:
+            self._refresh_tile(pos, caption_only=False)
         y = self.scroll_offset.y
         height = self.scrollable_content_region.height or self.size.height
         for line in [n for n in self._lines if not y <= n < y + height]:
             del self._lines[line]
-        return changed
+        return len(changed)
 
     def cursor_photo_id(self) -> int | None:
         if not len(self.model):
@@ -341,7 +210,7 @@ class ThumbnailGrid(ScrollView, can_focus=True):
         pos = self.model.position_of(photo_id)
         if pos is None:
             return ""
-        return self._errors.get(self._tile(pos).key, "")
+        return self._loader.errors.get(self._tile(pos).key, "")
 
     def loaded_on_screen(self) -> tuple[int, int]:
         """(tiles on screen that are drawn final - picture, error or placeholder - , tiles on
@@ -349,12 +218,7 @@ class ThumbnailGrid(ScrollView, can_focus=True):
         first, last = self._visible_range()
         done = 0
         for pos in range(first, last + 1):
-            key = self._tile(pos).key
-            if (
-                (key, self.color, self._background()) in self._cells
-                or key in self._errors
-                or key in self._blank
-            ):
+            if self._loader.is_final((self._tile(pos).key, self.color, self._background())):
                 done += 1
         return done, max(0, last - first + 1)
 
@@ -364,7 +228,7 @@ class ThumbnailGrid(ScrollView, can_focus=True):
         return max(1, self.scrollable_content_region.width or self.size.width or 80)
 
     def _reflow(self) -> None:
-        self._layout = _Layout(
+        self._layout = GridLayout(
             len(self.model),
             self.model.sections(),
             self._content_width(),
@@ -405,8 +269,7 @@ class ThumbnailGrid(ScrollView, can_focus=True):
 
     def watch_tile_size(self) -> None:
         self._tiles.clear()
-        self._errors.clear()
-        self._blank.clear()
+        self._loader.reset()
         self._reflow()
         self._ensure_visible(center=True)
 
@@ -427,12 +290,8 @@ class ThumbnailGrid(ScrollView, can_focus=True):
     def _ensure_visible(self, center: bool = False) -> None:
         if not len(self.model) or not self.size.height:
             return
-        _x, top = self._layout.origin(self.cursor)
+        top, bottom = self._layout.span(self.cursor)
         height = self.scrollable_content_region.height or self.size.height
-        bottom = top + self._layout.thumb_rows + 1  # through the caption line
-        s = self._layout.section_of(self.cursor)
-        if self.cursor - self._layout.sections[s][1] < self._layout.cols:
-            top = self._layout.sec_line[s]  # first row: show the section header too
         y = self.scroll_offset.y
         if center and not (y <= top and bottom <= y + height):
             self.scroll_to(y=max(0, top - max(0, (height - (bottom - top)) // 2)), animate=False)
@@ -450,18 +309,11 @@ class ThumbnailGrid(ScrollView, can_focus=True):
             self._bg = (color.r, color.g, color.b)
         return self._bg
 
-    def _tile(self, pos: int) -> _Tile:
+    def _tile(self, pos: int) -> Tile:
         tile = self._tiles.get(pos)
         if tile is None:
-            photo_id = self.model.photo_id(pos)
-            photo = self.model.photo(pos)
-            rotation_of = getattr(self.model, "rotation", None)
-            rotation = (
-                int(rotation_of(pos)) if callable(rotation_of) else getattr(photo, "rotation", 0)
-            )
             w, rows = TILE_SIZES[self.tile_size]
-            key = ThumbnailService.key(photo, (w, rows * 2), rotation or 0)
-            tile = self._tiles[pos] = _Tile(photo_id, photo, key, rotation or 0)
+            tile = self._tiles[pos] = Tile.of(self.model, pos, (w, rows * 2))
             while len(self._tiles) > TILE_CACHE:
                 self._tiles.popitem(last=False)
         else:
@@ -517,46 +369,27 @@ class ThumbnailGrid(ScrollView, can_focus=True):
         if cells is not None:
             return cells[row]
         key = tile.key
-        if key in self._errors:
+        loader = self._loader
+        if key in loader.errors:
             return self._placeholder(row, "error")
-        if key in self._blank:
+        if key in loader.blank:
             return self._placeholder(row, "video" if tile.photo.kind == VIDEO else "blank")
-        if key not in self._waiting:
-            w, rows = TILE_SIZES[self.tile_size]
-            image = None
-            if tile.photo.kind != VIDEO:
-                image = self.thumbnails.get_cached(tile.photo, (w, rows * 2), tile.rotation)
-            if image is not None:
-                cells = pixels.render_cells(image, (w, rows), self._background(), self.color)
-                self._cells.put(cells_key, cells)
+        if key not in loader.waiting:
+            size = TILE_SIZES[self.tile_size]
+            cells = loader.from_cache(tile, pos, size, self._background(), self.color)
+            if cells is not None:
                 return cells[row]
-            self._waiting[key] = pos
             self._schedule_soon()
         return self._placeholder(row, "video" if tile.photo.kind == VIDEO else "loading")
 
     def _placeholder(self, row: int, kind: str) -> list[Segment]:
-        w, rows = TILE_SIZES[self.tile_size]
         style = self.get_component_rich_style(
             "thumbnail-grid--error" if kind == "error" else "thumbnail-grid--placeholder"
         )
-        middle = rows // 2
-        text = ""
-        if kind == "video":
-            if row in (0, rows - 1):
-                return [Segment(("▪ " * w)[:w], style)]  # film-strip sprocket holes
-            text = "▶" if row == middle else ""
-        elif kind == "error":
-            text = {middle - 1: "⚠", middle: "unreadable"}.get(row, "")
-        elif kind == "loading":
-            text = "…" if row == middle else ""
-        elif kind == "blank":
-            text = "no preview" if row == middle else ""
-        return [Segment(set_cell_size(text.center(w), w), style)]
+        return [Segment(placeholder_text(kind, row, TILE_SIZES[self.tile_size]), style)]
 
     def _caption(self, pos: int) -> list[Segment]:
         tile = self._tile(pos)
-        photo = tile.photo
-        w = TILE_SIZES[self.tile_size][0]
         is_cursor = pos == self.cursor
         selected = tile.photo_id in self.selected
         if is_cursor:
@@ -565,29 +398,16 @@ class ThumbnailGrid(ScrollView, can_focus=True):
             style = self.get_component_rich_style("thumbnail-grid--selected")
         else:
             style = self.get_component_rich_style("thumbnail-grid--caption")
-        marks = ""
-        if photo.rating == REJECTED:
-            marks = "✗"
-        elif photo.rating > 0:
-            marks = "★" * min(5, photo.rating)
-        kind = ""
-        if photo.error or tile.key in self._errors:
-            kind = "⚠"
-        elif photo.kind == VIDEO:
-            kind = "▶"
-        elif photo.is_raw:
-            kind = "RAW"
-        right = (" " + marks if marks else "") + (" " + kind if kind else "")
-        left = ("✓" if selected else " ") + safe(photo.name)
-        room = max(1, w - cell_len(right))
-        if cell_len(left) > room:
-            left = set_cell_size(left, room - 1) + "…"
-        left = set_cell_size(left, room)
-        out = [Segment(left, style)]
-        if right:
-            rating_style = style if is_cursor else style + self._rating_style()
-            out.append(Segment(set_cell_size(right, w - room), rating_style))
-        return out
+        left, right = caption_text(
+            tile.photo,
+            TILE_SIZES[self.tile_size][0],
+            selected=selected,
+            failed=tile.key in self._loader.errors,
+        )
+        if not right:
+            return [Segment(left, style)]
+        rating_style = style if is_cursor else style + self._rating_style()
+        return [Segment(left, style), Segment(right, rating_style)]
 
     def _rating_style(self) -> Style:
         return self.get_component_rich_style("thumbnail-grid--rating", partial=True)
@@ -598,9 +418,7 @@ class ThumbnailGrid(ScrollView, can_focus=True):
         """Drop and repaint only this tile's lines (its region, not its neighbours)."""
         if not (0 <= pos < len(self.model)):
             return
-        x, top = self._layout.origin(pos)
-        first = top + (self._layout.thumb_rows if caption_only else 0)
-        last = top + self._layout.thumb_rows
+        x, first, last = self._layout.tile_lines(pos, caption_only)
         for line in range(first, last + 1):
             self._lines.pop(line, None)
         y = self.scroll_offset.y
@@ -611,11 +429,9 @@ class ThumbnailGrid(ScrollView, can_focus=True):
 
     def _refresh_captions(self) -> None:
         """Selection changed: repaint the visible caption lines only."""
-        layout = self._layout
         y0 = self.scroll_offset.y
         for line in range(y0, y0 + self.size.height):
-            _s, row, within = layout.at_line(line) if line < layout.height else (0, -1, 0)
-            if row >= 0 and within == layout.thumb_rows:
+            if self._layout.is_caption_line(line):
                 self._lines.pop(line, None)
                 self.refresh(Region(0, line - y0, self._content_width(), 1))
 
@@ -629,80 +445,24 @@ class ThumbnailGrid(ScrollView, can_focus=True):
             self.call_after_refresh(self._schedule)
 
     def _visible_range(self) -> tuple[int, int]:
-        layout = self._layout
-        if not layout.sections:
-            return 0, -1
-        y0 = self.scroll_offset.y
-        y1 = min(layout.height - 1, y0 + max(1, self.size.height) - 1)
-        first = self._pos_near(y0, start=True)
-        last = self._pos_near(y1, start=False)
-        return first, last
-
-    def _pos_near(self, line: int, start: bool) -> int:
-        s, row, _within = self._layout.at_line(max(0, line))
-        _label, begin, n = self._layout.sections[s]
-        row = max(0, row)
-        if start:
-            return min(self._layout.row_start(s, row), begin + n - 1)
-        return min(self._layout.row_start(s, row) + self._layout.cols, begin + n) - 1
+        return self._layout.visible_range(self.scroll_offset.y, self.size.height)
 
     def _schedule(self) -> None:
-        """Request visible tiles first (screen order), then one page below, then one above."""
+        """Request the visible tiles first (screen order), then a page below and one above."""
         self._schedule_pending = False
-        n = len(self.model)
-        if not n:
+        if not len(self.model):
             return
         first, last = self._visible_range()
-        page = last - first + 1
-        order = list(range(first, last + 1))
-        order += range(last + 1, min(n, last + 1 + page))
-        order += range(first - 1, max(-1, first - 1 - page), -1)
-        wanted: list[str] = []
-        w, rows = TILE_SIZES[self.tile_size]
-        box = (w, rows * 2)
-        for priority, pos in enumerate(order):
-            tile = self._tile(pos)
-            key = tile.key
-            if (key, self.color, self._background()) in self._cells:
-                continue
-            if key in self._errors or key in self._blank:
-                continue
-            wanted.append(key)
-            self._waiting[key] = pos
-            self.thumbnails.request(tile.photo, box, priority, self._make_callback(), tile.rotation)
-        self.thumbnails.cancel_except(wanted)
-        keep = set(wanted)
-        for key in [k for k in self._waiting if k not in keep]:
-            del self._waiting[key]
+        size, background = TILE_SIZES[self.tile_size], self._background()
+        self._loader.request(first, last, len(self.model), self._tile, size, background, self.color)
 
-    def _make_callback(self):
-        """One callback per (tile size, background, colour mode), so that re-requesting a
-        queued tile only changes its priority (the service drops a repeated callback)."""
-        size = TILE_SIZES[self.tile_size]
-        background = self._background()
-        color = self.color
-        config = (size, background, color)
-        if self._callback is not None and self._callback[0] == config:
-            return self._callback[1]
-
-        def done(key: str, image, error: str) -> None:
-            # Runs on a worker thread: the pixel work happens here, off the UI thread.
-            cells = None
-            if image is not None:
-                cells = pixels.render_cells(image, size, background, color)
-            self.post_message(self.ThumbnailReady(key, cells, error))
-
-        self._callback = (config, done)
-        return done
+    def _deliver(self, key: str, cells: list | None, error: str) -> None:
+        # Called on a worker thread (post_message is thread-safe).
+        self.post_message(self.ThumbnailReady(key, cells, error))
 
     def on_thumbnail_grid_thumbnail_ready(self, message: ThumbnailReady) -> None:
-        pos = self._waiting.pop(message.key, None)
-        if message.cells is not None:
-            self._cells.put((message.key, self.color, self._background()), message.cells)
-        elif message.error:
-            self._errors[message.key] = message.error
-        else:
-            self._blank.add(message.key)
+        cells_key = (message.key, self.color, self._background())
+        pos = self._loader.received(message.key, message.cells, message.error, cells_key)
         if pos is None or pos >= len(self.model) or self._tile(pos).key != message.key:
             return
         self._refresh_tile(pos, caption_only=False)

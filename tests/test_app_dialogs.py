@@ -1,0 +1,206 @@
+"""Pilot tests of the browser's dialogs and help: filter, sort, jump to date, the help
+screen, the command palette, copying paths. Every test runs the real PhotoApp on a
+generated library (see conftest)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import SIZE, make_app, notes, run, screen_text, settle
+from textual.widgets import Input, Select
+
+from phototerm.tui import keys
+from phototerm.tui.dialogs.filter import FilterChoice, FilterDialog, build_query
+from phototerm.tui.dialogs.sort import SortDialog
+from phototerm.tui.screens.help import HelpScreen
+
+# ---------------------------------------------------------------------- dialogs and help
+
+
+def test_filter_dialog_writes_the_query(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        app = make_app(tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("f")
+            dialog = app.screen
+            assert isinstance(dialog, FilterDialog)
+            # Built from the index's actual values.
+            camera = dialog.query_one("#f-camera", Select)
+            offered = {value for _label, value in camera._options if isinstance(value, str)}
+            assert offered == {"Canon EOS R6", "NIKON Z 6_2", "Apple iPhone 13"}
+            camera.value = "NIKON Z 6_2"
+            dialog.query_one("#f-gps", Select).value = "has:gps"
+            dialog.query_one("#f-from", Input).value = "2019"
+            await pilot.pause()
+            await pilot.click("#apply")
+            await pilot.pause()
+            library = app.library
+            expected = 'date:2019.. camera:"NIKON Z 6_2" has:gps'
+            assert library.searchbar.value == expected and library.spec.query == expected
+            shown = [app.index.get(i) for i in library.model.ids]
+            assert shown and all(p.model == "NIKON Z 6_2" and p.has_gps for p in shown)
+            assert app.focused is library.grid
+
+    run(scenario())
+
+
+def test_filter_query_building() -> None:
+    choice = FilterChoice(
+        words="paris",
+        date_from="2019-07",
+        date_to="2019-07",
+        type="type:photo",
+        rating="rating:>=4",
+        camera='Odd "cam"',
+        lens="50mm|x",
+        folder=("shared", "2021/Lake"),
+        gps="-has:gps",
+    )
+    assert build_query(choice) == (
+        'paris date:2019-07 type:photo rating:>=4 camera:"Odd \\"cam\\"" lens:"50mm|x" '
+        "space:shared folder:2021/Lake -has:gps"
+    )
+    from phototerm.library.query import parse
+
+    parse(build_query(choice))  # what the dialog writes always parses
+
+
+def test_filter_dialog_cancel_and_bad_date(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        app = make_app(tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("f")
+            dialog = app.screen
+            dialog.query_one("#f-from", Input).value = "2019-13"
+            await pilot.pause()
+            assert "Not a date" in screen_text(app)
+            await pilot.press("ctrl+s")  # refuses: the dialog stays
+            assert app.screen is dialog
+            await pilot.press("escape")
+            assert app.screen is app.library and app.library.spec.query == ""
+
+    run(scenario())
+
+
+def test_sort_dialog(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        app = make_app(tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("s")
+            assert isinstance(app.screen, SortDialog)
+            await pilot.press("down", "down", "down", "enter")  # Name: A to Z
+            library = app.library
+            assert (library.spec.sort, library.spec.descending) == ("name", False)
+            shown = [app.index.get(i).name for i in library.model.ids]
+            assert shown == sorted(shown)
+            assert library.model.sections() == []  # no date headers when sorted by name
+            assert "sorted by name ↑" in screen_text(app)
+            await pilot.press("s", "escape")
+            assert library.spec.sort == "name"
+
+    run(scenario())
+
+
+def test_jump_to_date(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        app = make_app(tmp_path)
+        messages: list = []
+        async with app.run_test(size=SIZE, message_hook=messages.append) as pilot:
+            await settle(pilot)
+            await pilot.press("colon")
+            await pilot.press(*"2020-05", "enter")
+            photo = app.index.get(app.library.grid.cursor_photo_id())
+            assert photo.folder == "2020/2020-05-02 Garden"
+            # Newest first: the first photo of that month in display order is its latest.
+            garden = [
+                app.index.get(i)
+                for i in app.library.model.ids
+                if app.index.get(i).folder == photo.folder
+            ]
+            assert photo.taken == max(p.taken for p in garden)
+            await pilot.press("colon", *"2019-07-14", "enter")
+            assert app.index.get(app.library.grid.cursor_photo_id()).folder.endswith("Paris")
+            await pilot.press("colon", *"2018-01", "enter")  # nothing then: the nearest
+            assert any("No photos from 2018-01" in n for n in notes(messages))
+            await pilot.press("colon", *"July", "enter")
+            assert "Not a date" in screen_text(app)
+            await pilot.press("escape")
+
+    run(scenario())
+
+
+def test_jump_switches_to_the_timeline(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        app = make_app(tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("w")  # Folders
+            await pilot.press("colon", *"2021", "enter")
+            library = app.library
+            assert library.spec.view == "timeline"
+            assert app.index.get(library.grid.cursor_photo_id()).folder == "2021/Lake"
+
+    run(scenario())
+
+
+def test_help_lists_every_binding(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        app = make_app(tmp_path)
+        async with app.run_test(size=(200, 120)) as pilot:
+            await settle(pilot)
+            await pilot.press("question_mark")
+            assert isinstance(app.screen, HelpScreen)
+            text = screen_text(app)
+            for binding_id in keys.known_ids():
+                assert binding_id in text, binding_id
+            assert "grid.page_down" in text and "viewer.next" in text
+            await pilot.press("escape")
+            assert app.screen is app.library
+
+    run(scenario())
+
+
+def test_command_palette_has_the_actions(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        app = make_app(tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            titles = [c.title for c in app.get_system_commands(app.screen)]
+            for title in (
+                "Search",
+                "Filter…",
+                "Sort…",
+                "Jump to date…",
+                "Copy path",
+                "Timeline / Folders",
+                "Help: every key",
+                "Quit",
+            ):
+                assert title in titles
+            sort = next(c for c in app.get_system_commands(app.screen) if c.title == "Sort…")
+            sort.callback()
+            await pilot.pause()
+            assert isinstance(app.screen, SortDialog)
+
+    run(scenario())
+
+
+def test_copy_paths(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        app = make_app(tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            model = app.library.model
+            await pilot.press("y")
+            assert app.clipboard == app.index.get(model.photo_id(0)).path
+            await pilot.press("space", "right", "space", "y")
+            assert app.clipboard.splitlines() == [
+                app.index.get(model.photo_id(0)).path,
+                app.index.get(model.photo_id(1)).path,
+            ]
+            assert "2 selected" in screen_text(app)
+
+    run(scenario())
