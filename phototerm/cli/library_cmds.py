@@ -125,6 +125,12 @@ def run_ls(args: argparse.Namespace) -> int:
     except QueryError as exc:  # album:/tag: names are only known once the store is read
         print(f"phototerm: bad query: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    unknown = unknown_albums(args.query, index.album_names())
+    if unknown:
+        names = ", ".join(safe(n) for n in index.album_names()) or "none yet"
+        listed = ", ".join(repr(safe(n)) for n in unknown)
+        print(f"phototerm: error: no album named {listed} (albums: {names})", file=sys.stderr)
+        return EXIT_USAGE
     out = sys.stdout
     for photo_id in ids:
         photo = index.get(photo_id)
@@ -140,6 +146,28 @@ def run_ls(args: argparse.Namespace) -> int:
                 out.buffer.write(os.fsencode(photo.path) + b"\n")
     out.flush()
     return EXIT_OK
+
+
+def unknown_albums(text: str, names: list[str]) -> list[str]:
+    """The album names a query asks for (``album:"X"``) that no album has: a script that
+    misspells one must hear about it, not get an empty list (issue 4: exit 2)."""
+    from phototerm.library import query
+
+    known = {query.fold(name) for name in names}
+    wanted: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, query.Album):
+            if node.album not in known and node.album not in wanted:
+                wanted.append(node.album)
+        elif isinstance(node, query.Not):
+            walk(node.item)
+        elif isinstance(node, query.And | query.Or):
+            for item in node.items:
+                walk(item)
+
+    walk(query.parse(text).node)
+    return wanted
 
 
 def run_index(args: argparse.Namespace) -> int:

@@ -100,6 +100,9 @@ class Editing(AlbumEditing):
                 for row in known:
                     del stored[row[0]]
         self._pending = rows
+        library = self._library()
+        if library is not None and library.is_mounted:
+            library.update_status()  # "Personal Space read-only" stays in the status line
         if self._index_done:
             self.index_loaded()
         else:
@@ -151,6 +154,13 @@ class Editing(AlbumEditing):
         for warning in result.warnings:
             self.notify(warning, warning=True)
         return result.ok
+
+    def read_only_spaces(self) -> list[str]:
+        """The spaces shown that cannot be edited (unknown until the stores are open)."""
+        editor = self.editor
+        if editor is None:
+            return []
+        return [s for s in self.stores if not editor.access.can_edit(s)]
 
     def refusal(self, ids: Sequence[int]) -> str:
         """Why these photos cannot be edited ('' when they can): "Shared Space is read-only:

@@ -220,7 +220,7 @@ class LibraryScreen(EditActions, Screen[None]):
         self.rebuild(keep_photo=self.user_moved)
 
     def _update_status(self) -> None:
-        spec = self.spec
+        spec, papp = self.spec, self.papp
         names = [LABELS[s].split()[0] for s in spec.spaces]
         spaces = " + ".join(names) if names else "no space on"
         self.query_one(StatusBar).show(
@@ -233,8 +233,14 @@ class LibraryScreen(EditActions, Screen[None]):
                 selected=self.selected,
                 sort=spec.sort,
                 descending=spec.descending,
+                read_only=tuple(
+                    LABELS.get(s, s) for s in papp.editing.read_only_spaces() if s in spec.spaces
+                ),
             )
         )
+
+    def update_status(self) -> None:
+        self._update_status()
 
     def view_title(self) -> str:
         spec = self.spec

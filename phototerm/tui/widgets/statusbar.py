@@ -34,6 +34,7 @@ class Status:
     selected: int
     sort: str
     descending: bool
+    read_only: tuple[str, ...] = ()  # space labels that cannot be edited (corrupt store, ...)
 
 
 class StatusBar(Horizontal):
@@ -66,6 +67,10 @@ class StatusBar(Horizontal):
             line.append(f" · {status.selected:,} selected", style="bold")
         arrow = "↓" if status.descending else "↑"
         line.append(f" · sorted by {SORT_NAMES.get(status.sort, status.sort)} {arrow}")
+        if status.read_only:
+            # Stays on screen: the start-up notification naming the file goes away, and a
+            # user who starts rating later must still see that edits will be refused.
+            line.append(f" · {' + '.join(status.read_only)} read-only", style="bold")
         if line != self._shown:
             self._shown = line
             self.query_one("#status-text", Static).update(line, layout=False)
