@@ -364,6 +364,37 @@ async def test_thumbnails_load_and_broken_files_show_an_error_tile(tmp_path, ser
 
 
 @sync
+async def test_a_photo_with_an_error_but_a_thumbnail_is_drawn_with_the_error_mark(
+    tmp_path, service
+):
+    """A truncated JPEG: its EXIF thumbnail is intact, so the tile shows it, but the caption
+    carries the ⚠ mark and the info panel the reason (the file's error, from the index)."""
+    from phototerm.library import metadata
+    from phototerm.tui.widgets.infopanel import describe
+
+    folder = tmp_path / "lib"
+    photos = real_photos(folder, ["a.jpg"])
+    image = Image.effect_noise((1024, 768), 40).convert("RGB")
+    exifwrite.write_jpeg(str(folder / "cut.jpg"), image, {"model": "T"})
+    data = (folder / "cut.jpg").read_bytes()
+    (folder / "cut.jpg").write_bytes(data[: len(data) // 2])
+    st = os.stat(folder / "cut.jpg")
+    cut = metadata.read(str(folder), "cut.jpg", st.st_size, st.st_mtime, None, "personal")
+    assert cut.error == metadata.TRUNCATED_JPEG
+    app = Host(service, Model([*photos, cut]))
+    async with app.run_test(size=SIZE) as pilot:
+        grid = app.query_one(ThumbnailGrid)
+        await settle(pilot, service)
+        assert len(grid._cells) == 2  # the truncated photo is drawn from its thumbnail
+        assert grid.tile_error(1001) == ""  # ...so the thumbnail itself did not fail
+        text = screen_text(grid)
+        caption = text[grid._layout.thumb_rows]
+        assert "⚠" not in caption[:25] and "⚠" in caption[25:50]
+        assert "unreadable" not in "".join(text)  # no error placeholder: the picture is shown
+    assert ("Error", metadata.TRUNCATED_JPEG) in describe(cut, grid.tile_error(1001))
+
+
+@sync
 async def test_many_photos_layout_is_virtual(service):
     app = Host(service, Model(fake_photos(100_000)))
     async with app.run_test(size=SIZE) as pilot:

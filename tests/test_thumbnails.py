@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import threading
@@ -10,7 +11,7 @@ import time
 import pytest
 from PIL import Image, PngImagePlugin
 
-from phototerm.library import exifwrite
+from phototerm.library import exifwrite, metadata
 from phototerm.library.photo import VIDEO, Photo
 from phototerm.library.thumbnails import (
     ThumbnailService,
@@ -219,6 +220,25 @@ def test_truncated_jpeg_gives_error(tmp_path, service):
     result = service.load(photo_for(photo.path), BOX)
     assert result.image is None
     assert result.error
+
+
+def test_jpeg_the_index_flagged_as_truncated_shows_what_decodes(tmp_path, service):
+    """Only with the index's error (so the tile carries ⚠): the top rows that decode, the
+    missing part grey, instead of no picture at all."""
+    image = Image.new("RGB", (800, 600), BLUE)
+    image.paste(RED, (0, 0, 800, 300))  # top half red: in the part of the file that remains
+    photo = make_photo(tmp_path / "lib", "t.jpg", image=image)
+    with open(photo.path, "rb") as fh:
+        data = fh.read()
+    with open(photo.path, "wb") as fh:
+        fh.write(data[: len(data) * 2 // 3])
+    assert service.load(photo_for(photo.path), BOX).image is None  # not flagged: strict
+    flagged = dataclasses.replace(photo_for(photo.path), error=metadata.TRUNCATED_JPEG)
+    result = service.load(flagged, BOX)
+    assert result.image is not None and result.error == ""
+    assert near(result.image.getpixel((result.image.width // 2, 1)), RED)
+    bottom = result.image.getpixel((result.image.width // 2, result.image.height - 1))
+    assert not near(bottom, RED) and not near(bottom, BLUE)  # grey: what did not decode
 
 
 def test_decompression_bomb_gives_error(tmp_path, service, monkeypatch):

@@ -128,11 +128,40 @@ def test_viewer_on_a_broken_file_says_why(tmp_path: Path) -> None:
             await wait_for_photo(pilot)
             text = screen_text(app)
             assert "Cannot show broken.jpg" in text
-            assert "unreadable" in screen_lines(app)[0]
+            assert "⚠ damaged JPEG" in screen_lines(app)[0]  # the reason, in the caption
             await pilot.press("right")  # the next one renders normally
             canvas = await wait_for_photo(pilot)
             assert canvas.strips
             assert not app.screen.query_one("#photo-message").display
+
+    run(scenario())
+
+
+def test_viewer_on_a_truncated_jpeg_shows_what_decodes_and_why(tmp_path: Path) -> None:
+    from PIL import Image
+
+    from phototerm.library import exifwrite, metadata
+
+    async def scenario() -> None:
+        root = make_library(tmp_path / "p", [Shot("fine.jpg", datetime(2020, 1, 1))])
+        image = Image.effect_noise((1024, 768), 40).convert("RGB")
+        exifwrite.write_jpeg(str(root / "cut.jpg"), image, {"model": "T"})
+        data = (root / "cut.jpg").read_bytes()
+        (root / "cut.jpg").write_bytes(data[: len(data) // 2])
+        app = make_app(tmp_path, personal=root)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            cut = app.index.id_of("personal", "cut.jpg")
+            assert app.index.get(cut).error == metadata.TRUNCATED_JPEG
+            app.library.grid.move_to_photo(cut)
+            await pilot.press("enter")
+            canvas = await wait_for_photo(pilot)
+            assert canvas.strips  # the part that decodes is drawn
+            assert not app.screen.query_one("#photo-message").display
+            assert "⚠ truncated JPEG" in screen_lines(app)[0]
+            await pilot.press("i")
+            await pilot.pause()
+            assert "the file ends before the image does" in screen_text(app)
 
     run(scenario())
 

@@ -9,7 +9,9 @@ What "cheap" means here: the file is opened once and its first 64 KiB read; the 
 header is checked from them (JPEG segments are walked up to the scan data, other formats get
 Pillow's lazy ``Image.open``, which reads the header only); nothing is decoded. For a JPEG,
 exifread gets an in-memory copy of the EXIF segment holding only the entries used here
-(``exiftags.slim_exif``), which saves exifread ~40% of its work on camera files.
+(``exiftags.slim_exif``), which saves exifread ~40% of its work on camera files. A JPEG larger
+than the first read gets one more small read at its end, to see whether it ends with EOI
+(a truncated file's header and EXIF thumbnail are intact: only its end tells).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import dataclasses
 import io
 import logging
 import os
+import re
 import warnings
 from collections.abc import Sequence
 from typing import Any, BinaryIO
@@ -38,7 +41,7 @@ _exif_log.setLevel(logging.CRITICAL + 1)
 
 # Bump when reading gives different rows for the same file (a field added, a bug fixed):
 # metadata caches written by another reader version are then rebuilt.
-READER_VERSION = 1
+READER_VERSION = 2  # 2: truncated JPEGs (no EOI after the scan) are flagged
 
 # A row is a Photo's fields after (space, root), in Photo's order, so Photo(space, root, *row).
 # Derived from Photo itself: a field added there is carried (and the cache schema changes).
@@ -70,6 +73,19 @@ _RAW_MAGIC = (
     b"\x00MRM",
     b"II\x1a\x00\x00\x00HEAP",
 )
+# Truncated JPEGs: see _jpeg_truncated. The first look at the file's end is small (a whole
+# JPEG ends in EOI, or in a camera trailer that a few KB usually cover); only when that finds
+# no EOI is the larger window read.
+TAIL_PROBE = 4096
+TAIL_WINDOW = 65536
+TRUNCATED_JPEG = "truncated JPEG (the file ends before the image does)"
+_EOI = b"\xff\xd9"
+# A byte pair that cannot occur in the scan data of a JPEG we would flag: inside a scan an FF is
+# stuffed (FF 00) or a restart marker (FF D0-D7); between the scans of a progressive JPEG come
+# DHT, SOS, DQT, DRI (C4, DA, DB, DD). Anything else (fill bytes FF FF included, rare before a
+# marker) means: not (only) scan data, so not flagged.
+_NOT_SCAN = re.compile(rb"\xff[^\x00\xd0-\xd7\xc4\xda\xdb\xdd]")
+_MIN_STUFFED = 16  # FF 00 pairs a 64 KiB window of real scan data has (expected ~250)
 # Formats exifread understands; for the others (GIF, BMP) it is not worth a call.
 _EXIF_FORMATS = ("jpeg", "tiff", "png", "webp", "heif")
 
@@ -161,7 +177,8 @@ def _read_open(
         return error_row(rel, size, mtime, f"cannot read: {_oserror(exc)}"), False
     fmt, error, source = _identify(fh, head, rel, fields)
     tags: dict[str, Any] = {}
-    if not error and fmt in _EXIF_FORMATS:
+    # A truncated JPEG's header and EXIF are intact: read them (its date still sorts it).
+    if (not error or error == TRUNCATED_JPEG) and fmt in _EXIF_FORMATS:
         try:
             # builtin_types=False: converting every tag costs ~10% of the read; the dozen
             # values used here are converted by _num()/_raw() instead.
@@ -169,7 +186,7 @@ def _read_open(
                 source, details=False, extract_thumbnail=False, builtin_types=False
             )
         except Exception as exc:  # noqa: BLE001 - exifread raises anything on damaged input
-            error = f"EXIF unreadable: {_describe(exc)}"
+            error = error or f"EXIF unreadable: {_describe(exc)}"
         if not isinstance(tags, dict):
             tags = {}
     packet = fields.pop("_xmp", None)
@@ -239,9 +256,51 @@ def _jpeg_header(fh: BinaryIO, head: bytes, fields: dict[str, Any]) -> tuple[str
         return f"cannot read: {_oserror(exc)}", b""
     if "width" not in fields:
         return "damaged JPEG: no image header (truncated?)", exif
-    if segments[-1][0] != 0xDA and len(segments) < xmp.MAX_SEGMENTS:
-        return "damaged JPEG: no image data (truncated?)", exif
+    if segments[-1][0] != 0xDA:
+        if len(segments) < xmp.MAX_SEGMENTS:
+            return "damaged JPEG: no image data (truncated?)", exif
+        return "", exif
+    _marker, offset, length = segments[-1]
+    try:
+        if _jpeg_truncated(fh, head, offset + length):
+            return TRUNCATED_JPEG, exif
+    except OSError as exc:
+        return f"cannot read: {_oserror(exc)}", exif
     return "", exif
+
+
+def _jpeg_truncated(fh: BinaryIO, head: bytes, scan: int) -> bool:
+    """Whether the JPEG whose scan data starts at ``scan`` ends before its EOI marker.
+
+    The rule, chosen so that an intact file is never flagged:
+    - Only bytes from ``scan`` on count: the EXIF thumbnail's EOI (in APP1) is before it, and
+      in scan data FF D9 cannot occur by chance (a data FF is stuffed as FF 00).
+    - An EOI anywhere in the file's last TAIL_WINDOW bytes (after ``scan``): intact. This
+      accepts camera trailers after the EOI (Samsung, MPF second images, which end in their
+      own EOI) as long as they are shorter than the window.
+    - No EOI and the window reaches back to ``scan``: everything after the scan header was
+      seen and no EOI ends it: truncated.
+    - No EOI and the window starts later: either a cut-off scan or the end of a trailer larger
+      than the window (a motion photo's video) whose EOI we did not read. Flagged only when
+      the window looks like scan data: at least _MIN_STUFFED FF 00 pairs and no FF pair that
+      scan data cannot hold (_NOT_SCAN); video, padding or raw maps fail that, so at worst a
+      truncated file goes unflagged, never an intact one.
+    Cost: one TAIL_PROBE read (none for a file inside ``head``); the window only on a miss.
+    """
+    end = len(head) if len(head) < HEAD_BYTES else fh.seek(0, os.SEEK_END)
+    after = end - scan
+    if after <= 0:
+        return True  # the file ends at (or inside) the scan header
+    probe = min(TAIL_PROBE, after)
+    if _EOI in xmp.read_at(fh, head, end - probe, probe):
+        return False
+    size = min(TAIL_WINDOW, after)
+    window = xmp.read_at(fh, head, end - size, size)
+    if _EOI in window:
+        return False
+    if size == after:
+        return True
+    return window.count(b"\xff\x00") >= _MIN_STUFFED and not _NOT_SCAN.search(window)
 
 
 def _pillow_header(fh: BinaryIO, fields: dict[str, Any]) -> tuple[str, str]:

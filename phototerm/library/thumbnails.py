@@ -36,6 +36,7 @@ from urllib.parse import quote
 from PIL import ExifTags, Image, ImageFile, UnidentifiedImageError
 
 from phototerm.library.durable import atomic_write
+from phototerm.library.metadata import TRUNCATED_JPEG
 from phototerm.library.photo import VIDEO, Photo
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,8 @@ DISK_LIMIT = 512 * 1024 * 1024  # bytes of phototerm's own thumbnail cache
 MEMORY_ITEMS = 6000  # thumbnails kept decoded (a medium one is ~1.3 KB of pixels)
 TOUCH_AFTER = 3600.0  # refresh a disk entry's mtime (its LRU age) at most hourly
 
-# Truncated files must fail, not come back half grey: keep Pillow strict.
+# Truncated files must fail, not come back half grey: keep Pillow strict. (Exception: a JPEG
+# the index already flagged as truncated, whose tile shows ⚠; see _find.)
 ImageFile.LOAD_TRUNCATED_IMAGES = False
 # Between MAX_IMAGE_PIXELS and twice that Pillow only *warns*, on stderr, which would scribble
 # over a TUI. The hard limit (DecompressionBombError above 2x) stays on; non-JPEG files above
@@ -282,11 +284,16 @@ class ThumbnailService:
             if thumb is not None:
                 return orient(thumb, orientation), "exif"
             want = _swap(box, orientation)
-            # draft() picks the largest libjpeg scale (1/2..1/8) still >= the requested size;
-            # ask for twice the box so LANCZOS has pixels to average.
-            im.draft("RGB", (want[0] * 2, want[1] * 2))
-            im.load()
-            small = fit(_rgb(im), (want[0] * 2, want[1] * 2))
+            try:
+                small = _decode(im, want)
+            except OSError:
+                if photo.error != TRUNCATED_JPEG or im.format != "JPEG":
+                    raise
+                # The index knows this JPEG is cut short, so the tile and the viewer carry
+                # the ⚠ mark and the reason: show what decodes (the rest grey) rather than
+                # nothing. An EOI appended lets libjpeg finish without LOAD_TRUNCATED_IMAGES.
+                with open(path, "rb") as fh, Image.open(io.BytesIO(fh.read() + b"\xff\xd9")) as cut:
+                    small = _decode(cut, want)
             return orient(small, orientation), "decode"
 
     def _synology(self, path: str, mtime: float, box: Box) -> Image.Image | None:
@@ -493,6 +500,14 @@ class ThumbnailService:
         for thread in self._threads:
             if thread is not threading.current_thread():
                 thread.join(timeout=5)
+
+
+def _decode(im: Image.Image, want: Box) -> Image.Image:
+    # draft() picks the largest libjpeg scale (1/2..1/8) still >= the requested size;
+    # ask for twice the box so LANCZOS has pixels to average.
+    im.draft("RGB", (want[0] * 2, want[1] * 2))
+    im.load()
+    return fit(_rgb(im), (want[0] * 2, want[1] * 2))
 
 
 def _orientation(im: Image.Image, fallback: int) -> int:

@@ -102,8 +102,8 @@ class ViewerScreen(EditActions, Screen[int | None]):
         caption.append(f"  ·  {when(photo)}")
         if photo.rating:
             caption.append(f"  ·  {stars(photo.rating)}")
-        if photo.error:
-            caption.append("  ·  ⚠ unreadable", style="bold")
+        if photo.error:  # the reason, not just a mark: a truncated JPEG still shows its top
+            caption.append(f"  ·  ⚠ {safe(photo.error, 80)}", style="bold")
         self.query_one("#viewer-caption", Static).update(caption, layout=False)
         self.query_one("#viewer-info", InfoPanel).show_photo(photo)
 
