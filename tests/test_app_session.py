@@ -86,7 +86,7 @@ def test_session_is_restored(tmp_path: Path) -> None:
         app = make_app(tmp_path)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
-            await pilot.press("s", "down", "down", "down", "enter")  # name A-Z
+            await pilot.press("s", "down", "down", "enter")  # name A-Z
             await pilot.press("slash", *"IMG", "enter")
             await pilot.press("right", "right", "down")
             await pilot.press("w")

@@ -261,6 +261,9 @@ def _album(s: _Session, args: argparse.Namespace) -> int:
                 print(f"{safe(name)}\t{count} photos\t{LABELS.get(space, space)}{kind}")
         return EXIT_OK
     if action == "create":
+        taken = editor.album_name(args.name)
+        if taken is not None:  # a usage error, like an unknown album: the name is not free
+            raise UsageError(f"an album named {safe(taken)!r} already exists")
         if args.query is not None:
             from phototerm.library.query import QueryError, parse
 

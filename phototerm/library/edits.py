@@ -122,7 +122,16 @@ class Editor(AlbumEdits):
             tags = tuple(t for t in have if t.casefold() not in gone)
             return PhotoState(state.rating, state.description, state.rotation, tags)
 
-        return self._edit(ids, lambda n: f"Removed {quote_names(named)} from {n}", change)
+        # Only the photos that carry a tag are edited and counted: "Removed 'x' from 3
+        # photos" must not count photos that never had it (index.get: the effective tags).
+        carriers = [
+            i
+            for i in dict.fromkeys(ids)
+            if any(t.casefold() in gone for t in self.index.get(i).tags)
+        ]
+        if ids and not carriers:
+            return EditResult(0, f"No photo carried {quote_names(named)}")  # nothing to undo
+        return self._edit(carriers, lambda n: f"Removed {quote_names(named)} from {n}", change)
 
     def set_description(self, ids: Sequence[int], text: str) -> EditResult:
         value = safe(text).strip()

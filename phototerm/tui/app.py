@@ -72,6 +72,8 @@ class PhotoApp(App[None]):
             "Commands",
             id="app.commands",
             priority=True,
+            # The Footer already shows the palette key on its right: once is enough.
+            show=False,
             tooltip="Search every action by name",
         ),
     ]
@@ -130,6 +132,10 @@ class PhotoApp(App[None]):
         self.keymap, keymap_problems = keys.load_keymap(self.config, keys.known_ids())
         self.problems.extend(keymap_problems)
         self.set_keymap(self.keymap)
+        if self.keymap.get("app.commands"):
+            # The Footer shows the palette key it is told; a remapped one, not ctrl+p.
+            keys_ = self._normalize_keymap({"k": self.keymap["app.commands"]})["k"]
+            self.COMMAND_PALETTE_BINDING = keys_.split(",")[0].strip()
         for problem in self.problems:
             self.notify(problem, severity="warning", timeout=10, markup=False)
         self.editing.start()

@@ -30,11 +30,13 @@ def binding_classes() -> list[tuple[str, list[type]]]:
     from phototerm.tui.screens.viewer import ViewerScreen
     from phototerm.tui.widgets.grid import ThumbnailGrid
     from phototerm.tui.widgets.searchbar import SearchInput
+    from phototerm.tui.widgets.sidebar import SidebarTree
 
     return [
         ("Everywhere", [PhotoApp]),
         ("Photos (grid)", [ThumbnailGrid, LibraryScreen]),
         ("Search bar", [SearchInput]),
+        ("Sidebar", [SidebarTree]),
         ("Viewer", [ViewerScreen]),
         ("Dialogs", [FilterDialog, SortDialog, JumpDialog, ConfirmDialog, DescribeDialog]),
         ("Tag dialog (t)", [TagDialog]),

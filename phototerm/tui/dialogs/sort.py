@@ -1,8 +1,8 @@
 """Sort dialog (`s`): capture time, name, size, modified, rating; ascending or descending;
 in an album view also the album's own order.
 
-One list of the ten choices: arrows + Enter, or the shortcut letter shown beside each
-(the capital letter reverses). Dismisses with (key, descending) or None.
+One list of the choices, each key's usual direction first, the current one highlighted:
+arrows + Enter. Dismisses with (key, descending) or None.
 """
 
 from __future__ import annotations
@@ -18,13 +18,15 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-# (key, label when ascending, label when descending)
+# (key, label when ascending, label when descending, the direction listed first): each key's
+# usual direction first, as file managers and photo apps offer them: names A to Z, dates,
+# sizes and ratings from the newest / largest / best.
 CHOICES = (
-    ("taken", "Date taken: oldest first", "Date taken: newest first"),
-    ("name", "Name: A to Z", "Name: Z to A"),
-    ("size", "Size: smallest first", "Size: largest first"),
-    ("mtime", "Modified: oldest first", "Modified: newest first"),
-    ("rating", "Rating: lowest first", "Rating: highest first"),
+    ("taken", "Date taken: oldest first", "Date taken: newest first", True),
+    ("name", "Name: A to Z", "Name: Z to A", False),
+    ("size", "Size: smallest first", "Size: largest first", True),
+    ("mtime", "Modified: oldest first", "Modified: newest first", True),
+    ("rating", "Rating: lowest first", "Rating: highest first", True),
 )
 
 
@@ -37,9 +39,9 @@ def sort_options(album: bool = False) -> list[tuple[str, bool, str]]:
     if album:  # its own order first: that is how an album opens
         key, up, down = ALBUM_CHOICE
         options += [(key, False, up), (key, True, down)]
-    for key, up, down in CHOICES:
-        options.append((key, True, down))
-        options.append((key, False, up))
+    for key, up, down, first_descending in CHOICES:
+        pair = [(key, False, up), (key, True, down)]
+        options += pair[::-1] if first_descending else pair
     return options
 
 

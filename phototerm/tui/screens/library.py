@@ -10,11 +10,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer
+from textual.widgets import Footer, Input
 
 from phototerm.library.query import QueryError
 from phototerm.library.spaces import LABELS
@@ -45,6 +46,10 @@ class LibraryScreen(EditActions, Screen[None]):
             "Search",
             id="library.search",
             tooltip="Type a query; results filter as you type",
+            # Priority: the App runs it before it hands on the next key, so a fast
+            # "/paris" types "paris" in the bar (the keys after "/" were already queued
+            # for the grid, which dropped them). In a text field "/" is just typed.
+            priority=True,
         ),
         Binding(
             "f",
@@ -101,7 +106,7 @@ class LibraryScreen(EditActions, Screen[None]):
             "Sidebar",
             id="library.sidebar",
             show=False,
-            tooltip="Show or hide the sidebar",
+            tooltip="Show the sidebar (the focus goes there) or hide it",
         ),
         Binding(
             "ctrl+g",
@@ -361,6 +366,8 @@ class LibraryScreen(EditActions, Screen[None]):
     # ----------------------------------------------------------------------- actions
 
     def action_search(self) -> None:
+        if isinstance(self.focused, Input):
+            raise SkipAction()  # "/" typed in the search bar: a character, not this action
         self.searchbar.focus_input()
 
     def action_focus_grid(self) -> None:
@@ -451,4 +458,10 @@ class LibraryScreen(EditActions, Screen[None]):
         self.app.notify(f"Timeline by {nxt}", markup=False, timeout=2)
 
     def action_toggle_sidebar(self) -> None:
-        self.sidebar.display = not self.sidebar.display
+        sidebar = self.sidebar
+        sidebar.display = not sidebar.display
+        if sidebar.display:
+            # Shown to be used: the focus goes there, the cursor on the active entry.
+            self.set_focus(sidebar.tree)
+        elif self.focused is None or sidebar in self.focused.ancestors_with_self:
+            self.focus_grid()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -25,7 +25,13 @@ PLACEHOLDER = 'Search  e.g.  paris rating:>=4 date:2023 camera:"EOS R6" -is:erro
 
 
 class SearchInput(Input):
-    """The Input, with Esc bound (by id, so it can be remapped) to clear."""
+    """The Input, with Esc bound (by id, so it can be remapped) to clear.
+
+    Its bound keys (ctrl+u, backspace, arrows, Enter, Esc...) act here, in the order they
+    were typed. Textual runs a focused widget's bindings only once the key has bubbled up to
+    the App, through every parent's queue, while letters are inserted at once: a fast
+    ``ctrl+u camera`` (tmux send-keys, a paste-like burst) cleared ``ca`` *after* it was typed.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -36,6 +42,17 @@ class SearchInput(Input):
             tooltip="Clear the search (Esc again returns to the photos)",
         ),
     ]
+
+    async def _on_key(self, event: events.Key) -> None:
+        for binding in self._bindings.key_to_bindings.get(event.key, ()):
+            if binding.priority:
+                continue  # already run by the App before the key came here
+            if await self.app.run_action(binding.action, self):
+                # Handled, now: neither Input's own handler nor the App sees it again.
+                event.stop()
+                event.prevent_default()
+                return
+        # Not ours (letters, tab, the screen's keys): Input inserts it or it bubbles as usual.
 
     def action_clear_search(self) -> None:
         bar = self.parent.parent if self.parent is not None else None

@@ -10,10 +10,12 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Tree
@@ -44,6 +46,55 @@ def folder_paths(folders: Iterable[str]) -> list[str]:
     return sorted(out)
 
 
+class SidebarTree(Tree[Entry]):
+    """The sidebar's tree: Right/Left open and close a folder (Space still toggles), and
+    the cursor starts on what the grid shows whenever the tree gets the focus."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "right",
+            "expand_cursor",
+            "Open folder",
+            id="sidebar.expand",
+            show=False,
+            tooltip="Show the subfolders of the folder under the cursor",
+        ),
+        Binding(
+            "left",
+            "collapse_cursor",
+            "Close folder",
+            id="sidebar.collapse",
+            show=False,
+            tooltip="Hide the subfolders (on a subfolder: go to its parent)",
+        ),
+    ]
+
+    def on_focus(self, event: events.Focus) -> None:
+        # Until now the cursor was hidden (line -1) and Down landed on "Spaces", far from
+        # the entry the user is looking at. A click still wins: it comes after the Focus.
+        sidebar = self.parent
+        if isinstance(sidebar, Sidebar):
+            sidebar.cursor_to_active()
+
+    def action_expand_cursor(self) -> None:
+        node = self.cursor_node
+        if node is None or not node.allow_expand:
+            return
+        if node.is_expanded and node.children:
+            self.move_cursor(node.children[0])  # already open: step into it
+        else:
+            node.expand()
+
+    def action_collapse_cursor(self) -> None:
+        node = self.cursor_node
+        if node is None:
+            return
+        if node.is_expanded and node.allow_expand:
+            node.collapse()
+        elif node.parent is not None and node.parent is not self.root:
+            self.move_cursor(node.parent)
+
+
 class Sidebar(Vertical):
     class Chosen(Message):
         def __init__(self, kind: str, space: str | None, value: str) -> None:
@@ -63,7 +114,7 @@ class Sidebar(Vertical):
         self._active: Entry | None = None
 
     def compose(self) -> ComposeResult:
-        tree: Tree[Entry] = Tree(Text("Library"), id="sidebar-tree")
+        tree = SidebarTree(Text("Library"), id="sidebar-tree")
         tree.show_root = False
         tree.auto_expand = False
         tree.guide_depth = 2
@@ -196,6 +247,24 @@ class Sidebar(Vertical):
             elif data == old:
                 node.set_label(self._plain_label(node, data))
 
+    def cursor_to_active(self) -> None:
+        """Put the tree cursor on the active entry (opening the folders above it)."""
+        tree = self.tree
+        node = next(
+            (n for n in self._walk(tree.root) if n.data is not None and n.data == self._active),
+            None,
+        )
+        if node is None:
+            return
+        parent = node.parent
+        while parent is not None and parent is not tree.root:
+            if not parent.is_expanded:
+                parent.expand()
+            parent = parent.parent
+        _ = tree.last_line  # lay the lines out again, so the node knows its line
+        if node.line >= 0:
+            tree.move_cursor(node)
+
     def _plain_label(self, node: TreeNode[Entry], data: Entry) -> Text:
         if data.kind == "folder":
             if data.value == "":
@@ -221,6 +290,8 @@ class Sidebar(Vertical):
             else:
                 event.node.toggle()
             return
+        if data.kind == "folder" and event.node.allow_expand:
+            event.node.expand()  # Enter opens the folder and shows its subfolders
         self.post_message(self.Chosen(data.kind, data.space, data.value))
 
 
