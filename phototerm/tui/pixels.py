@@ -19,7 +19,8 @@ from collections.abc import Hashable, Sequence
 from functools import lru_cache
 
 from PIL import Image
-from rich.color import Color
+from rich.color import Color, ColorType
+from rich.color_triplet import ColorTriplet
 from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
@@ -67,18 +68,50 @@ def _palette_image(mode: str) -> Image.Image:
     return pal
 
 
-@lru_cache(maxsize=65536)
-def _style(fg: Hashable, bg: Hashable) -> Style:
-    """Interned styles: Textual caches the escape string on the Style object itself."""
-    return Style.from_color(_color(fg), _color(bg))
+# Interned styles by packed colour key (see ``_key``): Textual caches the escape string on the
+# Style object itself, and a first screen asks for thousands of them, so lookups must be cheap.
+# A plain dict (GIL-atomic get/set; render_cells also runs on worker threads), cleared when big.
+_STYLES: dict[int, Style] = {}
+_STYLES_MAX = 65536
+_NO_COLOUR = -1  # key of "no colour" (a run whose cells are all background)
+_PALETTE = 1 << 24  # keys >= this are palette indices (key - _PALETTE); below, packed RGB
+_new_tuple = tuple.__new__  # Segment, Color, ColorTriplet are NamedTuples: skip their __new__
 
 
-def _color(value: Hashable) -> Color | None:
-    if value is None:
+def _style(fg: int, bg: int) -> Style:
+    key = (fg + 1) << 26 | (bg + 1)
+    style = _STYLES.get(key)
+    if style is None:
+        if len(_STYLES) >= _STYLES_MAX:
+            _STYLES.clear()
+            _COLOURS.clear()
+        style = _STYLES[key] = Style.from_color(_color(fg), _color(bg))
+    return style
+
+
+_COLOURS: dict[int, Color] = {}
+_TRUECOLOR = ColorType.TRUECOLOR
+
+
+def _color(key: int) -> Color | None:
+    """The Color of a key, built directly: equal to ``Color.from_rgb`` (same name, type and
+    triplet) at a third of its cost, which matters for the thousands of new colours of a
+    first screen."""
+    if key == _NO_COLOUR:
         return None
-    if isinstance(value, tuple):
-        return Color.from_rgb(*value)
-    return Color.from_ansi(int(value))  # type: ignore[arg-type]
+    colour = _COLOURS.get(key)
+    if colour is None:
+        if key >= _PALETTE:
+            colour = Color.from_ansi(key - _PALETTE)
+        else:
+            triplet = _new_tuple(ColorTriplet, (key >> 16, key >> 8 & 255, key & 255))
+            colour = _new_tuple(Color, (f"#{key:06x}", _TRUECOLOR, None, triplet))
+        _COLOURS[key] = colour
+    return colour
+
+
+def _key(rgb: RGB) -> int:
+    return rgb[0] << 16 | rgb[1] << 8 | rgb[2]
 
 
 def render_cells(
@@ -106,12 +139,10 @@ def render_cells(
     if mode in ("256", "16"):
         dither = Image.Dither.FLOYDSTEINBERG if mode == "16" else Image.Dither.NONE
         indexed = image.quantize(palette=_palette_image(mode), dither=dither)
-        offset = 16 if mode == "256" else 0
-        values: list = [v + offset for v in _data(indexed)]
-        tol = -1  # palette indices merge only when equal
+        offset = _PALETTE + (16 if mode == "256" else 0)
+        values: list = [v + offset for v in indexed.tobytes()]
     else:
         values = list(_data(image))
-        tol = tolerance
     width, height = image.width, image.height
     # Rows of cells*2 pixel values, letterbox as _BG, built by slicing (no per-pixel calls).
     blank = [_BG] * cols
@@ -123,111 +154,250 @@ def render_cells(
             grid_rows.append(pad_left + values[py * width : (py + 1) * width] + pad_right)
         else:
             grid_rows.append(blank)
-    return [
-        _runs(list(zip(grid_rows[2 * row], grid_rows[2 * row + 1])), tol, background)
-        for row in range(rows)
-    ]
+    bg_key = _key(background)
+    if mode == "truecolor":
+        runs = _runs_rgb
+        span = 2 * tolerance
+    else:
+        runs = _runs_exact
+        span = 0  # palette indices merge only when equal
+    return [runs(grid_rows[2 * row], grid_rows[2 * row + 1], span, bg_key) for row in range(rows)]
 
 
-def _runs(cells: Sequence[tuple[object, object]], tol: int, background: Hashable) -> list[Segment]:
-    """Greedy merge of cells into segments of at most two colours (see the module doc).
+# How runs merge (both functions below): greedy, left to right. A run holds two colour slots,
+# fg ("a") and bg ("b"); a cell joins the run if each of its two pixels fits b, or else fits a
+# (or becomes a when the run has no fg yet); otherwise the run ends as one segment and the cell
+# starts the next. A cell that starts a run is a space when both pixels fit one slot, else ▀.
+# The character follows from which slot each pixel went to (_CHARS).
+#
+# roles bits (top is fg, bottom is fg) -> character, with fg/bg as the run's two colours
+_CHARS = (" ", LOWER, UPPER, FULL)
 
-    Each of a run's two colours is a *range* per channel no wider than ``2 * tol``, drawn as its
-    midpoint, so no pixel is off by more than ``tol`` (palette indices and letterbox only merge
-    when equal)."""
+
+def _runs_rgb(tops: Sequence, bottoms: Sequence, span: int, bg_key: int) -> list[Segment]:
+    """Truecolor runs. A slot is None (no fg yet), _BG (exact letterbox) or a per-channel
+    range (lr, lg, lb, hr, hg, hb) no wider than ``span``, drawn as its midpoint, so no pixel
+    is off by more than ``span // 2``. The hot loop of the first screen: everything is inlined
+    (no helper calls, no per-cell allocations besides the widened ranges)."""
     segments: list[Segment] = []
-    span = 2 * tol
-    a: object = None  # the run's fg slot (None while every cell so far is bg only)
-    b: object = None  # the run's bg slot
     chars: list[str] = []
-    for top, bottom in cells:
+    a: tuple | object | None = None
+    b: tuple | object = _BG
+    for top, bottom in zip(tops, bottoms):
         if chars:
-            # Can this cell be drawn with the run's colours (adopting a fg if it has none)?
-            na, nb = a, b
-            roles = 0  # bit 1: top is fg, bit 0: bottom is fg
-            for bit, p in ((2, top), (1, bottom)):
-                t = _widen(nb, p, span)
-                if t is not None:
-                    nb = t
-                    continue
-                t = _new(p, tol) if na is None else _widen(na, p, span)
-                if t is None:
-                    break
-                na = t
-                roles |= bit
+            na = a
+            nb = b
+            roles = 0
+            # -- top pixel: into b, else into a
+            if top is _BG:
+                if nb is not _BG:
+                    if na is None or na is _BG:
+                        na = _BG
+                        roles = 2
+                    else:
+                        na = False
             else:
-                a, b = na, nb
+                r, g, bl = top
+                fit = None
+                if nb is not _BG:
+                    lr, lg, lb, hr, hg, hb = nb
+                    if r < lr:
+                        lr = r
+                    elif r > hr:
+                        hr = r
+                    if hr - lr <= span:
+                        if g < lg:
+                            lg = g
+                        elif g > hg:
+                            hg = g
+                        if hg - lg <= span:
+                            if bl < lb:
+                                lb = bl
+                            elif bl > hb:
+                                hb = bl
+                            if hb - lb <= span:
+                                fit = nb = (lr, lg, lb, hr, hg, hb)
+                if fit is None:
+                    roles = 2
+                    if na is None:
+                        na = (r, g, bl, r, g, bl)
+                    elif na is _BG:
+                        na = False
+                    else:
+                        lr, lg, lb, hr, hg, hb = na
+                        if r < lr:
+                            lr = r
+                        elif r > hr:
+                            hr = r
+                        if g < lg:
+                            lg = g
+                        elif g > hg:
+                            hg = g
+                        if bl < lb:
+                            lb = bl
+                        elif bl > hb:
+                            hb = bl
+                        if hr - lr <= span and hg - lg <= span and hb - lb <= span:
+                            na = (lr, lg, lb, hr, hg, hb)
+                        else:
+                            na = False
+            # -- bottom pixel: the same, against the slots as the top pixel left them
+            if na is not False:
+                if bottom is _BG:
+                    if nb is not _BG:
+                        if na is None or na is _BG:
+                            na = _BG
+                            roles |= 1
+                        else:
+                            na = False
+                else:
+                    r, g, bl = bottom
+                    fit = None
+                    if nb is not _BG:
+                        lr, lg, lb, hr, hg, hb = nb
+                        if r < lr:
+                            lr = r
+                        elif r > hr:
+                            hr = r
+                        if hr - lr <= span:
+                            if g < lg:
+                                lg = g
+                            elif g > hg:
+                                hg = g
+                            if hg - lg <= span:
+                                if bl < lb:
+                                    lb = bl
+                                elif bl > hb:
+                                    hb = bl
+                                if hb - lb <= span:
+                                    fit = nb = (lr, lg, lb, hr, hg, hb)
+                    if fit is None:
+                        roles |= 1
+                        if na is None:
+                            na = (r, g, bl, r, g, bl)
+                        elif na is _BG:
+                            na = False
+                        else:
+                            lr, lg, lb, hr, hg, hb = na
+                            if r < lr:
+                                lr = r
+                            elif r > hr:
+                                hr = r
+                            if g < lg:
+                                lg = g
+                            elif g > hg:
+                                hg = g
+                            if bl < lb:
+                                lb = bl
+                            elif bl > hb:
+                                hb = bl
+                            if hr - lr <= span and hg - lg <= span and hb - lb <= span:
+                                na = (lr, lg, lb, hr, hg, hb)
+                            else:
+                                na = False
+            if na is not False:
+                a = na
+                b = nb
                 chars.append(_CHARS[roles])
                 continue
-            segments.append(_segment(chars, a, b, background))
+            segments.append(_new_tuple(Segment, ("".join(chars), _rgb_style(a, b, bg_key), None)))
             chars = []
-        b = _new(top, tol)
-        merged = _widen(b, bottom, span)
-        if merged is not None:
-            a, b = None, merged
-            chars.append(" ")
+        # -- the cell starts a run: top into b; bottom joins it or becomes b (top moves to a)
+        if top is _BG:
+            if bottom is _BG:
+                a, b = None, _BG
+                chars.append(" ")
+                continue
+            a = _BG
         else:
-            a, b = b, _new(bottom, tol)
-            chars.append(UPPER)
+            r, g, bl = top
+            if bottom is not _BG:
+                r2, g2, b2 = bottom
+                if r2 < r:
+                    lr, hr = r2, r
+                else:
+                    lr, hr = r, r2
+                if g2 < g:
+                    lg, hg = g2, g
+                else:
+                    lg, hg = g, g2
+                if b2 < bl:
+                    lb, hb = b2, bl
+                else:
+                    lb, hb = bl, b2
+                if hr - lr <= span and hg - lg <= span and hb - lb <= span:
+                    a, b = None, (lr, lg, lb, hr, hg, hb)
+                    chars.append(" ")
+                    continue
+            a = (r, g, bl, r, g, bl)
+        b = _BG if bottom is _BG else (*bottom, *bottom)
+        chars.append(UPPER)
     if chars:
-        segments.append(_segment(chars, a, b, background))
+        segments.append(_new_tuple(Segment, ("".join(chars), _rgb_style(a, b, bg_key), None)))
     return segments
 
 
-# roles bits (top is fg, bottom is fg) -> character, with fg/bg as the run's two colours
-_CHARS = {0: " ", 1: LOWER, 2: UPPER, 3: FULL}
+def _rgb_style(a: object, b: object, bg_key: int) -> Style:
+    """The style of a truecolor run: each slot's range midpoint, the background, or none."""
+    if a is None:
+        fg = _NO_COLOUR
+    elif a is _BG:
+        fg = bg_key
+    else:
+        lr, lg, lb, hr, hg, hb = a  # type: ignore[misc]
+        fg = (lr + hr + 1) // 2 << 16 | (lg + hg + 1) // 2 << 8 | (lb + hb + 1) // 2
+    if b is _BG:
+        bg = bg_key
+    else:
+        lr, lg, lb, hr, hg, hb = b  # type: ignore[misc]
+        bg = (lr + hr + 1) // 2 << 16 | (lg + hg + 1) // 2 << 8 | (lb + hb + 1) // 2
+    style = _STYLES.get((fg + 1) << 26 | (bg + 1))  # _style's lookup, inlined: one per segment
+    return style if style is not None else _style(fg, bg)
 
 
-def _new(p: object, tol: int) -> object:
-    if tol < 0 or not isinstance(p, tuple):
-        return ("=", p)  # exact: palette index or letterbox
-    return [p[0], p[1], p[2], p[0], p[1], p[2]]
+def _runs_exact(tops: Sequence, bottoms: Sequence, span: int, bg_key: int) -> list[Segment]:
+    """Palette runs: values are colour keys or _BG, and pixels share a slot only when equal."""
+    segments: list[Segment] = []
+    chars: list[str] = []
+    a: object = None
+    b: object = None
+    for top, bottom in zip(tops, bottoms):
+        if chars:
+            if top == b:
+                na, roles = a, 0
+            elif a is None or top == a:
+                na, roles = top, 2
+            else:
+                na = None
+                roles = -1
+            if roles >= 0:
+                if bottom == b:
+                    pass
+                elif na is None or bottom == na:
+                    na = bottom
+                    roles |= 1
+                else:
+                    roles = -1
+            if roles >= 0:
+                a = na
+                chars.append(_CHARS[roles])
+                continue
+            segments.append(_new_tuple(Segment, ("".join(chars), _exact_style(a, b, bg_key), None)))
+            chars = []
+        if top == bottom:
+            a, b = None, top
+            chars.append(" ")
+        else:
+            a, b = top, bottom
+            chars.append(UPPER)
+    if chars:
+        segments.append(_new_tuple(Segment, ("".join(chars), _exact_style(a, b, bg_key), None)))
+    return segments
 
 
-def _widen(slot: object, p: object, span: int) -> object:
-    """``slot`` grown to include ``p``, or None when that would exceed ``span``."""
-    if slot is None:
-        return None
-    if type(slot) is tuple:
-        return slot if slot[1] == p else None
-    if type(p) is not tuple:
-        return None
-    r, g, b = p
-    lr, lg, lb, hr, hg, hb = slot  # type: ignore[misc]
-    # Hot loop: plain comparisons, no min()/max() calls.
-    if r < lr:
-        lr = r
-    elif r > hr:
-        hr = r
-    if hr - lr > span:
-        return None
-    if g < lg:
-        lg = g
-    elif g > hg:
-        hg = g
-    if hg - lg > span:
-        return None
-    if b < lb:
-        lb = b
-    elif b > hb:
-        hb = b
-    if hb - lb > span:
-        return None
-    return [lr, lg, lb, hr, hg, hb]
-
-
-def _colour(slot: object, background: Hashable) -> Hashable:
-    if slot is None:
-        return None
-    if type(slot) is tuple:
-        value = slot[1]
-        return background if value is _BG else value
-    lr, lg, lb, hr, hg, hb = slot  # type: ignore[misc]
-    return ((lr + hr + 1) // 2, (lg + hg + 1) // 2, (lb + hb + 1) // 2)
-
-
-def _segment(chars: list[str], a: object, b: object, background: Hashable) -> Segment:
-    return Segment("".join(chars), _style(_colour(a, background), _colour(b, background)))
+def _exact_style(a: object, b: object, bg_key: int) -> Style:
+    fg = _NO_COLOUR if a is None else bg_key if a is _BG else a
+    return _style(fg, bg_key if b is _BG else b)  # type: ignore[arg-type]
 
 
 def _plain(image: Image.Image, size: tuple[int, int], left: int, top: int) -> list[list[Segment]]:
