@@ -6,7 +6,7 @@ import argparse
 import json
 import os
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from phototerm.cli import EXIT_OK, EXIT_USAGE, add_space_arguments
@@ -72,7 +72,7 @@ def _apply_stores(index: Any, setup: SpaceSetup) -> None:
 def iso_taken(photo: Photo) -> str | None:
     if photo.taken is None:
         return None
-    wall = datetime.fromtimestamp(photo.taken, timezone.utc).replace(tzinfo=None)
+    wall = datetime.fromtimestamp(photo.taken, UTC).replace(tzinfo=None)
     if photo.tz_offset is not None:
         return wall.replace(tzinfo=timezone(timedelta(minutes=photo.tz_offset))).isoformat()
     return wall.isoformat()
@@ -182,20 +182,27 @@ def run_index(args: argparse.Namespace) -> int:
         for p in (index.get(i) for i in index.search("is:error"))
     ]
     if args.json:
-        print(json.dumps({
-            "photos": photos,
-            "videos": videos,
-            "seconds": round(result.seconds, 3),
-            "errors": errors,
-            "spaces": {s.name: s.root for s in setup.on},
-            "cached": result.cached,
-            "read": result.read,
-        }, ensure_ascii=False))
+        print(
+            json.dumps(
+                {
+                    "photos": photos,
+                    "videos": videos,
+                    "seconds": round(result.seconds, 3),
+                    "errors": errors,
+                    "spaces": {s.name: s.root for s in setup.on},
+                    "cached": result.cached,
+                    "read": result.read,
+                },
+                ensure_ascii=False,
+            )
+        )
         return EXIT_OK
     for space in setup.on:
         print(f"{space.label}: {safe(space.root)}")
-    print(f"{photos} photos, {videos} videos in {result.seconds:.2f} s "
-          f"({result.read} read, {result.cached} from cache)")
+    print(
+        f"{photos} photos, {videos} videos in {result.seconds:.2f} s "
+        f"({result.read} read, {result.cached} from cache)"
+    )
     if errors:
         print(f"{len(errors)} problems:")
         for err in errors[:50]:

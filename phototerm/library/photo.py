@@ -17,13 +17,36 @@ PHOTO = "photo"
 VIDEO = "video"
 
 PHOTO_EXTENSIONS = frozenset(
-    "jpg jpeg png tif tiff webp heic heif gif bmp".split()
+    ["jpg", "jpeg", "png", "tif", "tiff", "webp", "heic", "heif", "gif", "bmp"]
 )
 # RAW formats are listed as photos (kind "photo", is_raw True); their pixels come later.
 RAW_EXTENSIONS = frozenset(
-    "arw cr2 cr3 crw dng nef nrw orf pef raf rw2 rwl sr2 srf srw x3f 3fr erf kdc mef mos mrw".split()
+    [
+        "arw",
+        "cr2",
+        "cr3",
+        "crw",
+        "dng",
+        "nef",
+        "nrw",
+        "orf",
+        "pef",
+        "raf",
+        "rw2",
+        "rwl",
+        "sr2",
+        "srf",
+        "srw",
+        "x3f",
+        "3fr",
+        "erf",
+        "kdc",
+        "mef",
+        "mos",
+        "mrw",
+    ]
 )
-VIDEO_EXTENSIONS = frozenset("mp4 mov m4v avi mkv 3gp".split())
+VIDEO_EXTENSIONS = frozenset(["mp4", "mov", "m4v", "avi", "mkv", "3gp"])
 
 # Ratings follow xmp:Rating: -1 rejected, 0 unrated, 1..5 stars.
 REJECTED = -1
