@@ -105,6 +105,17 @@ def _options(pairs: Iterable[tuple[str, object]]) -> list[tuple[Text, object]]:
     return [(Text(safe(label, 60)), value) for label, value in pairs]
 
 
+def _facet_select(values: list[tuple[str, int]], prompt: str, widget_id: str) -> Select:
+    """A Select of a facet's values with their counts; disabled when the library has none."""
+    return Select(
+        _options((f"{value} ({count})", value) for value, count in values),
+        prompt=prompt,
+        id=widget_id,
+        disabled=not values,
+        compact=True,
+    )
+
+
 class FilterDialog(ModalScreen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="filter.cancel", tooltip="Close, change nothing"),
@@ -137,23 +148,9 @@ class FilterDialog(ModalScreen[str | None]):
                 yield Label("Rating")
                 yield Select(_options(RATINGS), prompt="any rating", id="f-rating", compact=True)
                 yield Label("Camera")
-                cameras = _values(facets, "cameras")
-                yield Select(
-                    _options((f"{c} ({n})", c) for c, n in cameras),
-                    prompt="any camera",
-                    id="f-camera",
-                    disabled=not cameras,
-                    compact=True,
-                )
+                yield _facet_select(_values(facets, "cameras"), "any camera", "f-camera")
                 yield Label("Lens")
-                lenses = _values(facets, "lenses")
-                yield Select(
-                    _options((f"{x} ({n})", x) for x, n in lenses),
-                    prompt="any lens",
-                    id="f-lens",
-                    disabled=not lenses,
-                    compact=True,
-                )
+                yield _facet_select(_values(facets, "lenses"), "any lens", "f-lens")
                 yield Label("Folder")
                 folders = _folders(facets)
                 yield Select(
