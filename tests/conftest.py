@@ -21,7 +21,7 @@ import pytest
 from nobody import as_nobody  # noqa: F401  (fixture: run code as user nobody)
 from PIL import Image, ImageDraw
 
-from phototerm.library import exifwrite
+from phototerm.samples import exifwrite
 
 XDG_VARS = {
     "XDG_CONFIG_HOME": "config",

@@ -301,7 +301,7 @@ def test_rejected_and_error_marks_in_info(tmp_path: Path) -> None:
 
 
 def test_indexing_progress_in_the_status_line(tmp_path: Path) -> None:
-    from phototerm.library.indexer import IndexProgress
+    from phototerm.library.ingest.indexer import IndexProgress
     from phototerm.tui.loading import IndexingProgress
 
     async def scenario() -> None:

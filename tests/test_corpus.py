@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from phototerm.library import metadata
-from phototerm.library.indexer import index_spaces
+from phototerm.library.ingest.indexer import index_spaces
+from phototerm.library.metadata import reader as metadata
 from phototerm.library.photo import kind_of
 from phototerm.library.spaces import SpaceRoot
 

@@ -11,10 +11,10 @@ import pytest
 from PIL import Image, ImageOps
 
 from phototerm.cli import demo_cmd, main
-from phototerm.library import demo
-from phototerm.library.demo_plan import plan
-from phototerm.library.paint import SCENES, paint
 from phototerm.library.photo import PHOTO, VIDEO, kind_of
+from phototerm.samples import demo
+from phototerm.samples.demo_plan import plan
+from phototerm.samples.paint import SCENES, paint
 
 SMALL = (160, 120)  # drawing at full size is for people; the tests only count and read
 

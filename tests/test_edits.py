@@ -10,12 +10,13 @@ from pathlib import Path
 from PIL import Image
 
 from phototerm.library.config import Config
-from phototerm.library.edits import Editor, load_overlay
+from phototerm.library.edits import Editor
 from phototerm.library.index import Index
+from phototerm.library.metadata.xmp import read_sidecar
 from phototerm.library.photo import Photo
 from phototerm.library.roles import Access, Identity
 from phototerm.library.store import AlbumRecord, PhotoState, Store, StoreError
-from phototerm.library.xmp import read_sidecar
+from phototerm.library.store.overlay import load_overlay
 
 ROOT_ID = Identity("root", frozenset({"root"}), 0)
 

@@ -10,7 +10,7 @@ import exifread
 import pytest
 from PIL import Image
 
-from phototerm.library import exifwrite
+from phototerm.samples import exifwrite
 
 FIELDS = {
     "make": "Canon",

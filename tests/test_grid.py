@@ -13,9 +13,9 @@ from PIL import Image
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 
-from phototerm.library import exifwrite
 from phototerm.library.photo import VIDEO, Photo
 from phototerm.library.thumbnails import ThumbnailService
+from phototerm.samples import exifwrite
 from phototerm.tui.widgets.grid import TILE_SIZES, ThumbnailGrid
 
 SIZE = (200, 50)
@@ -369,7 +369,7 @@ async def test_a_photo_with_an_error_but_a_thumbnail_is_drawn_with_the_error_mar
 ):
     """A truncated JPEG: its EXIF thumbnail is intact, so the tile shows it, but the caption
     carries the ⚠ mark and the info panel the reason (the file's error, from the index)."""
-    from phototerm.library import metadata
+    from phototerm.library.metadata import reader as metadata
     from phototerm.tui.widgets.infopanel import describe
 
     folder = tmp_path / "lib"

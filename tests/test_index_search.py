@@ -12,9 +12,10 @@ from index_library import HOSTILE_NAMES, LIBRARY, found, library_index, photo, t
 
 from phototerm.library.index import Index
 from phototerm.library.photo import Photo
-from phototerm.library.query import QueryError, fold, parse
-from phototerm.library.querymatch import matches
-from phototerm.library.synth import synthesize
+from phototerm.library.query import QueryError, parse
+from phototerm.library.query.reference import matches
+from phototerm.library.values import fold
+from phototerm.samples.synth import synthesize
 
 
 @pytest.fixture

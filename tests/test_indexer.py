@@ -15,10 +15,12 @@ import pytest
 from nobody import Nobody, make_public
 from PIL import Image
 
-from phototerm.library import indexer, mcache, metadata
-from phototerm.library.indexer import IndexProgress, index_spaces
+from phototerm.library.ingest import indexer
+from phototerm.library.ingest.indexer import IndexProgress, index_spaces
+from phototerm.library.ingest.scanner import OUTSIDE, scan
+from phototerm.library.metadata import cache as mcache
+from phototerm.library.metadata import reader as metadata
 from phototerm.library.photo import Photo
-from phototerm.library.scanner import OUTSIDE, scan
 from phototerm.library.spaces import SpaceRoot
 
 
@@ -281,7 +283,7 @@ def test_unreadable_file_and_folder_as_nobody(as_nobody: Nobody) -> None:
     os.chmod(root / "locked", 0o700)
     code = (
         "import json, sys\n"
-        "from phototerm.library.indexer import index_spaces\n"
+        "from phototerm.library.ingest.indexer import index_spaces\n"
         "from phototerm.library.spaces import SpaceRoot\n"
         "r = index_spaces([SpaceRoot('personal', sys.argv[1])], None)\n"
         "print(json.dumps([sorted([p.rel, p.error] for p in r.photos),\n"

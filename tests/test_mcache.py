@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from phototerm.library import mcache, metadata
+from phototerm.library.metadata import cache as mcache
+from phototerm.library.metadata import reader as metadata
 
 ROOT = "/photos/root"
 

@@ -17,7 +17,8 @@ import pytest
 from PIL import Image, PngImagePlugin
 from PIL.TiffImagePlugin import IFDRational as R
 
-from phototerm.library import exiftags, metadata, xmp
+from phototerm.library.metadata import exiftags, xmp
+from phototerm.library.metadata import reader as metadata
 from phototerm.library.photo import Photo
 
 MTIME = 1_500_000_000.0  # 2017-07-14 02:40:00 UTC

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from phototerm.library import metadata, xmp
+from phototerm.library.metadata import reader as metadata
+from phototerm.library.metadata import xmp
 from phototerm.library.photo import Photo
 
 
@@ -21,7 +22,7 @@ def read(path: Path) -> Photo:
 
 def camera_jpeg(path: Path, size: tuple[int, int] = (1024, 768), noise: bool = True) -> bytes:
     """A JPEG as the demo writes it: EXIF with an IFD1 thumbnail (which has its own EOI)."""
-    from phototerm.library import exifwrite
+    from phototerm.samples import exifwrite
 
     if noise:  # detailed pixels: the scan data is far larger than the 64 KiB tail window
         image = Image.effect_noise(size, 40).convert("RGB")

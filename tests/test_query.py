@@ -26,9 +26,9 @@ from phototerm.library.query import (
     Substring,
     Tag,
     Text,
-    fold,
     parse,
 )
+from phototerm.library.values import fold
 
 
 def node(text: str):

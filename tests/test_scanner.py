@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from nobody import Nobody, make_public
 
-from phototerm.library.scanner import OUTSIDE, ScanError, scan, skipped
+from phototerm.library.ingest.scanner import OUTSIDE, ScanError, scan, skipped
 
 
 def touch(path: Path, data: bytes = b"x") -> Path:
@@ -236,7 +236,7 @@ def test_unreadable_folder_reported_and_walk_goes_on(as_nobody: Nobody) -> None:
     os.chmod(root / "locked", 0o700)  # owned by root: nobody cannot list it
     code = (
         "import json, sys\n"
-        "from phototerm.library.scanner import scan\n"
+        "from phototerm.library.ingest.scanner import scan\n"
         "errors = []\n"
         "rels = sorted(e.rel for e in scan(sys.argv[1], errors))\n"
         "print(json.dumps([rels, [[e.path, e.reason] for e in errors]]))\n"

@@ -9,8 +9,8 @@ from xml.etree import ElementTree as ET
 import pytest
 from PIL import Image
 
-from phototerm.library.sidecar import SidecarError, sidecar_path, write_sidecar
-from phototerm.library.xmp import read_sidecar
+from phototerm.library.metadata.sidecar import SidecarError, sidecar_path, write_sidecar
+from phototerm.library.metadata.xmp import read_sidecar
 
 DARKTABLE = """<?xml version="1.0" encoding="UTF-8"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/" x:xmptk="XMP Core 4.4.0-Exiv2">

@@ -15,14 +15,8 @@ from pathlib import Path
 import pytest
 from nobody import Nobody
 
-from phototerm.library import store as store_mod
-from phototerm.library.store import (
-    SCHEMA_VERSION,
-    AlbumRecord,
-    PhotoState,
-    Store,
-    StoreReadOnly,
-)
+from phototerm.library.store import store as store_mod
+from phototerm.library.store import SCHEMA_VERSION, AlbumRecord, PhotoState, Store, StoreReadOnly
 
 REPO = str(Path(__file__).resolve().parents[1])
 WEIRD = "2023/caf\udce9 [bold]x.jpg"  # non-UTF-8 byte + markup-like name

@@ -8,9 +8,9 @@ import os
 import exifread
 import pytest
 
-from phototerm.library import synthlib
 from phototerm.library.photo import VIDEO, kind_of
-from phototerm.library.synthlib import MARKER, make_library
+from phototerm.samples import synthlib
+from phototerm.samples.synthlib import MARKER, make_library
 
 SKIP_DIRS = {"@eaDir"}
 

@@ -11,13 +11,10 @@ import time
 import pytest
 from PIL import Image, PngImagePlugin
 
-from phototerm.library import exifwrite, metadata
+from phototerm.library.metadata import reader as metadata
 from phototerm.library.photo import VIDEO, Photo
-from phototerm.library.thumbnails import (
-    ThumbnailService,
-    freedesktop_name,
-    freedesktop_uri,
-)
+from phototerm.library.thumbnails import ThumbnailService, freedesktop_name, freedesktop_uri
+from phototerm.samples import exifwrite
 
 RED, GREEN, BLUE, YELLOW = (220, 20, 20), (20, 200, 20), (20, 20, 220), (230, 230, 20)
 BOX = (24, 18)

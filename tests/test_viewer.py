@@ -140,7 +140,8 @@ def test_viewer_on_a_broken_file_says_why(tmp_path: Path) -> None:
 def test_viewer_on_a_truncated_jpeg_shows_what_decodes_and_why(tmp_path: Path) -> None:
     from PIL import Image
 
-    from phototerm.library import exifwrite, metadata
+    from phototerm.library.metadata import reader as metadata
+    from phototerm.samples import exifwrite
 
     async def scenario() -> None:
         root = make_library(tmp_path / "p", [Shot("fine.jpg", datetime(2020, 1, 1))])

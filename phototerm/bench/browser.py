@@ -240,7 +240,7 @@ async def _first_screen(service: ThumbnailService, model) -> tuple[float, float,
 
 def _write_jpegs(folder: str, count: int, size: tuple[int, int], exif_thumb: bool) -> list[Photo]:
     """``count`` JPEGs of ``size``; four distinct pictures, one encode each, spliced EXIF."""
-    from phototerm.library import exifwrite
+    from phototerm.samples import exifwrite
 
     os.makedirs(folder, exist_ok=True)
     bases = []

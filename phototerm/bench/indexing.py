@@ -25,12 +25,12 @@ from collections.abc import Callable
 import exifread
 
 from phototerm.bench import BenchOptions, Figure
-from phototerm.library import mcache
-from phototerm.library.indexer import IndexResult, index_spaces
+from phototerm.library.ingest.indexer import IndexResult, index_spaces
+from phototerm.library.ingest.scanner import scan
+from phototerm.library.metadata import cache as mcache
 from phototerm.library.photo import PHOTO, kind_of
-from phototerm.library.scanner import scan
 from phototerm.library.spaces import SpaceRoot
-from phototerm.library.synthlib import make_library
+from phototerm.samples.synthlib import make_library
 
 AREA = "indexing"
 BIG = 100_000

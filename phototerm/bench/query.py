@@ -18,7 +18,7 @@ import tracemalloc
 
 from phototerm.bench import BenchOptions, Figure
 from phototerm.library.index import Index
-from phototerm.library.synth import synthesize
+from phototerm.samples.synth import synthesize
 
 AREA = "query"
 QUERIES = (

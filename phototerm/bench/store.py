@@ -26,9 +26,10 @@ QUICK = 5_000
 
 
 def run(opts: BenchOptions) -> list[Figure]:
-    from phototerm.library.edits import Editor, load_overlay
+    from phototerm.library.edits import Editor
     from phototerm.library.index import Index
     from phototerm.library.roles import Identity
+    from phototerm.library.store.overlay import load_overlay
 
     n = QUICK if opts.quick else FULL
     base = tempfile.mkdtemp(prefix="phototerm-bench-store-", dir=opts.workdir)

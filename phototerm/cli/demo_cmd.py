@@ -14,8 +14,8 @@ import sys
 from collections.abc import Callable
 
 from phototerm.cli import EXIT_ERROR, EXIT_OK, UsageError
-from phototerm.library import demo
 from phototerm.library.text import safe
+from phototerm.samples import demo
 
 
 def register(sub: argparse._SubParsersAction) -> None:

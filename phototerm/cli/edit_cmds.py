@@ -156,10 +156,11 @@ class _Session:
 
 
 def _open(args: argparse.Namespace) -> _Session:
-    from phototerm.library.edits import Editor, load_overlay
+    from phototerm.library.edits import Editor
     from phototerm.library.index import Index
-    from phototerm.library.indexer import index_spaces
+    from phototerm.library.ingest.indexer import index_spaces
     from phototerm.library.roles import Identity
+    from phototerm.library.store.overlay import load_overlay
 
     setup = resolve_spaces(args)
     if not setup.on:

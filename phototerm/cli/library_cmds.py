@@ -46,7 +46,7 @@ def load_library(setup: SpaceSetup, *, with_store: bool = True) -> tuple[Any, An
     Returns (index, IndexResult). Shared by every sub-command that reads a library.
     """
     from phototerm.library.index import Index
-    from phototerm.library.indexer import index_spaces
+    from phototerm.library.ingest.indexer import index_spaces
 
     index = Index()
     result = index_spaces(setup.on, str(paths.cache_dir()), batch=index.add_many)
@@ -57,8 +57,8 @@ def load_library(setup: SpaceSetup, *, with_store: bool = True) -> tuple[Any, An
 
 def _apply_stores(index: Any, setup: SpaceSetup) -> None:
     try:
-        from phototerm.library.edits import load_overlay
         from phototerm.library.store import open_store
+        from phototerm.library.store.overlay import load_overlay
     except ImportError:  # the store arrives with issue 4's modules
         return
     stores = {s.name: open_store(s, read_only=True) for s in setup.on}
@@ -152,8 +152,9 @@ def unknown_albums(text: str, names: list[str]) -> list[str]:
     """The album names a query asks for (``album:"X"``) that no album has: a script that
     misspells one must hear about it, not get an empty list (issue 4: exit 2)."""
     from phototerm.library import query
+    from phototerm.library.values import fold
 
-    known = {query.fold(name) for name in names}
+    known = {fold(name) for name in names}
     wanted: list[str] = []
 
     def walk(node: object) -> None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+from phototerm.library.values import camera_name
+
 PERSONAL = "personal"
 SHARED = "shared"
 SPACES = (PERSONAL, SHARED)
@@ -128,10 +130,7 @@ class Photo:
     @property
     def camera(self) -> str:
         """Make and model as people say it ("Canon EOS R6", not "Canon Canon EOS R6")."""
-        make, model = self.make.strip(), self.model.strip()
-        if make and model.lower().startswith(make.split()[0].lower()):
-            return model
-        return f"{make} {model}".strip()
+        return camera_name(self.make, self.model)
 
     @property
     def is_raw(self) -> bool:

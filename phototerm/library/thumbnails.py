@@ -36,7 +36,7 @@ from urllib.parse import quote
 from PIL import ExifTags, Image, ImageFile, UnidentifiedImageError
 
 from phototerm.library.durable import atomic_write
-from phototerm.library.metadata import TRUNCATED_JPEG
+from phototerm.library.metadata.reader import TRUNCATED_JPEG
 from phototerm.library.photo import VIDEO, Photo
 
 log = logging.getLogger(__name__)

@@ -23,7 +23,7 @@ from phototerm.library import config as configmod
 from phototerm.library import paths
 from phototerm.library.config import Config
 from phototerm.library.index import Index
-from phototerm.library.indexer import IndexResult
+from phototerm.library.ingest.indexer import IndexResult
 from phototerm.library.spaces import LABELS, SpaceSetup
 from phototerm.library.text import safe
 from phototerm.library.thumbnails import ThumbnailService

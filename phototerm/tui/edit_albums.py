@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from phototerm.library.edit_base import EditResult
 from phototerm.library.edits import Editor
-from phototerm.library.recycle import RECYCLE
+from phototerm.library.edits.recycle import RECYCLE
+from phototerm.library.edits.results import EditResult
 from phototerm.library.spaces import LABELS
 from phototerm.library.store import Store
 from phototerm.library.text import safe

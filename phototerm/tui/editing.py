@@ -22,13 +22,13 @@ from typing import TYPE_CHECKING
 
 from textual.timer import Timer
 
-from phototerm.library.edit_base import EditResult
 from phototerm.library.edits import Editor
-from phototerm.library.overlay import album_table, album_to_index
+from phototerm.library.edits.results import EditResult
 from phototerm.library.photo import Photo
 from phototerm.library.roles import Identity
 from phototerm.library.spaces import LABELS
 from phototerm.library.store import Store, StoreError, open_store
+from phototerm.library.store.overlay import album_table, album_to_index
 from phototerm.library.text import safe
 from phototerm.tui import model as views
 from phototerm.tui.dialogs.describe import DescribeDialog

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from textual.message import Message
 from textual.worker import get_current_worker
 
-from phototerm.library.indexer import IndexProgress, IndexResult, index_spaces
+from phototerm.library.ingest.indexer import IndexProgress, IndexResult, index_spaces
 from phototerm.library.photo import Photo
 from phototerm.library.spaces import SpaceRoot
 

@@ -19,9 +19,10 @@ from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from phototerm.library import recycle
-from phototerm.library.album_edits import AlbumEdits
-from phototerm.library.edit_base import (
+from phototerm.library.edits import recycle
+from phototerm.library.edits.albums import AlbumEdits
+from phototerm.library.edits.recycle import RECYCLE, RecycleResult
+from phototerm.library.edits.results import (
     MAX_NAME,
     EditResult,
     States,
@@ -32,12 +33,11 @@ from phototerm.library.edit_base import (
     quote_names,
     unique_names,
 )
-from phototerm.library.overlay import album_table, apply_state, load_overlay
+from phototerm.library.metadata.sidecar import SidecarError, write_sidecar
 from phototerm.library.photo import REJECTED
-from phototerm.library.recycle import RECYCLE, RecycleResult
 from phototerm.library.roles import Access, Identity
-from phototerm.library.sidecar import SidecarError, write_sidecar
 from phototerm.library.store import PhotoState, Store, StoreError
+from phototerm.library.store.overlay import album_table, apply_state, load_overlay
 from phototerm.library.text import safe
 
 __all__ = [

@@ -27,7 +27,7 @@ import zlib
 from pathlib import Path
 
 from phototerm.library.durable import atomic_write
-from phototerm.library.metadata import READER_VERSION, ROW_FIELDS, Row
+from phototerm.library.metadata.reader import READER_VERSION, ROW_FIELDS, Row
 
 MAGIC = b"PTMC"
 FORMAT = 1  # this file's layout

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from phototerm.library import exifwrite
-from phototerm.library.synthlib import CAMERAS, MP4_STUB, camera_file_name
+from phototerm.samples import exifwrite
+from phototerm.samples.synthlib import CAMERAS, MP4_STUB, camera_file_name
 
 SEED = 2024
 PERSONAL_DIR, SHARED_DIR = "Personal", "Shared"

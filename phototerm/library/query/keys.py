@@ -10,7 +10,7 @@ import math
 import re
 from datetime import date
 
-from phototerm.library.query import (
+from phototerm.library.query.nodes import (
     KEYS,
     Album,
     Flag,
@@ -23,8 +23,8 @@ from phototerm.library.query import (
     Space,
     Substring,
     Tag,
-    fold,
 )
+from phototerm.library.values import fold
 
 _OPS = (">=", "<=", ">", "<", "=")
 

@@ -26,8 +26,8 @@ from datetime import datetime, timedelta
 
 from PIL import Image
 
-from phototerm.library import exifwrite
-from phototerm.library.paint import paint
+from phototerm.samples import exifwrite
+from phototerm.samples.paint import paint
 
 # A minimal ISO BMFF 'ftyp' box: enough for `file` to say "MP4"; only names/stat are read.
 MP4_STUB = struct.pack(">I", 24) + b"ftypisom" + struct.pack(">I", 512) + b"isomiso2mp41"

@@ -9,16 +9,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
-from typing import TYPE_CHECKING
 
-from phototerm.library import masks
+from phototerm.library.index import masks
+from phototerm.library.index.columns import Columns
+from phototerm.library.index.records import ERROR, GPS, Table
 from phototerm.library.photo import VIDEO
-from phototerm.library.query import fold
-from phototerm.library.records import ERROR, GPS, Table, camera_name
 from phototerm.library.text import safe
-
-if TYPE_CHECKING:
-    from phototerm.library.index import Index
+from phototerm.library.values import camera_name, fold
 
 GROUP_KEYS = ("day", "month", "year", "folder")
 SPACE_TITLES = {"personal": "Personal Space", "shared": "Shared Space"}
@@ -66,7 +63,7 @@ class Facets:
     last: date | None
 
 
-def group(ix: Index, ids: Sequence[int], by: str) -> list[Group]:
+def group(ix: Columns, ids: Sequence[int], by: str) -> list[Group]:
     """Consecutive runs of ``ids`` sharing a day / month / year / folder, in ids' order."""
     if by not in GROUP_KEYS:
         raise ValueError(f"unknown grouping {by!r} (known: {', '.join(GROUP_KEYS)})")
@@ -117,7 +114,7 @@ def date_label(key: str) -> tuple[str, str]:
     return key, key
 
 
-def facets(ix: Index) -> Facets:
+def facets(ix: Columns) -> Facets:
     n = ix._n
     live = int.from_bytes(ix._live, "little")
 

@@ -7,7 +7,7 @@ import random
 
 from PIL import Image, ImageDraw
 
-from phototerm.library.paint.primitives import (
+from phototerm.samples.paint.primitives import (
     Color,
     Stops,
     at,

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from PIL import Image
 
-from phototerm.library.paint.nature import (
+from phototerm.samples.paint.nature import (
     aurora,
     beach,
     desert,
@@ -22,8 +22,8 @@ from phototerm.library.paint.nature import (
     snow,
     sunset_sea,
 )
-from phototerm.library.paint.primitives import finish
-from phototerm.library.paint.subjects import bokeh, city_night, flowers, silhouette
+from phototerm.samples.paint.primitives import finish
+from phototerm.samples.paint.subjects import bokeh, city_night, flowers, silhouette
 
 Scene = Callable[[random.Random, tuple[int, int], int], Image.Image]
 

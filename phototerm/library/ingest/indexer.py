@@ -34,10 +34,11 @@ from dataclasses import dataclass, field
 from multiprocessing.context import BaseContext
 from typing import TYPE_CHECKING
 
-from phototerm.library import mcache, metadata
-from phototerm.library.metadata import Item, Row, photo_from_row
+from phototerm.library.ingest.scanner import ScanError, scan_folders
+from phototerm.library.metadata import cache as mcache
+from phototerm.library.metadata import reader as metadata
+from phototerm.library.metadata.reader import Item, Row, photo_from_row
 from phototerm.library.photo import Photo
-from phototerm.library.scanner import ScanError, scan_folders
 
 if TYPE_CHECKING:  # only its .name and .root are used; spaces.py pulls in the config
     from phototerm.library.spaces import SpaceRoot
@@ -364,7 +365,7 @@ def _context() -> BaseContext:
         return multiprocessing.get_context("fork")
     if "forkserver" in methods:
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["phototerm.library.metadata"])
+        ctx.set_forkserver_preload(["phototerm.library.metadata.reader"])
         return ctx
     return multiprocessing.get_context("spawn")
 

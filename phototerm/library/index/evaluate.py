@@ -17,9 +17,10 @@ from array import array
 from collections import deque
 from collections.abc import Sequence
 from itertools import compress, repeat
-from typing import TYPE_CHECKING
 
-from phototerm.library import masks
+from phototerm.library.index import masks
+from phototerm.library.index.columns import Columns
+from phototerm.library.index.records import DESC, ERROR, GPS, RAW, ROT, TAGS
 from phototerm.library.query import (
     Album,
     And,
@@ -37,12 +38,8 @@ from phototerm.library.query import (
     Substring,
     Tag,
     Text,
-    fold,
 )
-from phototerm.library.records import DESC, ERROR, GPS, RAW, ROT, TAGS
-
-if TYPE_CHECKING:
-    from phototerm.library.index import Index
+from phototerm.library.values import fold
 
 _MAX_CACHED_ORDERS = 4  # each costs 8 bytes per record
 
@@ -55,7 +52,7 @@ _ASCII_FOLD = bytes(
 
 
 def search(
-    ix: Index, q: Query, sort: str, descending: bool, within: Sequence[int] | None
+    ix: Columns, q: Query, sort: str, descending: bool, within: Sequence[int] | None
 ) -> list[int]:
     n = ix._n
     if n == 0:
@@ -72,7 +69,7 @@ def search(
     return _ordered(ix, mask, n, sort, descending)
 
 
-def count(ix: Index, q: Query) -> int:
+def count(ix: Columns, q: Query) -> int:
     n = ix._n
     if n == 0:
         return 0
@@ -97,7 +94,7 @@ def _scatter_valid(n: int, ids: Sequence[int]) -> bytearray:
 
 
 class _Evaluator:
-    def __init__(self, ix: Index, n: int) -> None:
+    def __init__(self, ix: Columns, n: int) -> None:
         self.ix = ix
         self.n = n
         self.live = int.from_bytes(ix._live, "little")
@@ -292,7 +289,7 @@ def _glob_bytes(pattern: str) -> bytes:
 # -- cached derived data ------------------------------------------------------------------
 
 
-def search_blob(ix: Index, n: int) -> bytearray:
+def search_blob(ix: Columns, n: int) -> bytearray:
     """b"\\n" + folded name + b"\\n" for every row (rows only ever get appended)."""
     rows = ix._search_rows
     if rows < n:
@@ -311,7 +308,7 @@ def search_blob(ix: Index, n: int) -> bytearray:
     return ix._search_blob
 
 
-def path_order(ix: Index, n: int) -> array:
+def path_order(ix: Columns, n: int) -> array:
     """Rows ordered by space, folder, file name: the tie-break of every sort."""
     cached = ix._path_order
     if cached is not None and cached[0] == n:
@@ -331,7 +328,7 @@ def path_order(ix: Index, n: int) -> array:
     return perm
 
 
-def sort_order(ix: Index, key: str, descending: bool, n: int) -> tuple[array, array]:
+def sort_order(ix: Columns, key: str, descending: bool, n: int) -> tuple[array, array]:
     """(perm, rank): rows in order, and each row's position in it."""
     if key in ("name", "path"):
         stamp: tuple = (n,)  # a row's name and path never change
@@ -363,7 +360,7 @@ def sort_order(ix: Index, key: str, descending: bool, n: int) -> tuple[array, ar
     return perm, rank
 
 
-def _ordered(ix: Index, mask: int, n: int, sort: str, descending: bool) -> list[int]:
+def _ordered(ix: Columns, mask: int, n: int, sort: str, descending: bool) -> list[int]:
     mb = masks.to_bytes(mask, n)
     k = mb.count(1)
     if k == 0:

@@ -7,8 +7,8 @@ import random
 
 from PIL import Image, ImageDraw, ImageFilter
 
-from phototerm.library.paint.nature import SKIES
-from phototerm.library.paint.primitives import (
+from phototerm.samples.paint.nature import SKIES
+from phototerm.samples.paint.primitives import (
     fill_below,
     glow,
     jitter,

@@ -22,8 +22,8 @@ from typing import Self
 
 from phototerm.library.paths import space_data_dir
 from phototerm.library.spaces import SpaceRoot
-from phototerm.library.store_albums import AlbumRecord, AlbumStore, ShareRecord
-from phototerm.library.store_schema import (
+from phototerm.library.store.albums import AlbumRecord, AlbumStore, ShareRecord
+from phototerm.library.store.schema import (
     BUSY_TIMEOUT_MS,
     DB_NAME,
     SCHEMA_VERSION,

@@ -19,8 +19,8 @@ from collections.abc import Sequence
 from xml.etree import ElementTree as ET
 
 from phototerm.library.durable import atomic_write
+from phototerm.library.metadata.xmp import MAX_PACKET, NS_DC, NS_RDF, NS_XMP
 from phototerm.library.text import safe
-from phototerm.library.xmp import MAX_PACKET, NS_DC, NS_RDF, NS_XMP
 
 NS_X = "adobe:ns:meta/"
 _PREFIXES = {"x": NS_X, "rdf": NS_RDF, "xmp": NS_XMP, "dc": NS_DC}

@@ -22,10 +22,11 @@ from pathlib import Path
 
 from PIL import Image
 
-from phototerm.library import exifwrite, paths
-from phototerm.library.demo_plan import PERSONAL_DIR, SHARED_DIR, Extra, Shot, plan
-from phototerm.library.paint import paint
+from phototerm.library import paths
 from phototerm.library.photo import PHOTO, VIDEO, Photo, kind_of
+from phototerm.samples import exifwrite
+from phototerm.samples.demo_plan import PERSONAL_DIR, SHARED_DIR, Extra, Shot, plan
+from phototerm.samples.paint import paint
 
 VERSION = 1
 MARKER = ".phototerm-demo.json"

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 
-from phototerm.library.store_schema import StoreError, decode_rel, encode_rel
+from phototerm.library.store.schema import StoreError, decode_rel, encode_rel
 from phototerm.library.text import safe
 
 

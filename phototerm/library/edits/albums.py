@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from typing import Any
 
-from phototerm.library.edit_base import (
+from phototerm.library.edits.results import (
     MAX_NAME,
     EditResult,
     UndoStep,
@@ -22,10 +22,10 @@ from phototerm.library.edit_base import (
     n_photos,
     quote_name,
 )
-from phototerm.library.overlay import album_table, album_to_index
 from phototerm.library.photo import PERSONAL, SHARED
 from phototerm.library.roles import Access
 from phototerm.library.store import AlbumRecord, ShareRecord, Store, StoreError
+from phototerm.library.store.overlay import album_table, album_to_index
 
 
 class AlbumEdits:

@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from phototerm.library.edit_base import n_photos
+from phototerm.library.edits.results import n_photos
 from phototerm.library.roles import Access
 from phototerm.library.spaces import LABELS
 from phototerm.library.text import safe

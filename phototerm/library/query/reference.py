@@ -11,7 +11,7 @@ from collections.abc import Collection
 from datetime import date
 
 from phototerm.library.photo import VIDEO, Photo, is_raw
-from phototerm.library.query import (
+from phototerm.library.query.nodes import (
     Album,
     And,
     Everything,
@@ -28,11 +28,8 @@ from phototerm.library.query import (
     Substring,
     Tag,
     Text,
-    camera_texts,
-    day_of,
-    f32,
-    fold,
 )
+from phototerm.library.values import camera_texts, day_of, f32, fold
 
 
 def glob_regex(pattern: str) -> str:

@@ -16,23 +16,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import fields
 from types import EllipsisType
 
-from phototerm.library import evaluate, masks
-from phototerm.library.columns import Columns
-from phototerm.library.facets import GROUP_KEYS, Facets, Group
-from phototerm.library.facets import facets as _facets
-from phototerm.library.facets import group as _group
+from phototerm.library.index import evaluate, masks
+from phototerm.library.index.columns import Columns
+from phototerm.library.index.facets import GROUP_KEYS, Facets, Group
+from phototerm.library.index.facets import facets as _facets
+from phototerm.library.index.facets import group as _group
+from phototerm.library.index.records import NO_TZ, short_f32, tags_of
 from phototerm.library.photo import Photo
-from phototerm.library.query import Query, QueryError
-from phototerm.library.query import fold as fold_text
+from phototerm.library.query import Query
 from phototerm.library.query import parse as parse_query
-from phototerm.library.records import (
-    NO_TZ,
-    camera_name,
-    short_f32,
-    tags_of,
-)
+from phototerm.library.values import fold as fold_text
 
-__all__ = ["GROUP_KEYS", "SORT_KEYS", "Facets", "Group", "Index", "QueryError", "camera_name"]
+__all__ = ["GROUP_KEYS", "SORT_KEYS", "Facets", "Group", "Index"]
 
 SORT_KEYS = ("taken", "name", "size", "mtime", "rating", "path", "none")
 
@@ -342,16 +337,6 @@ class Index(Columns):
         """Every tag some live photo carries (store overlay or file), by name."""
         with self._lock:
             return [t for t, _ in self._tag_counts()]
-
-    def effective_tags(self) -> Iterable[tuple[int, tuple[str, ...]]]:
-        """(id, tags) of every live photo that has tags, store overlay first."""
-        ov = self._ov_tags
-        for row, tags in ov.items():
-            if tags:
-                yield row, tags
-        for row, tags in self._file_tags.items():
-            if row not in ov:
-                yield row, tags
 
     def drop_caches(self) -> None:
         """Forget derived data (sort orders, the name blob); rebuilt when next needed."""

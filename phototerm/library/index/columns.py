@@ -13,21 +13,14 @@ from __future__ import annotations
 import sys
 import threading
 from array import array
+from collections.abc import Iterable
 from operator import itemgetter
 
+from phototerm.library.index.records import DESC, ROT, TAGS, KeyTable, Table, clean, tags_of, text
 from phototerm.library.photo import PHOTO, VIDEO, Photo
-from phototerm.library.query import Query, camera_texts
-from phototerm.library.query import fold as fold_text
-from phototerm.library.records import (
-    DESC,
-    ROT,
-    TAGS,
-    KeyTable,
-    Table,
-    clean,
-    tags_of,
-    text,
-)
+from phototerm.library.query import Query
+from phototerm.library.values import camera_texts
+from phototerm.library.values import fold as fold_text
 
 
 class Columns:
@@ -379,3 +372,13 @@ class Columns:
             parts.pop()
             return parts
         return [self._name_bytes(r) for r in range(n)]
+
+    def effective_tags(self) -> Iterable[tuple[int, tuple[str, ...]]]:
+        """(id, tags) of every live photo that has tags, store overlay first."""
+        ov = self._ov_tags
+        for row, tags in ov.items():
+            if tags:
+                yield row, tags
+        for row, tags in self._file_tags.items():
+            if row not in ov:
+                yield row, tags

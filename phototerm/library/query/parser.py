@@ -1,243 +1,35 @@
-"""The search language: one line of text -> a tree of typed filters.
+"""The search language's parser: one line of text -> a tree of typed filters (nodes.py).
 
 ``parse(text)`` checks everything it can (keys, numbers, dates, parentheses) so that a query
 that parses always evaluates; the only exception it raises is ``QueryError`` with the position
-of the problem. The tree is independent of any index: ``index.Index`` evaluates it column-wise
-over a million records (evaluate.py); ``querymatch.matches()`` evaluates it on one ``Photo``
-(the reference semantics the tests hold the index to). Key values are parsed in querykeys.py.
-The language is documented in docs/search.md; keep the two in step.
+of the problem. Key values are parsed in keys.py. The language is documented in
+docs/search.md; keep the two in step.
 """
 
 from __future__ import annotations
 
 import functools
-import math
 import re
-import struct
-import unicodedata
 from dataclasses import dataclass
-from datetime import date
 
-MAX_LENGTH = 10_000  # characters; a conditional album or a typed line is far shorter
-MAX_DEPTH = 64  # nesting of parentheses and NOTs
-
-
-class QueryError(ValueError):
-    """A malformed query. ``position`` is a 0-based offset into the text."""
-
-    def __init__(self, message: str, position: int) -> None:
-        super().__init__(message, position)
-        self.message = message
-        self.position = position
-
-    def __str__(self) -> str:
-        return f"{self.message} at column {self.position + 1}"
-
-
-# ---------------------------------------------------------------------------------------------
-# Text folding: case- and accent-insensitive matching compares folded forms.
-
-_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_SURROGATES = re.compile(r"[\ud800-\udfff]")
-
-
-def fold(text: str) -> str:
-    """Case-folded, accents stripped, controls turned into spaces (never raises)."""
-    if text.isascii():
-        text = text.lower()
-        return text if text.isprintable() else _CONTROLS.sub(" ", text)
-    text = _SURROGATES.sub("\ufffd", text)
-    text = unicodedata.normalize("NFKD", text.casefold())
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    return _CONTROLS.sub(" ", text)
-
-
-def camera_texts(make: str, model: str) -> tuple[str, str]:
-    """The two folded forms ``camera:`` matches: "make model" and the display name."""
-    make, model = make.strip(), model.strip()
-    display = model if make and model.lower().startswith(make.split()[0].lower()) else ""
-    full = f"{make} {model}".strip()
-    return fold(full), fold(display or full)
-
-
-# ---------------------------------------------------------------------------------------------
-# Numbers shared by the index and the reference matcher, so both round the same way.
-
-
-def f32(value: float) -> float:
-    """``value`` rounded to float32 (as the index stores apertures, focal lengths, shutter)."""
-    return struct.unpack("<f", struct.pack("<f", f32_storable(value)))[0]
-
-
-def f32_storable(value: float) -> float:
-    """Non-negative, finite value that struct can pack as float32 (0 for junk)."""
-    if not isinstance(value, (int, float)):
-        return 0.0
-    try:
-        value = float(value)
-    except OverflowError:
-        return _F32_MAX
-    if math.isnan(value) or value <= 0:
-        return 0.0
-    return min(value, _F32_MAX)
-
-
-_F32_MAX = 3.4028234663852886e38
-
-
-EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
-MAX_ORDINAL = date.max.toordinal()
-
-
-def day_of(taken: float | None) -> int:
-    """Proleptic ordinal of the wall-clock day of ``taken`` (0 = unknown)."""
-    if taken is None or not isinstance(taken, (int, float)) or not math.isfinite(taken):
-        return 0
-    day = EPOCH_ORDINAL + math.floor(taken / 86400)
-    return day if 1 <= day <= MAX_ORDINAL else 0
-
-
-# ---------------------------------------------------------------------------------------------
-# The tree. Every node is immutable and hashable; texts inside are already folded.
-
-
-@dataclass(frozen=True, slots=True)
-class Everything:
-    pass
-
-
-@dataclass(frozen=True, slots=True)
-class Not:
-    item: Node
-
-
-@dataclass(frozen=True, slots=True)
-class And:
-    items: tuple[Node, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Or:
-    items: tuple[Node, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Text:
-    """Free word or quoted phrase: substring of name, folder, camera, lens, description,
-    tags or the name of an album the photo is in."""
-
-    needle: str
-
-
-@dataclass(frozen=True, slots=True)
-class Range:
-    """``field`` in [lo, hi] (None = open end). Fields: iso, f, mm, shutter, size, rating,
-    day (proleptic ordinal). Bounds are inclusive; exclusive ones are converted by the parser
-    for integer fields and flagged with ``lo_open``/``hi_open`` for float fields."""
-
-    field: str
-    lo: float | None
-    hi: float | None
-    lo_open: bool = False
-    hi_open: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Months:
-    months: frozenset[int]
-
-
-@dataclass(frozen=True, slots=True)
-class Substring:
-    field: str  # camera | make | model | lens
-    needle: str
-
-
-@dataclass(frozen=True, slots=True)
-class Folder:
-    prefix: str
-
-
-@dataclass(frozen=True, slots=True)
-class Name:
-    pattern: str
-    glob: bool  # False: substring
-
-
-@dataclass(frozen=True, slots=True)
-class Flag:
-    flag: str  # photo video raw gps error description tags rotated
-
-
-@dataclass(frozen=True, slots=True)
-class Space:
-    space: str
-
-
-@dataclass(frozen=True, slots=True)
-class Tag:
-    tag: str
-
-
-@dataclass(frozen=True, slots=True)
-class Album:
-    album: str
-
-
-Node = (
-    Everything
-    | Not
-    | And
-    | Or
-    | Text
-    | Range
-    | Months
-    | Substring
-    | Folder
-    | Name
-    | Flag
-    | Space
-    | Tag
-    | Album
+from phototerm.library.query.keys import HANDLERS
+from phototerm.library.query.nodes import (
+    KEYS,
+    MAX_DEPTH,
+    MAX_LENGTH,
+    And,
+    Everything,
+    Node,
+    Not,
+    Or,
+    Query,
+    QueryError,
+    Text,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Query:
-    text: str
-    node: Node
-
-    @property
-    def is_everything(self) -> bool:
-        return isinstance(self.node, Everything)
-
+from phototerm.library.values import fold
 
 # ---------------------------------------------------------------------------------------------
 # Tokens
-
-KEYS = (
-    "rating",
-    "type",
-    "camera",
-    "make",
-    "model",
-    "lens",
-    "iso",
-    "f",
-    "mm",
-    "shutter",
-    "size",
-    "date",
-    "year",
-    "month",
-    "folder",
-    "space",
-    "has",
-    "is",
-    "name",
-    "tag",
-    "album",
-)
 
 _LPAREN, _RPAREN, _OR, _AND, _NOT, _TERM = "(", ")", "OR", "AND", "NOT", "term"
 _KEY = re.compile(r"([A-Za-z]+):")
@@ -435,8 +227,6 @@ def _term(tok: _Token) -> Node:
         if tok.quoted and not tok.value.strip():
             raise QueryError("empty phrase", tok.pos)
         return Text(fold(tok.value))
-    from phototerm.library.querykeys import HANDLERS  # values need the tree defined first
-
     handler = HANDLERS.get(tok.key)
     if handler is None:
         raise QueryError(f"unknown key '{tok.key}:' (known: {', '.join(KEYS)})", tok.pos)

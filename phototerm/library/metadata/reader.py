@@ -27,8 +27,8 @@ from typing import Any, BinaryIO
 
 import exifread
 
-from phototerm.library import xmp
-from phototerm.library.exiftags import exif_fields, slim_exif, wall_clock
+from phototerm.library.metadata import xmp
+from phototerm.library.metadata.exiftags import exif_fields, slim_exif, wall_clock
 from phototerm.library.photo import PHOTO, RAW_EXTENSIONS, VIDEO, Photo, extension, kind_of
 from phototerm.library.text import clean_metadata
 

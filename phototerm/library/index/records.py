@@ -14,7 +14,7 @@ from collections.abc import Callable, Hashable, Iterable
 from datetime import date
 
 from phototerm.library.photo import PHOTO, RAW_EXTENSIONS, VIDEO, Photo
-from phototerm.library.query import EPOCH_ORDINAL, MAX_ORDINAL, f32, f32_storable
+from phototerm.library.values import EPOCH_ORDINAL, MAX_ORDINAL, f32, f32_storable
 
 # Bits of the flags column. DESC, TAGS and ROT follow the effective (store-overlaid) values.
 GPS, ERROR, RAW, DESC, TAGS, ROT = 1, 2, 4, 8, 16, 32
@@ -258,11 +258,3 @@ def short_f32(value: float) -> float:
         if f32(short) == value:
             return short
     return value
-
-
-def camera_name(make: str, model: str) -> str:
-    """As Photo.camera: "Canon EOS R6", not "Canon Canon EOS R6"."""
-    make, model = make.strip(), model.strip()
-    if make and model.lower().startswith(make.split()[0].lower()):
-        return model
-    return f"{make} {model}".strip()
