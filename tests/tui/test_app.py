@@ -321,3 +321,85 @@ def test_indexing_progress_in_the_status_line(tmp_path: Path) -> None:
             assert not app.library.query_one("#status-progress").display
 
     run(scenario())
+
+
+def test_footer_shows_the_command_palette_once(tmp_path):
+    # QA: "^p Commands" was in the footer twice (our app.commands binding, and the Footer's
+    # own palette key on the right). It stays in the help and in the keymap.
+    from conftest import make_app, run, screen_lines, settle
+
+    from phototerm.tui import keys
+
+    async def scenario(config: str | None, key: str) -> None:
+        app = make_app(tmp_path, config=config)
+        async with app.run_test(size=(200, 50)) as pilot:
+            await settle(pilot)
+            footer = screen_lines(app)[-1]
+            assert footer.count("Commands") == 1, footer
+            assert f"{key} Commands" in footer
+            rows = [row for _title, rows in keys.binding_help(app, app.keymap) for row in rows]
+            assert any(ident == "app.commands" for _k, _t, ident in rows)
+
+    run(scenario(None, "^p"))
+    run(scenario('[keymap]\n"app.commands" = "ctrl+k"\n', "^k"))
+
+
+def test_sidebar_cursor_starts_on_the_active_entry(tmp_path):
+    # QA: focusing the sidebar (ctrl+b, tab, a click) showed no cursor, and Down landed on
+    # "Spaces". Right/Enter now open a folder in the Folders tree (Space already did).
+    from conftest import make_app, run, settle
+
+    from phototerm.tui import model as views
+    from phototerm.tui.widgets.sidebar import Entry
+
+    async def scenario() -> None:
+        app = make_app(tmp_path)
+        async with app.run_test(size=(200, 50)) as pilot:
+            await settle(pilot)
+            library = app.library
+            sidebar, tree = library.sidebar, library.sidebar.tree
+            assert tree.cursor_line == -1
+            await pilot.press("ctrl+b", "ctrl+b")  # hide, show: the focus goes there
+            assert sidebar.display and app.focused is tree
+            assert tree.cursor_node.data == Entry("timeline")
+            await pilot.press("ctrl+b")  # hidden again: the photos get the focus back
+            assert not sidebar.display and app.focused is library.grid
+            await pilot.press("ctrl+b")
+
+            # A folder deep in a closed branch: its parents open, the cursor sits on it.
+            paris = ("personal", "2019/2019-07-14 Paris")
+            library.set_spec(library.spec.with_(view=views.FOLDERS, folder=paris))
+            assert not sidebar._folder_nodes[("personal", "2019")].is_expanded
+            await pilot.press("ctrl+g")
+            assert app.focused is library.grid
+            await pilot.press("shift+tab", "shift+tab")  # grid -> search bar -> sidebar
+            assert app.focused is tree
+            assert tree.cursor_node.data == Entry("folder", *paris)
+            assert sidebar._folder_nodes[("personal", "2019")].is_expanded
+
+            # Right opens a folder, Left closes it; Enter opens it and shows it.
+            node_2020 = sidebar._folder_nodes[("personal", "2020")]
+            tree.move_cursor(node_2020)
+            assert not node_2020.is_expanded
+            await pilot.press("right")
+            assert node_2020.is_expanded
+            await pilot.press("right")  # already open: into its first subfolder
+            assert tree.cursor_node is node_2020.children[0]
+            await pilot.press("left")  # a subfolder: back to its parent
+            assert tree.cursor_node is node_2020
+            await pilot.press("left")
+            assert not node_2020.is_expanded
+            await pilot.press("enter")
+            assert node_2020.is_expanded
+            assert library.spec.folder == ("personal", "2020")
+
+            # A click on another entry wins over "cursor to the active one" on focus.
+            await pilot.press("ctrl+g")
+            timeline = next(n for n in sidebar._walk(tree.root) if n.data == Entry("timeline"))
+            line = timeline.line - round(tree.scroll_offset.y)
+            assert await pilot.click(tree, offset=(4, line))
+            await pilot.pause()
+            assert app.focused is tree and library.spec.view == views.TIMELINE
+            assert tree.cursor_node is timeline
+
+    run(scenario())

@@ -12,6 +12,7 @@ import pytest
 from PIL import Image
 
 from phototerm.cli import main
+from phototerm.cli.library_cmds import unknown_albums
 from phototerm.library.store import Store
 
 
@@ -183,3 +184,57 @@ def test_recycle_rejects(lib, capsys):
     assert "Moved 1 photo to #recycle" in capsys.readouterr().out
     assert run(lib, "recycle-rejects", "--yes") == 0
     assert "No rejected photos" in capsys.readouterr().out
+
+
+def test_ls_unknown_album_is_an_error(lib, capsys):
+    # Issue 4: "Unknown paths or albums: a clear error, exit 2". `ls 'album:"Nope"'` used to
+    # print nothing and exit 0, so a script could not tell a typo from an empty album.
+    personal, _ = lib
+    assert run(lib, "album", "create", "Trip") == 0
+    assert run(lib, "album", "add", "Trip", str(personal / "2023/a.jpg")) == 0
+    capsys.readouterr()
+    assert run(lib, "ls", 'album:"Nope"') == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "no album named 'nope'" in captured.err
+    assert "Trip" in captured.err  # the albums that do exist are named
+    # A known album (any case) still lists its photos.
+    assert run(lib, "ls", 'album:"trip"') == 0
+    assert capsys.readouterr().out.strip() == str(personal / "2023/a.jpg")
+
+
+def test_unknown_albums_walks_the_whole_query():
+    names = ["Trip", "Good beaches"]
+    assert unknown_albums('album:"Good beaches" beach', names) == []
+    assert unknown_albums("beach OR (-album:Nope rating:>=3)", names) == ["nope"]
+    assert unknown_albums("album:X album:x album:trip", names) == ["x"]
+    assert unknown_albums("", names) == []
+
+
+def test_tag_remove_counts_only_photos_that_had_it(lib, capsys):
+    personal, _ = lib
+    a, b = str(personal / "2023/a.jpg"), str(personal / "2023/b.jpg")
+    assert run(lib, "tag", "remove", "nosuch", a) == 0
+    assert capsys.readouterr().out.strip() == "No photo carried 'nosuch'"
+    assert run(lib, "tag", "add", "Beach", a) == 0
+    capsys.readouterr()
+    assert run(lib, "tag", "remove", "beach", a, b) == 0  # any case; b never had it
+    assert capsys.readouterr().out.strip() == "Removed 'beach' from 1 photo"
+    assert run(lib, "ls", "tag:beach") == 0
+    assert capsys.readouterr().out == ""  # really gone
+
+
+def test_album_create_with_a_taken_name_is_a_usage_error(lib, capsys):
+    assert run(lib, "album", "create", "Trip") == 0
+    capsys.readouterr()
+    for name in ("Trip", "trip"):
+        assert run(lib, "album", "create", name) == 2
+        captured = capsys.readouterr()
+        assert "already exists" in captured.err and "'Trip'" in captured.err
+        assert captured.out == ""
+    assert run(lib, "album", "create", "Trip2", "--query", "rating:>=3") == 0
+    assert run(lib, "album", "create", "TRIP2", "--query", "rating:>=4") == 2
+    capsys.readouterr()
+    assert run(lib, "album", "list") == 0
+    listed = capsys.readouterr().out
+    assert listed.count("Trip") == 2  # Trip and Trip2, each once

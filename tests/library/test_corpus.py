@@ -15,7 +15,7 @@ from phototerm.library.metadata import reader as metadata
 from phototerm.library.photo import kind_of
 from phototerm.library.spaces import SpaceRoot
 
-CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus" / "exif-samples"
+CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus" / "exif-samples"
 PREFIX = "exif-samples-master/"
 
 pytestmark = pytest.mark.skipif(

@@ -101,7 +101,7 @@ def pane_env(tmp_path: Path) -> dict[str, str]:
         TERM="xterm-256color",
         PHOTOTERM_COLOR="truecolor",
         LANG="C.UTF-8",
-        PYTHONPATH=str(Path(__file__).resolve().parents[1]),
+        PYTHONPATH=str(Path(__file__).resolve().parents[2]),
     )
     return env
 

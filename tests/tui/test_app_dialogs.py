@@ -204,3 +204,39 @@ def test_copy_paths(tmp_path: Path) -> None:
             assert "2 selected" in screen_text(app)
 
     run(scenario())
+
+
+def test_sort_dialog_lists_each_key_in_its_usual_direction_first(tmp_path):
+    from conftest import make_app, run, settle
+    from textual.widgets import OptionList
+
+    from phototerm.tui.dialogs.sort import SortDialog, sort_options
+
+    labels = [label for _k, _d, label in sort_options()]
+    assert labels.index("Name: A to Z") + 1 == labels.index("Name: Z to A")
+    assert labels.index("Date taken: newest first") == 0  # the default sort, on top
+    keys_in_order = [key for key, _d, _l in sort_options()]
+    assert keys_in_order == sorted(keys_in_order, key=keys_in_order.index)  # pairs adjacent
+    assert [k for k, _d, _l in sort_options(album=True)][:2] == ["album", "album"]
+
+    async def scenario() -> None:
+        app = make_app(tmp_path)
+        async with app.run_test(size=(200, 50)) as pilot:
+            await settle(pilot)
+            library = app.library
+            await pilot.press("s")
+            dialog = app.screen
+            assert isinstance(dialog, SortDialog)
+            options = dialog.query_one(OptionList)
+            prompts = [str(options.get_option_at_index(n).prompt) for n in range(6)]
+            assert prompts[2:4] == ["Name: A to Z", "Name: Z to A"]
+            assert str(options.highlighted_option.prompt) == "Date taken: newest first"
+            await pilot.press("down", "down", "enter")
+            assert (library.spec.sort, library.spec.descending) == ("name", False)
+            await pilot.press("s")  # the current choice is the highlighted one
+            highlighted = app.screen.query_one(OptionList).highlighted_option
+            assert str(highlighted.prompt) == "Name: A to Z"
+            await pilot.press("down", "enter")
+            assert (library.spec.sort, library.spec.descending) == ("name", True)
+
+    run(scenario())

@@ -472,3 +472,42 @@ def test_edit_bindings_have_ids_tooltips_help_and_keymap(tmp_path: Path) -> None
             assert "edit.rate_5" in text and "edit.undo" in text and "album.rename" in text
 
     run(scenario())
+
+
+def test_damaged_store_says_read_only_in_the_status_line(tmp_path):
+    # Issue 4: a corrupt store opens the space read-only "and says so". The notification
+    # naming the file goes away after a few seconds; the status line must keep saying it,
+    # or a user who starts rating later only learns it from refusals.
+    from datetime import datetime
+
+    from conftest import Shot, make_app, make_library, run, screen_lines, settle
+
+    root = make_library(
+        tmp_path / "P", [Shot(f"a{n}.jpg", datetime(2020, 1, 1 + n)) for n in range(2)]
+    )
+    db = root / ".phototerm" / "library.db"
+    db.parent.mkdir()
+    db.write_bytes(b"this is not a database" * 100)
+    healthy = make_library(tmp_path / "S", [Shot("s.jpg", datetime(2021, 5, 5))])
+
+    async def scenario() -> None:
+        app = make_app(tmp_path, personal=root, shared=healthy)
+        async with app.run_test(size=(200, 50)) as pilot:
+            await settle(pilot)
+            status = screen_lines(app)[-2]
+            assert "Personal Space read-only" in status
+            assert "Shared Space read-only" not in status  # only the damaged space
+
+    run(scenario())
+
+
+def test_healthy_stores_show_no_read_only_mark(tmp_path):
+    from conftest import make_app, run, screen_lines, settle
+
+    async def scenario() -> None:
+        app = make_app(tmp_path)
+        async with app.run_test(size=(200, 50)) as pilot:
+            await settle(pilot)
+            assert "read-only" not in screen_lines(app)[-2]
+
+    run(scenario())

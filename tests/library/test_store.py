@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from nobody import Nobody
 
-from phototerm.library.store import store as store_mod
 from phototerm.library.store import SCHEMA_VERSION, AlbumRecord, PhotoState, Store, StoreReadOnly
+from phototerm.library.store import store as store_mod
 
-REPO = str(Path(__file__).resolve().parents[1])
+REPO = str(Path(__file__).resolve().parents[2])
 WEIRD = "2023/caf\udce9 [bold]x.jpg"  # non-UTF-8 byte + markup-like name
 
 

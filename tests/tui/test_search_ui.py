@@ -143,3 +143,65 @@ def test_search_language_reaches_the_index(tmp_path: Path) -> None:
             assert folders(app) == {"2021/Lake", "2019/2019-07-14 Paris"}
 
     run(scenario())
+
+
+def _burst(app, *keys: str) -> None:
+    """Send keys as a terminal delivers a fast burst (tmux send-keys, a paste): all queued
+    at once, with no pause for the app to handle one before the next arrives. Pilot.press
+    waits for idle after every key, which hides ordering races."""
+    from textual import events
+    from textual.keys import _character_to_key
+
+    for key in keys:
+        char = key if len(key) == 1 else None
+        if len(key) == 1 and not key.isalnum():
+            key = _character_to_key(key)
+        if key == "enter":
+            char = "\r"
+        elif key.startswith("ctrl+") and len(key) == 6:
+            char = chr(ord(key[-1]) - 96)
+        event = events.Key(key, char)
+        event.set_sender(app)
+        app._driver.send_message(event)
+
+
+@pytest.mark.parametrize("burst", [False, True])
+def test_search_keeps_fast_typing(tmp_path, burst):
+    # QA: "/ C-u camera:canon Enter" in one tmux send-keys left the bar empty (or with
+    # "mera:canon"): the keys after "/" were queued for the grid and dropped, and ctrl+u
+    # (an Input binding, run only once the key bubbled to the App) cleared letters typed
+    # after it.
+    from conftest import make_app, run, settle
+
+    async def scenario() -> None:
+        app = make_app(tmp_path)
+        async with app.run_test(size=(200, 50)) as pilot:
+            await settle(pilot)
+            library = app.library
+            for query in ("camera:canon", "camera:nikon", "rating:>=2"):
+                keys = ("slash", "ctrl+u", *query, "enter")
+                if burst:
+                    _burst(app, *keys)
+                    for _ in range(5):
+                        await pilot.pause()
+                else:
+                    await pilot.press(*keys)
+                await pilot.pause(0.3)  # past the debounce: nothing may write the bar back
+                assert library.searchbar.value == query
+                assert library.spec.query == query
+                assert app.focused is library.grid
+                wanted = app.index.search(query)
+                assert sorted(library.model.ids) == sorted(wanted) and wanted
+
+            # "/" inside the bar is a character (folder paths), not "focus the bar" again.
+            _burst(app, "slash", "ctrl+u", *"folder:2019/", "backspace", "/", "enter")
+            for _ in range(5):
+                await pilot.pause()
+            assert library.spec.query == "folder:2019/"
+            # backspace acts where it was typed, not after the keys that followed it
+            _burst(app, "slash", "ctrl+u", *"camera:canonx", "backspace", "enter")
+            for _ in range(5):
+                await pilot.pause()
+            assert library.spec.query == "camera:canon"
+
+    run(scenario())
