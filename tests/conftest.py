@@ -192,7 +192,7 @@ def make_app(
 
     ``shared=""`` (the default) turns the Shared Space off, as the CLI's ``--shared ''``.
     """
-    from phototerm.library.config import load
+    from phototerm.library.settings import load_settings
     from phototerm.library.spaces import resolve
     from phototerm.tui.app import PhotoApp
 
@@ -202,14 +202,14 @@ def make_app(
         personal, shared_root = make_standard(tmp_path / "lib")
         if shared is None:
             shared = shared_root
-    cfg = load()
+    settings = load_settings()
     setup = resolve(
+        settings,
         "" if personal is None else str(personal),
         "" if shared is None else str(shared),
-        cfg,
         env={},
     )
-    return PhotoApp(setup, config=cfg, theme=theme, color=color, **kwargs)
+    return PhotoApp(setup, settings=settings, theme=theme, color=color, **kwargs)
 
 
 async def settle(pilot: Any, timeout: float = 30.0) -> None:

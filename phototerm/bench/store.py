@@ -175,11 +175,11 @@ def _pct(values: list[float], p: int) -> float:
 
 def _count_commits(store: Store, work: Callable[[], object]) -> int:
     statements: list[str] = []
-    store._conn.set_trace_callback(statements.append)  # measuring, not using
+    store._db.conn.set_trace_callback(statements.append)  # measuring, not using
     try:
         work()
     finally:
-        store._conn.set_trace_callback(None)
+        store._db.conn.set_trace_callback(None)
     return sum(s.strip().upper() == "COMMIT" for s in statements)
 
 

@@ -7,9 +7,14 @@ Bad arguments give a usage message and exit 2; no traceback ever reaches the use
 from __future__ import annotations
 
 import argparse
+import functools
 import logging
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from phototerm.library import Library, Settings, SpaceSetup
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -36,6 +41,39 @@ def add_space_arguments(parser: argparse.ArgumentParser) -> None:
         "--shared", metavar="DIR", default=None,
         help="Shared Space root (default /photo; '' turns it off)",
     )
+
+
+@functools.cache
+def settings() -> Settings:
+    """config.toml, read once per process; each problem with it is said once, on stderr."""
+    from phototerm.library import load_settings
+
+    loaded = load_settings()
+    for problem in loaded.problems:
+        print(f"phototerm: {problem}", file=sys.stderr)
+    return loaded
+
+
+def spaces(args: argparse.Namespace, *, quiet: bool = False) -> SpaceSetup:
+    """The spaces the command's --personal/--shared, the environment and config.toml give;
+    why a space is off is said on stderr (unless ``quiet``)."""
+    from phototerm.library import resolve
+
+    setup = resolve(settings(), getattr(args, "personal", None), getattr(args, "shared", None))
+    if not quiet:
+        for _name, reason in setup.off:
+            print(f"phototerm: {reason}", file=sys.stderr)
+    return setup
+
+
+def open_library(
+    setup: SpaceSetup, *, writable: bool = False, with_stores: bool = True
+) -> Library:
+    """The library of ``setup``, as every sub-command opens it (``phototerm.library``'s front
+    door with this process's settings)."""
+    from phototerm import library
+
+    return library.open_library(settings(), setup, writable=writable, with_stores=with_stores)
 
 
 def build_parser() -> ArgumentParser:

@@ -10,9 +10,8 @@ import argparse
 import os
 import sys
 
-from phototerm.cli import EXIT_USAGE, add_space_arguments
-from phototerm.library.config import Config
-from phototerm.library.config import load as load_config
+from phototerm.cli import EXIT_USAGE, add_space_arguments, settings, spaces
+from phototerm.library.settings import Settings
 from phototerm.library.spaces import SpaceSetup, resolve
 
 
@@ -27,18 +26,18 @@ def add_browse_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    config = load_config()
-    setup = resolve(getattr(args, "personal", None), getattr(args, "shared", None), config)
-    return browse(setup, theme=getattr(args, "theme", None), config=config)
+    setup = spaces(args, quiet=True)  # the browser says why a space is off itself
+    return browse(setup, theme=getattr(args, "theme", None), settings=settings())
 
 
 def open_browser(personal: str | None, shared: str | None, *, theme: str | None = None) -> int:
     """Used by `phototerm demo`: the browser on the given roots."""
-    config = load_config()
-    return browse(resolve(personal, shared, config), theme=theme, config=config)
+    return browse(resolve(settings(), personal, shared), theme=theme, settings=settings())
 
 
-def browse(setup: SpaceSetup, *, theme: str | None = None, config: Config | None = None) -> int:
+def browse(
+    setup: SpaceSetup, *, theme: str | None = None, settings: Settings | None = None
+) -> int:
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         print(
             "phototerm: error: the browser needs a terminal; for scripts use `phototerm ls`",
@@ -53,6 +52,6 @@ def browse(setup: SpaceSetup, *, theme: str | None = None, config: Config | None
         return EXIT_USAGE
     from phototerm.tui.app import PhotoApp
 
-    app = PhotoApp(setup, config=config, theme=theme)
+    app = PhotoApp(setup, settings=settings, theme=theme)
     app.run()
     return int(app.return_code or 0)

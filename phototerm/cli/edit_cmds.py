@@ -22,11 +22,12 @@ from phototerm.cli import (
     ArgumentParser,
     UsageError,
     add_space_arguments,
+    open_library,
+    spaces,
 )
-from phototerm.library import paths
-from phototerm.library.config import load as load_config
+from phototerm.library import Editor, Index, Library, paths
 from phototerm.library.photo import PERSONAL, SHARED
-from phototerm.library.spaces import LABELS, SpaceSetup, resolve_spaces
+from phototerm.library.spaces import LABELS, SpaceSetup
 from phototerm.library.store import Store, open_store
 from phototerm.library.text import safe
 
@@ -145,32 +146,32 @@ def _rating(text: str) -> int:
 
 @dataclass
 class _Session:
-    setup: SpaceSetup
-    stores: dict[str, Store]
-    index: Any
-    editor: Any
+    library: Library
+    editor: Editor
+
+    @property
+    def index(self) -> Index:
+        return self.library.index
+
+    @property
+    def setup(self) -> SpaceSetup:
+        return self.library.setup
+
+    @property
+    def stores(self) -> dict[str, Store]:
+        return self.library.stores
 
     def close(self) -> None:
-        for store in self.stores.values():
-            store.close()
+        self.library.close()
 
 
 def _open(args: argparse.Namespace) -> _Session:
-    from phototerm.library.edits import Editor
-    from phototerm.library.index import Index
-    from phototerm.library.ingest.indexer import index_spaces
-    from phototerm.library.roles import Identity
-    from phototerm.library.store.overlay import load_overlay
-
-    setup = resolve_spaces(args)
+    setup = spaces(args)
     if not setup.on:
         raise UsageError("no space is on: " + "; ".join(r for _, r in setup.off))
-    index = Index()
-    index_spaces(setup.on, str(paths.cache_dir()), batch=index.add_many)
-    stores = {s.name: open_store(s) for s in setup.on}
-    load_overlay(index, stores)
-    editor = Editor(index, stores, Identity.current(), load_config())
-    return _Session(setup, stores, index, editor)
+    library = open_library(setup, writable=True)
+    assert library.editor is not None  # opened with its stores
+    return _Session(library, library.editor)
 
 
 def _ids(session: _Session, given: list[str]) -> list[int]:
@@ -241,9 +242,9 @@ def run_album(args: argparse.Namespace) -> int:
 def _album(s: _Session, args: argparse.Namespace) -> int:
     editor, action = s.editor, args.album_action
     if action == "list":
-        for name in editor.album_names():
-            record, count = editor.album(name), len(s.index.album_ids(name))
-            space = editor.album_space(name)
+        for name in editor.albums.names():
+            record, count = editor.albums.record(name), len(s.index.album_ids(name))
+            space = editor.albums.space_of(name)
             if args.json:
                 print(
                     json.dumps(
@@ -262,7 +263,7 @@ def _album(s: _Session, args: argparse.Namespace) -> int:
                 print(f"{safe(name)}\t{count} photos\t{LABELS.get(space, space)}{kind}")
         return EXIT_OK
     if action == "create":
-        taken = editor.album_name(args.name)
+        taken = editor.albums.shown_name(args.name)
         if taken is not None:  # a usage error, like an unknown album: the name is not free
             raise UsageError(f"an album named {safe(taken)!r} already exists")
         if args.query is not None:
@@ -272,23 +273,23 @@ def _album(s: _Session, args: argparse.Namespace) -> int:
                 parse(args.query)
             except QueryError as exc:
                 raise UsageError(f"bad query: {exc}") from None
-            return _report(editor.create_conditional(args.name, args.query, space=args.space))
-        return _report(editor.create_album(args.name, space=args.space))
+            return _report(editor.albums.create_conditional(args.name, args.query, space=args.space))
+        return _report(editor.albums.create(args.name, space=args.space))
     given = args.old if action == "rename" else args.name
-    name = editor.album_name(given)
+    name = editor.albums.shown_name(given)
     if name is None:
-        known = ", ".join(safe(n) for n in editor.album_names()[:10]) or "none"
+        known = ", ".join(safe(n) for n in editor.albums.names()[:10]) or "none"
         raise UsageError(f"no album named {safe(given)!r} (albums: {known})")
     if action == "show":
         _print_paths(s.index, s.index.album_ids(name))
         return EXIT_OK
     if action == "add":
-        return _report(editor.add_to_album(name, _ids(s, args.paths)))
+        return _report(editor.albums.add(name, _ids(s, args.paths)))
     if action == "remove":
-        return _report(editor.remove_from_album(name, _ids(s, args.paths)))
+        return _report(editor.albums.remove(name, _ids(s, args.paths)))
     if action == "rename":
-        return _report(editor.rename_album(name, args.new))
-    return _report(editor.delete_album(name))
+        return _report(editor.albums.rename(name, args.new))
+    return _report(editor.albums.delete(name))
 
 
 def _print_paths(index: Any, ids: list[int]) -> None:
@@ -335,7 +336,7 @@ def run_reset(args: argparse.Namespace) -> int:
     }
     if not any(kinds.values()):
         raise UsageError("say what to reset: --albums, --links, --sort-orders, --settings or --all")
-    setup = resolve_spaces(args)
+    setup = spaces(args)
     chosen = [s for s in setup.on if args.space in (None, s.name)]
     if args.space and not chosen:
         raise UsageError(f"the {LABELS[args.space]} is off")

@@ -7,13 +7,15 @@ import json
 import os
 import sys
 from datetime import UTC, datetime, timedelta, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from phototerm.cli import EXIT_OK, EXIT_USAGE, add_space_arguments
-from phototerm.library import paths
+from phototerm.cli import EXIT_OK, EXIT_USAGE, add_space_arguments, open_library, spaces
 from phototerm.library.photo import Photo
-from phototerm.library.spaces import SpaceSetup, resolve_spaces
+from phototerm.library.query import QueryError, parse
 from phototerm.library.text import safe
+
+if TYPE_CHECKING:
+    from phototerm.library.index import Index
 
 SORT_KEYS = ("taken", "name", "size", "mtime", "rating", "path")
 
@@ -31,42 +33,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_space_arguments(idx)
     idx.add_argument("--json", action="store_true", help="print one JSON object")
     idx.set_defaults(handler=run_index)
-
-
-def _explain_off(setup: SpaceSetup, quiet: bool) -> None:
-    if quiet:
-        return
-    for _name, reason in setup.off:
-        print(f"phototerm: {reason}", file=sys.stderr)
-
-
-def load_library(setup: SpaceSetup, *, with_store: bool = True) -> tuple[Any, Any]:
-    """Index the spaces (metadata cache makes this fast) and apply the stores' edits.
-
-    Returns (index, IndexResult). Shared by every sub-command that reads a library.
-    """
-    from phototerm.library.index import Index
-    from phototerm.library.ingest.indexer import index_spaces
-
-    index = Index()
-    result = index_spaces(setup.on, str(paths.cache_dir()), batch=index.add_many)
-    if with_store:
-        _apply_stores(index, setup)
-    return index, result
-
-
-def _apply_stores(index: Any, setup: SpaceSetup) -> None:
-    try:
-        from phototerm.library.store import open_store
-        from phototerm.library.store.overlay import load_overlay
-    except ImportError:  # the store arrives with issue 4's modules
-        return
-    stores = {s.name: open_store(s, read_only=True) for s in setup.on}
-    try:
-        load_overlay(index, stores)
-    finally:
-        for store in stores.values():
-            store.close()
 
 
 def iso_taken(photo: Photo) -> str | None:
@@ -109,17 +75,17 @@ def _has_surrogates(text: str) -> bool:
 
 
 def run_ls(args: argparse.Namespace) -> int:
-    from phototerm.library.query import QueryError, parse
-
     try:
         parse(args.query)  # a bad query fails before any scanning
     except QueryError as exc:
         print(f"phototerm: bad query: {exc}", file=sys.stderr)
         print(f"  {safe(args.query)}\n  {' ' * exc.position}^", file=sys.stderr)
         return EXIT_USAGE
-    setup = resolve_spaces(args)
-    _explain_off(setup, quiet=False)
-    index, _ = load_library(setup)
+    with open_library(spaces(args)) as library:
+        return _list(library.index, args)
+
+
+def _list(index: Index, args: argparse.Namespace) -> int:
     try:
         ids = index.search(args.query, sort=args.sort, descending=args.desc)
     except QueryError as exc:  # album:/tag: names are only known once the store is read
@@ -172,9 +138,9 @@ def unknown_albums(text: str, names: list[str]) -> list[str]:
 
 
 def run_index(args: argparse.Namespace) -> int:
-    setup = resolve_spaces(args)
-    _explain_off(setup, quiet=args.json)
-    index, result = load_library(setup, with_store=False)
+    setup = spaces(args, quiet=args.json)
+    library = open_library(setup, with_stores=False)
+    index, result = library.index, library.scan
     photos = len(index.search("type:photo"))
     videos = len(index.search("type:video"))
     errors = [{"path": safe(e.path), "reason": safe(e.reason)} for e in result.errors]

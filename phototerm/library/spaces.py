@@ -9,12 +9,11 @@ one-line explanation: that is a normal state, not an error.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
-from phototerm.library.config import Config
-from phototerm.library.config import load as load_config
 from phototerm.library.photo import PERSONAL, SHARED
+from phototerm.library.settings import Settings
 
 DEFAULTS = {PERSONAL: "~/Photos", SHARED: "/photo"}
 ENV = {PERSONAL: "PHOTOTERM_PERSONAL", SHARED: "PHOTOTERM_SHARED"}
@@ -43,18 +42,18 @@ class SpaceSetup:
 
 
 def resolve(
+    settings: Settings,
     personal: str | None = None,
     shared: str | None = None,
-    config: Config | None = None,
-    env: dict[str, str] | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> SpaceSetup:
+    """The spaces from the flags (``personal``/``shared``), the environment and the settings."""
     env = os.environ if env is None else env
-    config = config if config is not None else load_config()
     flags = {PERSONAL: personal, SHARED: shared}
     on: list[SpaceRoot] = []
     off: list[tuple[str, str]] = []
     for name in (PERSONAL, SHARED):
-        value, source = _pick(name, flags[name], env, config)
+        value, source = _pick(name, flags[name], env, settings)
         if value == "":
             off.append((name, f"{LABELS[name]} is off ({source} is empty)"))
             continue
@@ -69,17 +68,14 @@ def resolve(
     return SpaceSetup(tuple(on), tuple(off))
 
 
-def _pick(name: str, flag: str | None, env: Any, config: Config) -> tuple[str, str]:
+def _pick(
+    name: str, flag: str | None, env: Mapping[str, str], settings: Settings
+) -> tuple[str, str]:
     if flag is not None:
         return flag, f"--{name}"
     if ENV[name] in env:
         return env[ENV[name]], ENV[name]
-    value = config.get(name)
-    if isinstance(value, str):
-        return value, f"'{name}' in {config.path}"
+    value = settings.personal if name == PERSONAL else settings.shared
+    if value is not None:
+        return value, f"'{name}' in {settings.path}"
     return DEFAULTS[name], "default"
-
-
-def resolve_spaces(args: Any) -> SpaceSetup:
-    """From parsed CLI arguments that went through ``add_space_arguments``."""
-    return resolve(getattr(args, "personal", None), getattr(args, "shared", None))

@@ -19,11 +19,10 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
-from phototerm.library import config as configmod
 from phototerm.library import paths
-from phototerm.library.config import Config
 from phototerm.library.index import Index
 from phototerm.library.ingest.indexer import IndexResult
+from phototerm.library.settings import TILE_SIZES, Settings, load_settings, save_keys
 from phototerm.library.spaces import LABELS, SpaceSetup
 from phototerm.library.text import safe
 from phototerm.library.thumbnails import ThumbnailService
@@ -43,7 +42,6 @@ from phototerm.tui.screens.viewer import ViewerScreen
 from phototerm.tui.session import Session, SessionStore, library_key
 from phototerm.tui.widgets.statusbar import StatusBar
 
-TILE_SIZES = ("small", "medium", "large")
 REFRESH_EVERY = 0.3  # seconds between grid refreshes while photos stream in
 SAVE_AFTER = 1.0  # seconds of quiet before the session is written
 
@@ -82,7 +80,7 @@ class PhotoApp(App[None]):
         self,
         setup: SpaceSetup,
         *,
-        config: Config | None = None,
+        settings: Settings | None = None,
         theme: str | None = None,
         color: terminal.ColorSetup | None = None,
         index: Index | None = None,
@@ -91,8 +89,8 @@ class PhotoApp(App[None]):
         session_store: SessionStore | None = None,
         read_only: bool = False,
     ) -> None:
-        self.config = config if config is not None else configmod.load()
-        self.color = color if color is not None else terminal.detect(os.environ, self.config)
+        self.settings = settings if settings is not None else load_settings()
+        self.color = color if color is not None else terminal.detect(os.environ, self.settings)
         # Textual's console reads the colour system from the environment in App.__init__.
         with terminal.patched_environ(terminal.color_environ(self.color.mode, os.environ)):
             super().__init__()
@@ -108,13 +106,10 @@ class PhotoApp(App[None]):
         self.index_result: IndexResult | None = None
         self.sessions = session_store or SessionStore()
         self.session: Session = self.sessions.load(library_key(setup))
-        self.problems: list[str] = [*self.config.problems, *self.color.problems]
+        self.problems: list[str] = [*self.settings.problems, *self.color.problems]
         if self.sessions.problem:
             self.problems.append(self.sessions.problem)
-        size = self.config.get("tile_size", "medium")
-        if size not in TILE_SIZES:
-            self.problems.append(f"config: tile_size must be one of {', '.join(TILE_SIZES)}")
-            size = "medium"
+        size = self.settings.tile_size
         self.tile_size: str = size
         self._saved_tile_size = size
         self.viewer_info = False
@@ -128,8 +123,8 @@ class PhotoApp(App[None]):
     # ------------------------------------------------------------------------ start-up
 
     def on_mount(self) -> None:
-        self.problems.extend(themes.install(self, self._requested_theme, self.config))
-        self.keymap, keymap_problems = keys.load_keymap(self.config, keys.known_ids())
+        self.problems.extend(themes.install(self, self._requested_theme, self.settings))
+        self.keymap, keymap_problems = keys.load_keymap(self.settings.keymap, keys.known_ids())
         self.problems.extend(keymap_problems)
         self.set_keymap(self.keymap)
         if self.keymap.get("app.commands"):
@@ -369,7 +364,7 @@ class PhotoApp(App[None]):
             pass
         if self.tile_size != self._saved_tile_size and not self.read_only:
             try:
-                configmod.save_keys({"tile_size": self.tile_size})
+                save_keys({"tile_size": self.tile_size})
                 self._saved_tile_size = self.tile_size
             except OSError as exc:
                 self.notify(f"Could not save tile_size: {safe(exc)}", markup=False)

@@ -76,42 +76,42 @@ class AlbumEditing:
             self.notify("No photo to add or remove", warning=True)
             return
         if choice.action == "create":  # with no photo here: an empty album, filled later
-            result = editor.create_album(name, ids)
+            result = editor.albums.create(name, ids)
         elif choice.action == "conditional":
             query = self.current_search(library) if library is not None else ""
-            result = editor.create_conditional(name, query)
+            result = editor.albums.create_conditional(name, query)
         elif choice.action == "add":
-            result = editor.add_to_album(album, ids)
+            result = editor.albums.add(album, ids)
         elif choice.action == "remove":
-            result = editor.remove_from_album(album, ids)
+            result = editor.albums.remove(album, ids)
         elif choice.action == "rename":
             result = self._rename(editor, album, name)
         elif choice.action == "cover":
             if cursor is None:
                 self.notify("Put the cursor on the cover photo first", warning=True)
                 return
-            result = editor.set_cover(album, cursor)
+            result = editor.albums.set_cover(album, cursor)
         else:
             return
         if not self.report(result):
             return
         if choice.action == "rename" and library is not None and library.spec.album == album:
-            new = editor.album_name(name) or name
+            new = editor.albums.shown_name(name) or name
             library.set_spec(library.spec.with_(album=new))
         self._changed(None, albums=True)
 
     def _rename(self, editor: Editor, album: str, name: str) -> EditResult:
         """Rename, carrying the sort the album remembers (stored under its name)."""
-        record, space = editor.album(album), editor.album_space(album) or ""
+        record, space = editor.albums.record(album), editor.albums.space_of(album) or ""
         stored = editor.sort_order(space, f"album:{record.name}") if record else None
-        result = editor.rename_album(album, name)
+        result = editor.albums.rename(album, name)
         if result.ok and stored is not None:
             self.remember_album_sort(name, *stored)
         return result
 
     def _confirm_delete(self, album: str) -> None:
         editor = self.editor
-        if editor is None or editor.album(album) is None:
+        if editor is None or editor.albums.record(album) is None:
             self.notify(f"No album named '{safe(album, 60)}'", warning=True)
             return
         try:
@@ -126,7 +126,7 @@ class AlbumEditing:
         )
 
         def done(yes: bool | None) -> None:
-            if not yes or not self.report(editor.delete_album(album)):
+            if not yes or not self.report(editor.albums.delete(album)):
                 return
             library = self._library()
             if library is not None and library.spec.album == album:
@@ -149,10 +149,10 @@ class AlbumEditing:
         """How an album opens: its remembered sort, else its own order (a conditional album:
         newest first, as the Timeline)."""
         editor = self.editor
-        record = editor.album(name) if editor is not None and name else None
+        record = editor.albums.record(name) if editor is not None and name else None
         if editor is None or record is None:
             return views.ALBUM_ORDER, False
-        space = editor.album_space(name or "") or ""
+        space = editor.albums.space_of(name or "") or ""
         stored = editor.sort_order(space, f"album:{record.name}")
         if stored is not None:
             return stored
@@ -160,10 +160,10 @@ class AlbumEditing:
 
     def remember_album_sort(self, name: str, key: str, descending: bool) -> None:
         editor = self.editor
-        record = editor.album(name) if editor is not None else None
+        record = editor.albums.record(name) if editor is not None else None
         if editor is None or record is None:
             return
-        space = editor.album_space(name) or ""
+        space = editor.albums.space_of(name) or ""
         if editor.access.can_edit(space):  # a read-only space sorts for this session only
             result = editor.set_sort_order(space, f"album:{record.name}", key, descending)
             if not result.ok:

@@ -40,7 +40,6 @@ if TYPE_CHECKING:
     from phototerm.tui.screens.library import LibraryScreen
 
 POLL_EVERY = 1.0  # seconds between looks at other sessions' edits (the issue allows 2)
-ADVANCE = ("viewer", "always", "never")  # config key advance_after_rating
 FEW = 200  # up to this many photos, reading each is cheaper than scanning every tag
 
 
@@ -54,10 +53,7 @@ class Editing(AlbumEditing):
         self._index_done = False
         self._pending: dict[str, dict[str, tuple]] = {}  # space -> rel -> stored row
         self._poll: Timer | None = None
-        self.advance = app.config.get("advance_after_rating", "viewer")
-        if self.advance not in ADVANCE:
-            app.problems.append(f"config: advance_after_rating must be one of {', '.join(ADVANCE)}")
-            self.advance = "viewer"
+        self.advance = app.settings.advance_after_rating
 
     # ------------------------------------------------------------------------ start-up
 
@@ -72,7 +68,7 @@ class Editing(AlbumEditing):
         """(Worker thread.) The Editor is built before the rows are read, so its change tokens
         are older than anything read: its first refresh catches up whatever others did."""
         stores = {s.name: open_store(s, read_only=self.app.read_only) for s in self.app.setup.on}
-        editor = Editor(self.index, stores, Identity.current(), self.app.config)
+        editor = Editor(self.index, stores, Identity.current(), self.app.settings)
         rows: dict[str, dict[str, tuple]] = {}
         for name, store in stores.items():
             try:

@@ -11,7 +11,6 @@ from typing import Any
 
 from textual.binding import Binding
 
-from phototerm.library.config import Config
 from phototerm.library.text import safe
 
 
@@ -66,31 +65,22 @@ def known_ids() -> set[str]:
     }
 
 
-def load_keymap(config: Config, ids: Iterable[str]) -> tuple[dict[str, str], list[str]]:
-    """``[keymap]`` entries that name a real binding id with a key string; problems listed."""
+def load_keymap(
+    configured: Mapping[str, str], ids: Iterable[str]
+) -> tuple[dict[str, str], list[str]]:
+    """The ``[keymap]`` entries (Settings.keymap: key strings already checked) that name a
+    real binding id; the others are problems to report."""
     known = set(ids)
-    raw: Any = config.get("keymap")
-    if raw is None:
-        return {}, []
-    if not isinstance(raw, Mapping):
-        return {}, ['config: [keymap] must be a table of binding id = "keys"']
     keymap: dict[str, str] = {}
     problems: list[str] = []
-    for binding_id, keys in raw.items():
+    for binding_id, keys in configured.items():
         if binding_id not in known:
             problems.append(
                 f"config [keymap]: no binding with id {safe(binding_id, 40)!r} "
                 "(the help screen, ?, lists them)"
             )
             continue
-        if (
-            not isinstance(keys, str)
-            or not keys.strip()
-            or any(not k.strip() for k in keys.split(","))
-        ):
-            problems.append(f'config [keymap]: {binding_id} needs a key string like "ctrl+f"')
-            continue
-        keymap[binding_id] = ",".join(k.strip() for k in keys.split(","))
+        keymap[binding_id] = keys
     return keymap, problems
 
 

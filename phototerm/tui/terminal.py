@@ -20,31 +20,13 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from phototerm.library.config import Config
+from phototerm.library.settings import Settings, color_mode
 
 TRUECOLOR = "truecolor"
 COLOR_256 = "256"
 COLOR_16 = "16"
 MODES = (TRUECOLOR, COLOR_256, COLOR_16)
 ENV_VAR = "PHOTOTERM_COLOR"
-
-# Spellings people use for the same thing.
-_ALIASES = {
-    "truecolor": TRUECOLOR,
-    "24bit": TRUECOLOR,
-    "24-bit": TRUECOLOR,
-    "true": TRUECOLOR,
-    "256": COLOR_256,
-    "256color": COLOR_256,
-    "8bit": COLOR_256,
-    "eight_bit": COLOR_256,
-    "16": COLOR_16,
-    "16color": COLOR_16,
-    "standard": COLOR_16,
-    "ansi": COLOR_16,
-    "auto": "",
-}
-
 
 @dataclass(frozen=True, slots=True)
 class ColorSetup:
@@ -54,26 +36,26 @@ class ColorSetup:
     problems: tuple[str, ...] = field(default=())  # bad values, reported as notifications
 
 
-def detect(env: Mapping[str, str] | None = None, config: Config | None = None) -> ColorSetup:
-    """The colour mode to use: PHOTOTERM_COLOR, then config ``color``, then the terminal's word."""
+def detect(
+    env: Mapping[str, str] | None = None, settings: Settings | None = None
+) -> ColorSetup:
+    """The colour mode to use: PHOTOTERM_COLOR, then ``color`` in config.toml (already checked
+    in Settings), then the terminal's word."""
     env = os.environ if env is None else env
     problems: list[str] = []
     no_color = env.get("NO_COLOR", "") != ""  # the spec: present and not empty
-    candidates = [(env.get(ENV_VAR), ENV_VAR)]
-    if config is not None:
-        candidates.append((config.get("color"), "config"))
-    for value, source in candidates:
-        if value is None:
-            continue
-        mode = _ALIASES.get(str(value).strip().lower()) if isinstance(value, (str, int)) else None
+    value = env.get(ENV_VAR)
+    if value is not None:
+        mode = color_mode(value)
         if mode is None:
             problems.append(
-                f"{source}: unknown colour mode {str(value)[:40]!r} "
+                f"{ENV_VAR}: unknown colour mode {str(value)[:40]!r} "
                 f"(use truecolor, 256, 16 or auto)"
             )
-            continue
-        if mode:
-            return ColorSetup(mode, source, no_color, tuple(problems))
+        elif mode:
+            return ColorSetup(mode, ENV_VAR, no_color, tuple(problems))
+    if settings is not None and settings.color:
+        return ColorSetup(settings.color, "config", no_color, tuple(problems))
     return ColorSetup(from_terminal(env), "terminal", no_color, tuple(problems))
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from textual.theme import Theme
 
-from phototerm.library.config import Config
+from phototerm.library.settings import Settings
 from phototerm.library.text import safe
 
 DEFAULT = "phototerm"
@@ -49,15 +49,12 @@ PHOTOTERM_MONO = Theme(
 )
 
 
-def install(app: Any, requested: str | None, config: Config) -> list[str]:
+def install(app: Any, requested: str | None, settings: Settings) -> list[str]:
     """Register our themes and pick one. Returns problems to report."""
     problems: list[str] = []
     for theme in (PHOTOTERM, PHOTOTERM_MONO):
         app.register_theme(theme)
-    configured = config.get("theme")
-    if configured is not None and not isinstance(configured, str):
-        problems.append("config: theme must be a name in quotes")
-        configured = None
+    configured = settings.theme
     fallback = MONO if app.color.no_color else DEFAULT
     # An explicit choice (flag, then config) overrides NO_COLOR, as no-color.org says.
     for name, source in ((requested, "--theme"), (configured, "config theme")):

@@ -45,7 +45,7 @@ def states(root: Path, *rels: str):
 
 def albums(root: Path) -> dict[str, list[str]]:
     with Store.open("x", str(root), read_only=True) as st:
-        return {a.name: [r for _, r in a.members] for a in st.albums()}
+        return {a.name: [r for _, r in a.members] for a in st.albums.all()}
 
 
 def test_rate_and_tag(lib, capsys, monkeypatch):

@@ -7,9 +7,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from phototerm.library.settings import Settings
 from PIL import Image
 
-from phototerm.library.config import Config
 from phototerm.library.edits import Editor
 from phototerm.library.index import Index
 from phototerm.library.metadata.xmp import read_sidecar
@@ -32,7 +32,7 @@ class Lib:
     def ids(self, space: str | None = None) -> list[int]:
         return [self.index.id_of(p.space, p.rel) for p in self.photos if space in (None, p.space)]
 
-    def reopen(self, config: Config | None = None) -> Lib:
+    def reopen(self, config: Settings | None = None) -> Lib:
         """A second session: its own stores and a freshly built index with the overlay."""
         index = Index()
         index.add_many(self.photos)
@@ -42,7 +42,7 @@ class Lib:
 
 
 def _make(
-    tmp_path: Path, config: Config | None = None, *, n_personal: int = 40, n_shared: int = 10
+    tmp_path: Path, config: Settings | None = None, *, n_personal: int = 40, n_shared: int = 10
 ) -> Lib:
     roots = {"personal": str(tmp_path / "Photos"), "shared": str(tmp_path / "photo")}
     photos = []
@@ -84,7 +84,7 @@ def _snapshot(lib: Lib) -> dict:
     albums = {n: list(idx.album_ids(n)) for n in idx.album_names()}
     stored = {n: sorted(s.all_states()) for n, s in lib.stores.items()}
     records = {
-        n: [(a.name, a.query, a.members, a.cover) for a in s.albums()]
+        n: [(a.name, a.query, a.members, a.cover) for a in s.albums.all()]
         for n, s in lib.stores.items()
     }
     return {"photos": photos, "albums": albums, "stored": stored, "records": records}
@@ -139,7 +139,7 @@ def test_undo_restores_exact_previous_values_over_25_steps(tmp_path):
     ids = lib.ids()
     ed.set_rating(ids[:5], 2)  # some state before we start recording
     ed.add_tags(ids[3:6], ["keep"])
-    ed.create_album("Start", ids[:3])
+    ed.albums.create("Start", ids[:3])
     start = _snapshot(lib)
     steps = [
         lambda: ed.set_rating(ids[:20], 5),
@@ -150,17 +150,17 @@ def test_undo_restores_exact_previous_values_over_25_steps(tmp_path):
         lambda: ed.set_description(ids[2:4], "hello"),
         lambda: ed.rotate(ids[:2], 90),
         lambda: ed.rotate(ids[1:3], -90),
-        lambda: ed.create_album("Trip", ids[10:15]),
-        lambda: ed.add_to_album("Trip", ids[40:45]),
-        lambda: ed.remove_from_album("trip", ids[11:13]),
-        lambda: ed.set_cover("Trip", ids[42]),
-        lambda: ed.rename_album("Trip", "Voyage"),
-        lambda: ed.create_conditional("Good", "rating:>=4"),
-        lambda: ed.delete_album("Start"),
+        lambda: ed.albums.create("Trip", ids[10:15]),
+        lambda: ed.albums.add("Trip", ids[40:45]),
+        lambda: ed.albums.remove("trip", ids[11:13]),
+        lambda: ed.albums.set_cover("Trip", ids[42]),
+        lambda: ed.albums.rename("Trip", "Voyage"),
+        lambda: ed.albums.create_conditional("Good", "rating:>=4"),
+        lambda: ed.albums.delete("Start"),
         lambda: ed.set_rating(ids[40:], 1),
         lambda: ed.add_tags(ids[40:], ["shared-tag"]),
-        lambda: ed.delete_album("Voyage"),
-        lambda: ed.rename_album("Good", "Great"),
+        lambda: ed.albums.delete("Voyage"),
+        lambda: ed.albums.rename("Good", "Great"),
         lambda: ed.set_rating(ids[:1], 3),
         lambda: ed.set_rating(ids[:1], 4),
         lambda: ed.set_description(ids[2:3], ""),
@@ -176,7 +176,7 @@ def test_undo_restores_exact_previous_values_over_25_steps(tmp_path):
         result = ed.undo()
         assert result.ok and result.message.startswith("Undone: "), result.message
     assert _snapshot(lib) == start
-    assert [a.name for a in lib.stores["personal"].albums()] == ["Start"]
+    assert [a.name for a in lib.stores["personal"].albums.all()] == ["Start"]
     assert ed.undo_label() == "Created album 'Start' with 3 photos"  # set-up steps remain
     # and the stores agree with a fresh session
     assert _snapshot(lib.reopen()) == start
@@ -185,60 +185,60 @@ def test_undo_restores_exact_previous_values_over_25_steps(tmp_path):
 def test_undo_of_album_delete_brings_back_members_order_and_links(tmp_path):
     lib = _make(tmp_path)
     ids = lib.ids("personal")
-    lib.editor.create_album("Paris", [ids[5], ids[2], ids[9]])
-    lib.editor.set_cover("Paris", ids[9])
-    lib.stores["personal"].add_share("album", "token-1", album="Paris", recipients=["bob"])
-    result = lib.editor.delete_album("paris")
+    lib.editor.albums.create("Paris", [ids[5], ids[2], ids[9]])
+    lib.editor.albums.set_cover("Paris", ids[9])
+    lib.stores["personal"].shares.add("album", "token-1", album="Paris", recipients=["bob"])
+    result = lib.editor.albums.delete("paris")
     assert result.message == "Deleted album 'Paris' (its photos are kept)"
     assert "Paris" not in lib.index.album_names() and len(lib.index) == 50
-    assert lib.stores["personal"].share("token-1") is None
+    assert lib.stores["personal"].shares.get("token-1") is None
     lib.editor.undo()
     assert lib.index.album_ids("Paris") == [ids[5], ids[2], ids[9]]
-    assert lib.editor.album_cover("Paris") == ids[9]
-    assert lib.stores["personal"].share("token-1").recipients == ("bob",)
+    assert lib.editor.albums.cover("Paris") == ids[9]
+    assert lib.stores["personal"].shares.get("token-1").recipients == ("bob",)
 
 
 def test_albums_across_spaces_and_conditional(tmp_path):
     lib = _make(tmp_path)
     ed = lib.editor
     p, s = lib.ids("personal"), lib.ids("shared")
-    assert ed.create_album("Mix", [p[0], s[0]]).message == "Created album 'Mix' with 2 photos"
-    assert ed.album_space("Mix") == "personal"
-    refused = ed.create_album("Team", [p[0]], space="shared")
+    assert ed.albums.create("Mix", [p[0], s[0]]).message == "Created album 'Mix' with 2 photos"
+    assert ed.albums.space_of("Mix") == "personal"
+    refused = ed.albums.create("Team", [p[0]], space="shared")
     assert not refused.ok and "Personal Space" in refused.message
-    assert ed.create_album("Team", [s[1]], space="shared").ok
-    assert not ed.create_album("team", []).ok  # names are unique across spaces
-    r = ed.add_to_album("Mix", [p[0], p[1], s[2]])
+    assert ed.albums.create("Team", [s[1]], space="shared").ok
+    assert not ed.albums.create("team", []).ok  # names are unique across spaces
+    r = ed.albums.add("Mix", [p[0], p[1], s[2]])
     assert r.count == 2 and r.message == "Added 2 photos to 'Mix' (1 already in it)"
     assert lib.index.album_ids("Mix") == [p[0], s[0], p[1], s[2]]
-    assert ed.remove_from_album("Mix", [s[0]]).message == "Removed 1 photo from 'Mix'"
-    assert not ed.add_to_album("Nope", [p[0]]).ok
+    assert ed.albums.remove("Mix", [s[0]]).message == "Removed 1 photo from 'Mix'"
+    assert not ed.albums.add("Nope", [p[0]]).ok
     ed.set_rating(p[:3], 5)
-    assert ed.create_conditional("Best", "rating:5").ok
+    assert ed.albums.create_conditional("Best", "rating:5").ok
     assert set(lib.index.album_ids("Best")) == set(p[:3])
     ed.set_rating([p[10]], 5)  # live: a new match appears by itself
     assert p[10] in lib.index.album_ids("Best")
-    assert not ed.add_to_album("Best", [p[0]]).ok  # its photos come from its query
-    bad = ed.create_conditional("Broken", "rating:>=")
-    assert not bad.ok and "Broken" not in ed.album_names()
-    assert not ed.rename_album("Mix", "best").ok
-    assert ed.rename_album("Mix", "Mixed").ok and "Mixed" in lib.index.album_names()
+    assert not ed.albums.add("Best", [p[0]]).ok  # its photos come from its query
+    bad = ed.albums.create_conditional("Broken", "rating:>=")
+    assert not bad.ok and "Broken" not in ed.albums.names()
+    assert not ed.albums.rename("Mix", "best").ok
+    assert ed.albums.rename("Mix", "Mixed").ok and "Mixed" in lib.index.album_names()
     other = lib.reopen()
     assert other.index.album_ids("Mixed") == [p[0], p[1], s[2]]
     assert set(other.index.album_ids("Best")) == set(p[:3]) | {p[10]}
-    assert other.editor.album_space("Team") == "shared"
+    assert other.editor.albums.space_of("Team") == "shared"
 
 
 def test_same_album_name_in_both_spaces_is_told_apart(tmp_path):
     lib = _make(tmp_path)
-    lib.stores["shared"].put_album(AlbumRecord("Trip"))
-    assert not lib.editor.create_album("Trip", lib.ids("personal")[:1]).ok  # name taken
+    lib.stores["shared"].albums.put(AlbumRecord("Trip"))
+    assert not lib.editor.albums.create("Trip", lib.ids("personal")[:1]).ok  # name taken
     other = lib.reopen()
-    assert other.editor.album_names() == ["Trip"]
-    lib.stores["personal"].put_album(AlbumRecord("Trip", members=[("personal", lib.photos[0].rel)]))
+    assert other.editor.albums.names() == ["Trip"]
+    lib.stores["personal"].albums.put(AlbumRecord("Trip", members=[("personal", lib.photos[0].rel)]))
     other = lib.reopen()
-    assert other.editor.album_names() == ["Trip", "Trip (Shared Space)"]
-    assert other.editor.album_space("Trip (Shared Space)") == "shared"
+    assert other.editor.albums.names() == ["Trip", "Trip (Shared Space)"]
+    assert other.editor.albums.space_of("Trip (Shared Space)") == "shared"
     assert other.index.album_ids("Trip") == other.ids("personal")[:1]
 
 
@@ -251,7 +251,7 @@ def test_read_only_space_refuses_and_nothing_is_half_done(tmp_path):
     mixed = lib.ids("personal")[:3] + lib.ids("shared")[:2]
     result = editor.set_rating(mixed, 5)
     assert not result.ok and result.count == 0 and "Shared Space" in result.message
-    assert not editor.create_album("X", [], space="shared").ok
+    assert not editor.albums.create("X", [], space="shared").ok
     assert _snapshot(lib) == before
     assert editor.set_rating(lib.ids("personal")[:3], 5).ok  # the other space still works
 
@@ -274,28 +274,21 @@ def test_failed_album_write_is_reported_and_not_undoable(tmp_path, monkeypatch):
     """A store write that fails must not be shown as done, nor pushed on the undo stack."""
     lib = _make(tmp_path)
     ids = lib.ids("personal")
-    assert lib.editor.create_album("Trip", ids[:3]).ok
+    assert lib.editor.albums.create("Trip", ids[:3]).ok
     before, label = _snapshot(lib), lib.editor.undo_label()
 
     def broken(*args, **kwargs):
         raise StoreError("Could not save to /x/library.db: disk I/O error")
 
-    for method in (
-        "put_album",
-        "add_members",
-        "remove_members",
-        "rename_album",
-        "set_cover",
-        "delete_album",
-    ):
-        monkeypatch.setattr(lib.stores["personal"], method, broken)
+    for method in ("put", "add_members", "remove_members", "rename", "set_cover", "delete"):
+        monkeypatch.setattr(lib.stores["personal"].albums, method, broken)
     attempts = [
-        lib.editor.create_album("Other", ids[:2]),
-        lib.editor.add_to_album("Trip", ids[5:7]),
-        lib.editor.remove_from_album("Trip", ids[:1]),
-        lib.editor.rename_album("Trip", "Journey"),
-        lib.editor.set_cover("Trip", ids[1]),
-        lib.editor.delete_album("Trip"),
+        lib.editor.albums.create("Other", ids[:2]),
+        lib.editor.albums.add("Trip", ids[5:7]),
+        lib.editor.albums.remove("Trip", ids[:1]),
+        lib.editor.albums.rename("Trip", "Journey"),
+        lib.editor.albums.set_cover("Trip", ids[1]),
+        lib.editor.albums.delete("Trip"),
     ]
     for result in attempts:
         assert not result.ok and result.count == 0 and "disk I/O error" in result.message
@@ -326,7 +319,7 @@ def test_other_session_edits_arrive_by_refresh(tmp_path):
     assert not other.editor.refresh()
     lib.editor.set_rating(ids[:3], 5)
     lib.editor.add_tags(ids[3:4], ["t"])
-    lib.editor.create_album("Fresh", ids[:2])
+    lib.editor.albums.create("Fresh", ids[:2])
     assert other.editor.refresh()
     assert [other.index.get(i).rating for i in ids[:3]] == [5, 5, 5]
     assert "t" in other.index.get(ids[3]).tags
@@ -339,7 +332,7 @@ def test_other_session_edits_arrive_by_refresh(tmp_path):
 
 
 def test_sidecars_follow_edits_when_enabled(tmp_path):
-    lib = _make(tmp_path, Config({"sidecars": "write"}))
+    lib = _make(tmp_path, Settings(sidecars="write"))
     a, b = lib.ids("personal")[:2]
     path_a = lib.index.get(a).path
     with open(path_a, "rb") as fh:
@@ -361,7 +354,7 @@ def test_sidecars_follow_edits_when_enabled(tmp_path):
 
 
 def test_recycle_rejects_moves_and_never_overwrites(tmp_path):
-    lib = _make(tmp_path, Config({"sidecars": "write"}))
+    lib = _make(tmp_path, Settings(sidecars="write"))
     ids = lib.ids("personal")
     rejected = [ids[1], ids[4]]
     lib.editor.reject(rejected)

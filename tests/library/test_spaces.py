@@ -2,7 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from phototerm.library import config, paths
+from phototerm.library import paths
+from phototerm.library.settings import Settings, load_settings, save_keys
 from phototerm.library.spaces import resolve
 
 
@@ -18,21 +19,20 @@ def test_flags_win_over_env_and_config(tmp_path: Path) -> None:
     a, b, c = (tmp_path / n for n in "abc")
     for d in (a, b, c):
         d.mkdir()
-    cfg = config.Config({"personal": str(c), "shared": str(c)})
-    setup = resolve(str(a), None, cfg, env={"PHOTOTERM_SHARED": str(b)})
+    settings = Settings(personal=str(c), shared=str(c))
+    setup = resolve(settings, str(a), None, env={"PHOTOTERM_SHARED": str(b)})
     assert [(s.name, s.root) for s in setup.on] == [("personal", str(a)), ("shared", str(b))]
 
 
 def test_config_is_used_when_no_flag_or_env(tmp_path: Path) -> None:
     (tmp_path / "p").mkdir()
-    cfg = config.Config({"personal": str(tmp_path / "p"), "shared": ""})
-    setup = resolve(None, None, cfg, env={})
+    setup = resolve(Settings(personal=str(tmp_path / "p"), shared=""), env={})
     assert [s.name for s in setup.on] == ["personal"]
     assert setup.off[0][0] == "shared" and "empty" in setup.off[0][1]
 
 
 def test_missing_root_turns_the_space_off_with_a_reason(tmp_path: Path) -> None:
-    setup = resolve(str(tmp_path / "nope"), "", config.Config({}), env={})
+    setup = resolve(Settings(), str(tmp_path / "nope"), "", env={})
     assert setup.on == ()
     reasons = dict(setup.off)
     assert "not a folder" in reasons["personal"]
@@ -48,15 +48,54 @@ def test_corrupt_config_is_reported_and_never_rewritten(tmp_path: Path) -> None:
     path = paths.config_file()
     path.parent.mkdir(parents=True)
     path.write_text("theme = [unclosed\n")
-    loaded = config.load()
-    assert loaded.data == {} and loaded.problems and str(path) in loaded.problems[0]
+    loaded = load_settings()
+    assert loaded == Settings(path=path, problems=loaded.problems)  # every default
+    assert len(loaded.problems) == 1 and str(path) in loaded.problems[0]
     with pytest.raises(OSError):
-        config.save_keys({"theme": "dark"})
+        save_keys({"theme": "dark"})
     assert path.read_text() == "theme = [unclosed\n"
 
 
 def test_save_keys_merges_and_round_trips() -> None:
-    config.save_keys({"theme": "nord", "keymap": {"quit": "ctrl+q"}})
-    config.save_keys({"tile_size": "large"})
-    data = config.load().data
-    assert data == {"theme": "nord", "keymap": {"quit": "ctrl+q"}, "tile_size": "large"}
+    save_keys({"theme": "nord", "keymap": {"app.quit": "ctrl+q"}})
+    save_keys({"tile_size": "large"})
+    loaded = load_settings()
+    assert (loaded.theme, loaded.tile_size, dict(loaded.keymap)) == (
+        "nord",
+        "large",
+        {"app.quit": "ctrl+q"},
+    )
+    assert loaded.problems == ()
+
+
+def test_each_bad_value_is_named_once_with_the_default_used() -> None:
+    path = paths.config_file()
+    path.parent.mkdir(parents=True)
+    path.write_text(
+        'personal = 5\nsidecars = true\ntile_size = "huge"\ncolor = "purple"\n'
+        'advance_after_rating = "viewer"\nfavourite = 1\n[keymap]\n"app.quit" = ""\n'
+    )
+    loaded = load_settings()
+    assert (loaded.personal, loaded.sidecars, loaded.tile_size, loaded.color) == (
+        None,
+        "off",
+        "medium",
+        "",
+    )
+    text = "\n".join(loaded.problems)
+    assert len(loaded.problems) == 6, text
+    assert "personal = 5 is not text" in text
+    assert "sidecars = True is not one of off, write (using 'off')" in text
+    assert "tile_size = 'huge' is not one of small, medium, large (using 'medium')" in text
+    assert "color = 'purple'" in text and "using 'auto'" in text
+    assert "unknown setting 'favourite'" in text
+    assert "[keymap] app.quit needs a key string" in text
+
+
+def test_colour_spellings_are_normalised() -> None:
+    path = paths.config_file()
+    path.parent.mkdir(parents=True)
+    path.write_text('color = "24bit"\n')
+    assert load_settings().color == "truecolor"
+    path.write_text('color = "auto"\n')
+    assert load_settings().color == ""

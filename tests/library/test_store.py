@@ -16,7 +16,7 @@ import pytest
 from nobody import Nobody
 
 from phototerm.library.store import SCHEMA_VERSION, AlbumRecord, PhotoState, Store, StoreReadOnly
-from phototerm.library.store import store as store_mod
+from phototerm.library.store import database as store_mod
 
 REPO = str(Path(__file__).resolve().parents[2])
 WEIRD = "2023/caf\udce9 [bold]x.jpg"  # non-UTF-8 byte + markup-like name
@@ -92,31 +92,31 @@ def test_states_round_trip_including_non_utf8_names(tmp_path):
 def test_albums_shares_sort_orders(tmp_path):
     root = _root(tmp_path)
     st = Store.open("personal", root)
-    st.put_album(AlbumRecord("Trip", members=[("personal", "a.jpg"), ("shared", "b.jpg")]))
-    assert st.add_members("trip", [("personal", WEIRD), ("personal", "a.jpg")]) == 1
-    st.put_album(AlbumRecord("Best", query="rating:>=4"))
-    trip = st.album("Trip")
+    st.albums.put(AlbumRecord("Trip", members=[("personal", "a.jpg"), ("shared", "b.jpg")]))
+    assert st.albums.add_members("trip", [("personal", WEIRD), ("personal", "a.jpg")]) == 1
+    st.albums.put(AlbumRecord("Best", query="rating:>=4"))
+    trip = st.albums.get("Trip")
     assert trip.members == [("personal", "a.jpg"), ("shared", "b.jpg"), ("personal", WEIRD)]
-    assert [a.name for a in st.albums()] == ["Best", "Trip"]
-    assert st.album("Best").conditional
-    st.set_cover("Trip", ("shared", "b.jpg"))
-    assert st.album("Trip").cover == ("shared", "b.jpg")
-    assert st.remove_members("Trip", [("shared", "b.jpg")]) == 1
-    sid = st.add_share(
+    assert [a.name for a in st.albums.all()] == ["Best", "Trip"]
+    assert st.albums.get("Best").conditional
+    st.albums.set_cover("Trip", ("shared", "b.jpg"))
+    assert st.albums.get("Trip").cover == ("shared", "b.jpg")
+    assert st.albums.remove_members("Trip", [("shared", "b.jpg")]) == 1
+    sid = st.shares.add(
         "album", "tok", album="Trip", recipients=["bob", "@family"], expires=2e9, password_hash="h"
     )
-    st.add_share("photo", "tok2", photo_rel=WEIRD)
-    assert st.share("tok").album == "Trip" and st.share("tok").recipients == ("bob", "@family")
-    assert st.share("tok2").photo_rel == WEIRD
-    assert sid == st.share("tok").id
+    st.shares.add("photo", "tok2", photo_rel=WEIRD)
+    assert st.shares.get("tok").album == "Trip" and st.shares.get("tok").recipients == ("bob", "@family")
+    assert st.shares.get("tok2").photo_rel == WEIRD
+    assert sid == st.shares.get("tok").id
     with pytest.raises(store_mod.StoreError):
-        st.rename_album("Trip", "best")  # names are unique, case-insensitively
-    st.rename_album("Trip", "Voyage")
-    assert st.share("tok").album == "Voyage"
-    st.delete_album("Voyage")
-    assert st.share("tok") is None and st.share("tok2") is not None  # links go with the album
+        st.albums.rename("Trip", "best")  # names are unique, case-insensitively
+    st.albums.rename("Trip", "Voyage")
+    assert st.shares.get("tok").album == "Voyage"
+    st.albums.delete("Voyage")
+    assert st.shares.get("tok") is None and st.shares.get("tok2") is not None  # links go with the album
     with pytest.raises(store_mod.StoreError, match="No album"):
-        st.add_members("Voyage", [("personal", "a.jpg")])
+        st.albums.add_members("Voyage", [("personal", "a.jpg")])
     st.set_sort_order("album:Best", "rating", True)
     assert st.sort_order("album:Best") == ("rating", True)
     assert st.sort_orders() == {"album:Best": ("rating", True)}
@@ -130,9 +130,9 @@ def test_albums_shares_sort_orders(tmp_path):
 def test_batch_of_500_is_one_transaction(tmp_path):
     st = Store.open("personal", _root(tmp_path))
     statements: list[str] = []
-    st._conn.set_trace_callback(statements.append)
+    st._db.conn.set_trace_callback(statements.append)
     st.put_states({f"p{i}.jpg": PhotoState(rating=3) for i in range(500)})
-    st._conn.set_trace_callback(None)
+    st._db.conn.set_trace_callback(None)
     assert sum(s.startswith("BEGIN") for s in statements) == 1
     assert sum(s == "COMMIT" for s in statements) == 1
     assert st.count_states() == 500
@@ -144,7 +144,7 @@ def test_changes_since_sees_other_sessions(tmp_path, monkeypatch):
     token = a.change_token()
     assert not a.changes_since(token)
     b.put_states({"x.jpg": PhotoState(rating=2), WEIRD: PhotoState(rating=1)})
-    b.put_album(AlbumRecord("New"))
+    b.albums.put(AlbumRecord("New"))
     ch = a.changes_since(token)
     assert ch.rels == {"x.jpg", WEIRD} and ch.albums and not ch.everything
     assert not a.changes_since(ch.token)
@@ -296,7 +296,7 @@ def test_read_only_root_as_unprivileged_user(as_nobody: Nobody) -> None:
     full.mkdir(mode=0o755)
     with Store.open("shared", str(full)) as st:  # created by root: nobody may only read it
         st.put_states({WEIRD: PhotoState(rating=4, tags=("sea",))})
-        st.put_album(AlbumRecord("Trip", members=[("shared", WEIRD)]))
+        st.albums.put(AlbumRecord("Trip", members=[("shared", WEIRD)]))
     before = _snapshot(base)
     out = as_nobody(f"""
         from phototerm.library.store import PhotoState, Store, StoreReadOnly
@@ -304,7 +304,7 @@ def test_read_only_root_as_unprivileged_user(as_nobody: Nobody) -> None:
             st = Store.open("shared", root)
             print(root.rsplit("/", 1)[-1], st.writable, st.status.message)
             states = st.get_states([{WEIRD!r}])
-            print("rating", states[{WEIRD!r}].rating, [a.name for a in st.albums()])
+            print("rating", states[{WEIRD!r}].rating, [a.name for a in st.albums.all()])
             try:
                 st.put_states({{"x.jpg": PhotoState(rating=1)}})
             except StoreReadOnly:
@@ -345,7 +345,7 @@ i = 0
 while True:
     rel = f"{prefix}/{i}.jpg"
     if i % 7 == 3:
-        st.add_members("Album", [("personal", rel)])
+        st.albums.add_members("Album", [("personal", rel)])
         print("album", rel, flush=True)
     else:
         st.put_states({rel: PhotoState(rating=i % 5 + 1, tags=(prefix, str(i)))})
@@ -363,7 +363,7 @@ def _python_env() -> dict[str, str]:
 def test_kill_minus_9_never_loses_a_confirmed_edit(tmp_path):
     root = _root(tmp_path)
     with Store.open("personal", root) as st:
-        st.put_album(AlbumRecord("Album"))
+        st.albums.put(AlbumRecord("Album"))
     rng = random.Random(4)
     confirmed: list[list[str]] = []
     interrupted = 0
@@ -398,7 +398,7 @@ def test_kill_minus_9_never_loses_a_confirmed_edit(tmp_path):
             got = st.get_states([ln[1] for ln in rated])
             for _, rel, rating in rated:
                 assert got[rel].rating == int(rating), rel
-            members = set(st.album("Album").members)
+            members = set(st.albums.get("Album").members)
             for ln in confirmed:
                 if ln[0] == "album":
                     assert ("personal", ln[1]) in members
@@ -416,7 +416,7 @@ root, name, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
 st = Store.open("personal", root)
 for i in range(n):
     st.put_states({f"{name}/{i}.jpg": PhotoState(rating=i % 5 + 1)})
-    st.add_members("Shared album", [("personal", f"{name}/{i}.jpg")])
+    st.albums.add_members("Shared album", [("personal", f"{name}/{i}.jpg")])
     if i % 10 == 0:
         st.put_states({"common.jpg": PhotoState(tags=(name, str(i)))})
 print("done", flush=True)
@@ -426,7 +426,7 @@ print("done", flush=True)
 def test_two_processes_editing_at_once_lose_nothing(tmp_path):
     root = _root(tmp_path)
     with Store.open("personal", root) as st:
-        st.put_album(AlbumRecord("Shared album"))
+        st.albums.put(AlbumRecord("Shared album"))
     n = 150
     procs = [
         subprocess.Popen(
@@ -445,7 +445,7 @@ def test_two_processes_editing_at_once_lose_nothing(tmp_path):
         rels = [f"{w}/{i}.jpg" for w in ("a", "b") for i in range(n)]
         states = st.get_states(rels)
         assert all(states[f"{w}/{i}.jpg"].rating == i % 5 + 1 for w in "ab" for i in range(n))
-        members = st.album("Shared album").members
+        members = st.albums.get("Shared album").members
         assert sorted(members) == sorted(("personal", r) for r in rels)
         assert st.get_states(["common.jpg"])["common.jpg"].tags[0] in ("a", "b")
 

@@ -29,7 +29,7 @@ def notes(messages: list) -> list[str]:
 
 def album_on_disk(root: Path, name: str) -> AlbumRecord | None:
     with Store.open("personal", str(root), read_only=True) as store:
-        return store.album(name)
+        return store.albums.get(name)
 
 
 def rels(app, ids) -> list[tuple[str, str]]:
@@ -227,9 +227,9 @@ def test_album_dialog_snapshot(snap_compare, tmp_path: Path, fixed_library: Path
         await settle(pilot)
         editor = pilot.app.editing.editor
         ids = pilot.app.library.model.ids
-        editor.create_album("Coast walk", ids[:3])
-        editor.create_album("Favourites", ids[3:4])
-        editor.create_conditional("June 2023", "date:2023-06")
+        editor.albums.create("Coast walk", ids[:3])
+        editor.albums.create("Favourites", ids[3:4])
+        editor.albums.create_conditional("June 2023", "date:2023-06")
         pilot.app.editing._changed(None, albums=True)
         await pilot.press("space", "right", "space", "a", "u")  # filtered: 2 albums, + New
         await settle(pilot)

@@ -72,9 +72,9 @@ def test_bad_settings_reported(tmp_path: Path) -> None:
         async with app.run_test(size=SIZE, message_hook=messages.append) as pilot:
             await settle(pilot)
             text = "\n".join(notes(messages))
-            assert "unknown colour mode 'ultraviolet'" in text
+            assert "color = 'ultraviolet' is not auto, truecolor, 256 or 16" in text
             assert "unknown theme 'nope'" in text
-            assert "tile_size must be one of" in text
+            assert "tile_size = 'huge' is not one of small, medium, large" in text
             assert "[keymap] must be a table" in text
             assert app.theme == "phototerm" and app.tile_size == "medium"
 
@@ -188,11 +188,11 @@ def test_colour_mode_reaches_textual(
     for var, value in env.items():
         monkeypatch.setenv(var, value)
     write_config(config)
-    from phototerm.library.config import load
+    from phototerm.library.settings import load_settings
 
-    cfg = load()
+    cfg = load_settings()
     assert terminal.detect(os.environ, cfg).mode == mode
-    app = PhotoApp(resolve("", "", cfg, env={}), config=cfg, index_on_start=False)
+    app = PhotoApp(resolve(cfg, "", "", env={}), settings=cfg, index_on_start=False)
     expected = {"truecolor": "truecolor", "256": "256", "16": "standard"}[mode]
     assert app.console.color_system == expected
     # The environment is left as it was.

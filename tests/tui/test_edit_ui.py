@@ -170,7 +170,10 @@ def test_advance_setting_always_and_never(tmp_path: Path) -> None:
         messages: list = []
         async with app.run_test(size=SIZE, message_hook=messages.append) as pilot:
             await settle(pilot)
-            assert any("advance_after_rating must be one of" in n for n in notes(messages))
+            assert any(
+                "advance_after_rating = 'sometimes' is not one of viewer, always, never" in n
+                for n in notes(messages)
+            )
             assert app.editing.advance == "viewer"
 
     run(wrong())
@@ -436,7 +439,7 @@ def test_another_sessions_edits_appear(tmp_path: Path) -> None:
                 editor = Editor(other_index, {"personal": store}, Identity.current())
                 assert editor.set_rating([other_id], 5).ok
                 assert editor.add_tags([other_id], ["from-elsewhere"]).ok
-                assert editor.create_album("Shared trip", [other_id]).ok
+                assert editor.albums.create("Shared trip", [other_id]).ok
             await pilot.pause(1.6)  # the poll runs every second
             assert app.index.get(pid).rating == 5
             assert "from-elsewhere" in app.index.get(pid).tags

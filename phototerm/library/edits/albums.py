@@ -1,17 +1,16 @@
-"""The Editor's album operations: create (normal or conditional), add, remove, rename, delete,
-cover, and their undo.
+"""Album edits: create (normal or conditional), add, remove, rename, delete, cover, and their
+undo. ``Editor.albums`` is one of these.
 
-A mixin of ``Editor``: every operation checks the acting identity's right to edit the album's
-space, writes one store transaction, then re-reads the albums into the index. Albums are
-edited as they are now: each operation first applies what other sessions committed.
+Every operation checks the acting identity's right to edit the album's space, writes one
+store transaction, then re-reads the albums into the index. Albums are edited as they are
+now: each operation first applies what other sessions committed (``refresh``).
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
-from typing import Any
 
 from phototerm.library.edits.results import (
     MAX_NAME,
@@ -22,6 +21,7 @@ from phototerm.library.edits.results import (
     n_photos,
     quote_name,
 )
+from phototerm.library.index import Index
 from phototerm.library.photo import PERSONAL, SHARED
 from phototerm.library.roles import Access
 from phototerm.library.store import AlbumRecord, ShareRecord, Store, StoreError
@@ -29,36 +29,46 @@ from phototerm.library.store.overlay import album_table, album_to_index
 
 
 class AlbumEdits:
-    """Album operations of ``Editor`` (which provides the attributes declared here)."""
+    """The albums of the open stores, as shown (a name used in both spaces shows the Shared
+    Space's as "Name (Shared Space)"), and every change to them."""
 
-    index: Any
-    stores: dict[str, Store]
-    access: Access
-    _undo: deque[UndoStep]
-    _albums: dict[str, tuple[str, AlbumRecord]]  # shown name -> (space, record)
-    refresh: Callable[[], bool]
+    def __init__(
+        self,
+        index: Index,
+        stores: Mapping[str, Store],
+        access: Access,
+        history: deque[UndoStep],
+        refresh: Callable[[], bool],
+    ) -> None:
+        self.index = index
+        self.stores = stores
+        self.access = access
+        self._undo = history  # shared with the Editor: one undo stack for every edit
+        self.refresh = refresh  # the Editor's: what other sessions committed, albums included
+        # shown name -> (space, record), as the index has them
+        self._albums: dict[str, tuple[str, AlbumRecord]] = album_table(stores)
 
     # -- looking up -------------------------------------------------------------------------
 
-    def album_names(self) -> list[str]:
+    def names(self) -> list[str]:
         return sorted(self._albums, key=str.casefold)
 
-    def album_name(self, name: str) -> str | None:
+    def shown_name(self, name: str) -> str | None:
         """The album's name as shown (and as the index knows it), found case-insensitively."""
         if name in self._albums:
             return name
         folded = clean_name(name).casefold()
         return next((k for k in self._albums if k.casefold() == folded), None)
 
-    def album(self, name: str) -> AlbumRecord | None:
+    def record(self, name: str) -> AlbumRecord | None:
         entry = self._find_album(name)
         return entry[1] if entry else None
 
-    def album_space(self, name: str) -> str | None:
+    def space_of(self, name: str) -> str | None:
         entry = self._find_album(name)
         return entry[0] if entry else None
 
-    def album_cover(self, name: str) -> int | None:
+    def cover(self, name: str) -> int | None:
         """The cover photo's id: the chosen cover, else the first member found."""
         entry = self._find_album(name)
         if entry is None:
@@ -73,7 +83,7 @@ class AlbumEdits:
 
     # -- operations -------------------------------------------------------------------------
 
-    def create_album(
+    def create(
         self, name: str, ids: Sequence[int] = (), *, space: str | None = None
     ) -> EditResult:
         return self._create(name, None, ids, space)
@@ -114,12 +124,12 @@ class AlbumEdits:
             space,
             None,
             name,
-            lambda store: store.put_album(record),
+            lambda store: store.albums.put(record),
             f"Created {kind} {quote_name(name)}{extra}",
             len(members),
         )
 
-    def add_to_album(self, name: str, ids: Sequence[int]) -> EditResult:
+    def add(self, name: str, ids: Sequence[int]) -> EditResult:
         entry, err = self._editable_album(name, normal=True)
         if entry is None:
             return err
@@ -134,10 +144,10 @@ class AlbumEdits:
         if len(new) < len(members):
             msg += f" ({len(members) - len(new)} already in it)"
         return self._album_edit(
-            space, record, record.name, lambda s: s.add_members(record.name, new), msg, len(new)
+            space, record, record.name, lambda s: s.albums.add_members(record.name, new), msg, len(new)
         )
 
-    def remove_from_album(self, name: str, ids: Sequence[int]) -> EditResult:
+    def remove(self, name: str, ids: Sequence[int]) -> EditResult:
         entry, err = self._editable_album(name, normal=True)
         if entry is None:
             return err
@@ -148,12 +158,12 @@ class AlbumEdits:
             space,
             record,
             record.name,
-            lambda s: s.remove_members(record.name, members),
+            lambda s: s.albums.remove_members(record.name, members),
             f"Removed {n_photos(len(members))} from {quote_name(record.name)}",
             len(members),
         )
 
-    def rename_album(self, old: str, new: str) -> EditResult:
+    def rename(self, old: str, new: str) -> EditResult:
         entry, err = self._editable_album(old)
         if entry is None:
             return err
@@ -166,23 +176,23 @@ class AlbumEdits:
             space,
             record,
             new,
-            lambda s: s.rename_album(record.name, new),
+            lambda s: s.albums.rename(record.name, new),
             f"Renamed album {quote_name(record.name)} to {quote_name(new)}",
             1,
         )
 
-    def delete_album(self, name: str) -> EditResult:
+    def delete(self, name: str) -> EditResult:
         entry, err = self._editable_album(name)
         if entry is None:
             return err
         space, record = entry
         # Its share links go with it (store.delete_album): keep them for undo.
-        shares = [s for s in self.stores[space].shares() if s.album == record.name]
+        shares = [s for s in self.stores[space].shares.all() if s.album == record.name]
         return self._album_edit(
             space,
             record,
             None,
-            lambda s: s.delete_album(record.name),
+            lambda s: s.albums.delete(record.name),
             f"Deleted album {quote_name(record.name)} (its photos are kept)",
             1,
             shares,
@@ -201,7 +211,7 @@ class AlbumEdits:
             space,
             record,
             record.name,
-            lambda s: s.set_cover(record.name, cover),
+            lambda s: s.albums.set_cover(record.name, cover),
             f"Set the cover of {quote_name(record.name)}",
             1,
         )
@@ -209,7 +219,7 @@ class AlbumEdits:
     # -- shared steps -----------------------------------------------------------------------
 
     def _find_album(self, name: str) -> tuple[str, AlbumRecord] | None:
-        shown = self.album_name(name)
+        shown = self.shown_name(name)
         return None if shown is None else self._albums[shown]
 
     def _name_problem(self, name: str, keep_id: int | None = None) -> str:
@@ -263,7 +273,7 @@ class AlbumEdits:
             write(self.stores[space])
         except StoreError as exc:
             return fail(str(exc))
-        self._reload_albums()
+        self.reload()
         self._undo.append(
             UndoStep(
                 message,
@@ -275,7 +285,7 @@ class AlbumEdits:
         )
         return EditResult(count, message)
 
-    def _reload_albums(self) -> None:
+    def reload(self) -> None:
         """Re-read the albums; only those that changed go to the index again (an album of
         thousands of photos costs thousands of lookups)."""
         old = self._albums
@@ -291,22 +301,22 @@ class AlbumEdits:
             (k for k, (s, r) in self._albums.items() if s == space and r.name == name), name
         )
 
-    def _undo_album(self, step: UndoStep) -> str:
+    def undo(self, step: UndoStep) -> str:
         """Put the album back as ``step`` recorded it; '' when done, else why not."""
         store = self.stores[step.album_space]
         try:
             if step.album_before is None:  # undo a create
-                if step.album_after and store.album(step.album_after):
-                    store.delete_album(step.album_after)
+                if step.album_after and store.albums.get(step.album_after):
+                    store.albums.delete(step.album_after)
             else:
-                current = store.album(step.album_after) if step.album_after else None
+                current = store.albums.get(step.album_after) if step.album_after else None
                 # A copy: put_album writes the new id into its record, and the step must stay
                 # as recorded in case this undo fails and is tried again.
-                store.put_album(
+                store.albums.put(
                     replace(step.album_before), replace=current.name if current else None
                 )
                 for share in step.shares:
-                    store.restore_share(share)
+                    store.shares.restore(share)
         except StoreError as exc:
             return str(exc)
         return ""

@@ -9,15 +9,14 @@ An edit touching photos of both spaces writes two stores (two SQLite files canno
 transaction): if the second fails, the first is put back as it was, so nothing is half-done.
 
 This module is the Editor's core: photo edits, sort orders, undo and other sessions' edits.
-Album operations are in ``album_edits``, moving rejects to #recycle in ``recycle``, loading
-the stores into a fresh index in ``overlay``; their public names are re-exported here.
+Album operations are its ``albums`` part (albums.py), moving rejects to #recycle is
+recycle.py; putting the stores onto a fresh index is the store's (store/overlay.py).
 """
 
 from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
 
 from phototerm.library.edits import recycle
 from phototerm.library.edits.albums import AlbumEdits
@@ -33,46 +32,42 @@ from phototerm.library.edits.results import (
     quote_names,
     unique_names,
 )
+from phototerm.library.index import Index
 from phototerm.library.metadata.sidecar import SidecarError, write_sidecar
-from phototerm.library.photo import REJECTED
+from phototerm.library.photo import REJECTED, Photo
 from phototerm.library.roles import Access, Identity
+from phototerm.library.settings import Settings
 from phototerm.library.store import PhotoState, Store, StoreError
-from phototerm.library.store.overlay import album_table, apply_state, load_overlay
+from phototerm.library.store.overlay import apply_state
 from phototerm.library.text import safe
 
-__all__ = [
-    "MAX_NAME",
-    "RECYCLE",
-    "UNDO_DEPTH",
-    "EditResult",
-    "Editor",
-    "RecycleResult",
-    "apply_state",
-    "clean_name",
-    "load_overlay",
-]
+__all__ = ["MAX_NAME", "RECYCLE", "UNDO_DEPTH", "EditResult", "Editor", "RecycleResult"]
 
-UNDO_DEPTH = 100  # the issue asks for at least 20
+UNDO_DEPTH = 100  # edits a person can step back through; each holds only what it replaced
 
 
-class Editor(AlbumEdits):
+class Editor:
     def __init__(
         self,
-        index: Any,
+        index: Index,
         stores: Mapping[str, Store],
         identity: Identity | None = None,
-        config: Any = None,
+        settings: Settings | None = None,
+        *,
+        tokens: Mapping[str, int] | None = None,
     ) -> None:
+        """``tokens``: the stores' change tokens from before their rows were read onto the
+        index (default: now), so the first ``refresh`` catches up what others did since."""
         self.index = index
         self.stores = dict(stores)
         self.identity = identity or Identity.current()
         self.access = Access(self.identity, self.stores)
-        sidecars = config.get("sidecars", "off") if config is not None else "off"
-        self.write_sidecars = sidecars == "write"
+        self.write_sidecars = settings is not None and settings.write_sidecars
         self._undo: deque[UndoStep] = deque(maxlen=UNDO_DEPTH)
-        self._tokens = {name: s.change_token() for name, s in self.stores.items()}
-        # shown name -> (space, record), as the index has them
-        self._albums = album_table(self.stores)
+        self._tokens = dict(tokens) if tokens is not None else {
+            name: s.change_token() for name, s in self.stores.items()
+        }
+        self.albums = AlbumEdits(index, self.stores, self.access, self._undo, self.refresh)
 
     # -- photo edits --------------------------------------------------------------------------
 
@@ -102,7 +97,7 @@ class Editor(AlbumEdits):
         if not new:
             return fail("No tag given")
 
-        def change(state: PhotoState, photo: Any) -> PhotoState:
+        def change(state: PhotoState, photo: Photo) -> PhotoState:
             # The first edit of a photo's tags starts from the file's own tags.
             have = list(photo.tags if state.tags is None else state.tags)
             lower = {t.casefold() for t in have}
@@ -117,7 +112,7 @@ class Editor(AlbumEdits):
         if not gone:
             return fail("No tag given")
 
-        def change(state: PhotoState, photo: Any) -> PhotoState:
+        def change(state: PhotoState, photo: Photo) -> PhotoState:
             have = photo.tags if state.tags is None else state.tags
             tags = tuple(t for t in have if t.casefold() not in gone)
             return PhotoState(state.rating, state.description, state.rotation, tags)
@@ -157,11 +152,11 @@ class Editor(AlbumEdits):
         self,
         ids: Sequence[int],
         message: Callable[[str], str],
-        change: Callable[[PhotoState, Any], PhotoState],
+        change: Callable[[PhotoState, Photo], PhotoState],
     ) -> EditResult:
         """Apply ``change`` (stored state, Photo -> new state) to the photos ``ids``, all or
         nothing, and push one undo step holding every previous state."""
-        targets: dict[str, dict[str, Any]] = {}  # space -> rel -> Photo
+        targets: dict[str, dict[str, Photo]] = {}  # space -> rel -> Photo
         pids: dict[tuple[str, str], int] = {}
         for i in dict.fromkeys(ids):
             photo = self.index.get(i)
@@ -284,10 +279,10 @@ class Editor(AlbumEdits):
         else:
             count = 1
             warnings = ()
-            problem = self._undo_album(step)
+            problem = self.albums.undo(step)
             if problem:
                 return fail(problem)
-            self._reload_albums()
+            self.albums.reload()
         self._undo.pop()
         return EditResult(count, f"Undone: {step.label}", warnings=warnings)
 
@@ -315,7 +310,7 @@ class Editor(AlbumEdits):
                 if pid is not None:
                     apply_state(self.index, pid, state)
             if changes.everything or changes.albums:
-                self._reload_albums()
+                self.albums.reload()
         return changed
 
     # -- rejects -> #recycle (see recycle.py) ---------------------------------------------------

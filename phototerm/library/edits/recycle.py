@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Any
 
 from phototerm.library.edits.results import n_photos
+from phototerm.library.index import Index
 from phototerm.library.roles import Access
 from phototerm.library.spaces import LABELS
 from phototerm.library.text import safe
@@ -27,11 +27,11 @@ class RecycleResult:
     ok: bool = True
 
 
-def rejected(index: Any, space: str) -> list[int]:
+def rejected(index: Index, space: str) -> list[int]:
     return list(index.search(f"rating:-1 space:{space}"))
 
 
-def recycle_rejects(index: Any, access: Access, space: str) -> RecycleResult:
+def recycle_rejects(index: Index, access: Access, space: str) -> RecycleResult:
     """Move the rejected photos of ``space`` to its #recycle folder and drop them from the
     index. Needs the "manage" right: moving files is more than editing the store."""
     reason = access.why_not_manage(space)

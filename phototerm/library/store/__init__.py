@@ -2,7 +2,7 @@
 did to the photos (ratings, tags, descriptions, rotations), albums, shares and sort orders.
 ``overlay`` puts what the stores hold onto a freshly built index."""
 
-from phototerm.library.store.albums import AlbumRecord, ShareRecord
+from phototerm.library.store.albums import AlbumRecord
 from phototerm.library.store.schema import (
     DB_NAME,
     SCHEMA_VERSION,
@@ -10,6 +10,7 @@ from phototerm.library.store.schema import (
     StoreReadOnly,
     StoreStatus,
 )
+from phototerm.library.store.shares import ShareRecord
 from phototerm.library.store.store import Changes, PhotoState, Store, open_store
 
 __all__ = [

@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from phototerm.library.index import Index
 from phototerm.library.photo import PERSONAL
 from phototerm.library.spaces import LABELS
 from phototerm.library.store import AlbumRecord, PhotoState, Store, StoreError
 
 
 def apply_state(
-    index: Any, pid: int, state: PhotoState, previous: PhotoState | None = None
+    index: Index, pid: int, state: PhotoState, previous: PhotoState | None = None
 ) -> None:
     """Put one stored state on the index; None values fall back to the file's own. With
     ``previous`` (what the index shows now), only what changed is passed (500-photo edits)."""
@@ -39,38 +40,26 @@ def apply_state(
         index.set_tags(pid, state.tags)
 
 
-def load_overlay(index: Any, stores: Mapping[str, Store], *, albums: bool = True) -> int:
+def load_overlay(index: Index, stores: Mapping[str, Store], *, albums: bool = True) -> int:
     """Apply everything the stores hold to a freshly built index; returns how many photo
     records were applied. Photos not in the index (moved, space off) are skipped, and kept
-    in the store. Uses ``index.apply_overlay(space, rows)`` when the index offers it (rows as
-    ``Store.overlay_rows`` gives them; returns how many applied)."""
+    in the store."""
     applied = 0
-    bulk = getattr(index, "apply_overlay", None)  # one lock and no per-call checks, if offered
-    id_of, set_override, set_tags = index.id_of, index.set_override, index.set_tags
     for space, store in stores.items():
         try:
             rows = list(store.overlay_rows())
         except StoreError:
             continue  # the store's status already says what is wrong
-        if bulk is not None:
-            applied += bulk(space, rows)
-            continue
-        for rel, rating, description, rotation, tags in rows:
-            pid = id_of(space, rel)
-            if pid is None:
-                continue
-            # A fresh index has no overrides: pass only what the store sets.
-            if description is not None or rotation:
-                set_override(pid, rating=rating, description=description, rotation=rotation)
-            elif rating is not None:
-                set_override(pid, rating=rating)
-            if tags is not None:
-                set_tags(pid, tags)
-            applied += 1
+        applied += index.apply_overlay(space, rows)
     if albums:
-        for shown, (_space, record) in album_table(stores).items():
-            album_to_index(index, shown, record)
+        load_albums(index, stores)
     return applied
+
+
+def load_albums(index: Index, stores: Mapping[str, Store]) -> None:
+    """Every album of the stores onto the index, under the name it is shown by."""
+    for shown, (_space, record) in album_table(stores).items():
+        album_to_index(index, shown, record)
 
 
 def album_table(stores: Mapping[str, Store]) -> dict[str, tuple[str, AlbumRecord]]:
@@ -80,7 +69,7 @@ def album_table(stores: Mapping[str, Store]) -> dict[str, tuple[str, AlbumRecord
     # Personal first: the user's own album keeps the plain name.
     for space in sorted(stores, key=lambda s: (s != PERSONAL, s)):
         try:
-            records = stores[space].albums()
+            records = stores[space].albums.all()
         except StoreError:
             continue
         taken = {k.casefold() for k in table}
@@ -92,7 +81,7 @@ def album_table(stores: Mapping[str, Store]) -> dict[str, tuple[str, AlbumRecord
     return table
 
 
-def album_to_index(index: Any, shown: str, record: AlbumRecord) -> None:
+def album_to_index(index: Index, shown: str, record: AlbumRecord) -> None:
     if record.query is not None:
         try:
             index.set_conditional_album(shown, record.query)

@@ -1,11 +1,10 @@
 """The durable state of one space: ratings, tags, descriptions, rotation, albums, share records
 and sort orders, in ``<root>/.phototerm/library.db``.
 
-This module is the ``Store`` itself: opening, the locked transactions every edit goes through,
-photo states and the change log other sessions poll. The file's schema and the rules for
-opening it in a safe mode (read-only, damaged, newer) are in ``store_schema``; albums, shares
-and sort orders in ``store_albums``. Their public names are re-exported here, so callers import
-everything from ``phototerm.library.store``.
+This module is the ``Store`` itself: opening, photo states, sort orders, the change log other
+sessions poll, and the reset. Its parts ``albums`` (albums.py) and ``shares`` (shares.py) write
+through the same ``Database`` (database.py); the file's schema and the rules for opening it in
+a safe mode (read-only, damaged, newer) are in schema.py.
 """
 
 from __future__ import annotations
@@ -13,49 +12,25 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
-import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Self
 
 from phototerm.library.paths import space_data_dir
 from phototerm.library.spaces import SpaceRoot
-from phototerm.library.store.albums import AlbumRecord, AlbumStore, ShareRecord
+from phototerm.library.store.albums import AlbumStore
+from phototerm.library.store.database import Database
 from phototerm.library.store.schema import (
-    BUSY_TIMEOUT_MS,
     DB_NAME,
-    SCHEMA_VERSION,
     StoreError,
-    StoreReadOnly,
     StoreStatus,
     decode_rel,
     encode_rel,
     open_db,
-    transaction,
 )
+from phototerm.library.store.shares import ShareStore
 from phototerm.library.text import safe
-
-__all__ = [
-    "BUSY_TIMEOUT_MS",
-    "DB_NAME",
-    "SCHEMA_VERSION",
-    "AlbumRecord",
-    "Changes",
-    "PhotoState",
-    "ShareRecord",
-    "Store",
-    "StoreError",
-    "StoreReadOnly",
-    "StoreStatus",
-    "decode_rel",
-    "encode_rel",
-    "open_store",
-]
-
-CHANGELOG_KEEP = 50_000  # rows kept for changes_since(); an older token means "reload all"
-PRUNE_EVERY = 256  # prune the change log when its sequence crosses a multiple of this
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +64,7 @@ class Changes:
         return bool(self.rels or self.albums or self.other or self.everything)
 
 
-class Store(AlbumStore):
+class Store:
     """One space's store. Methods are thread-safe (one connection behind a lock)."""
 
     def __init__(
@@ -98,9 +73,16 @@ class Store(AlbumStore):
         self.space = space
         self.root = root
         self.path = path
-        self.status = status
-        self._conn = conn
-        self._lock = threading.RLock()
+        self._db = Database(path, conn, status)
+        self._read = self._db.read
+        self._write = self._db.write
+        self._log = self._db.log
+        self.albums = AlbumStore(self._db)
+        self.shares = ShareStore(self._db)
+
+    @property
+    def status(self) -> StoreStatus:
+        return self._db.status
 
     # -- opening ------------------------------------------------------------------------------
 
@@ -114,8 +96,7 @@ class Store(AlbumStore):
         return cls(space, root, path, conn, status)
 
     def close(self) -> None:
-        with self._lock:
-            self._conn.close()
+        self._db.close()
 
     def __enter__(self) -> Self:
         return self
@@ -132,7 +113,7 @@ class Store(AlbumStore):
 
         Returns a message saying where the old file went. The old file's bytes are kept as
         they were (renamed to ``library.db.corrupt-<timestamp>``). Raises StoreError."""
-        with self._lock:
+        with self._db.lock:
             if not os.path.exists(self.path):
                 return "nothing to repair"
             stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -143,47 +124,14 @@ class Store(AlbumStore):
                 os.rename(self.path, aside)
             except OSError as exc:
                 raise StoreError(f"Cannot repair {safe(self.path)}: {exc.strerror}") from exc
-            self._conn.close()
+            self._db.conn.close()
             # Take over the fresh store's connection: callers (Editor, Access) hold this object.
             fresh = Store.open(self.space, self.root)
-            self._conn, self.status = fresh._conn, fresh.status
+            self._db.conn, self._db.status = fresh._db.conn, fresh._db.status
             return (
                 f"{safe(self.path)} could not be used: moved aside to {safe(aside)}; "
                 "a fresh store was started"
             )
-
-    # -- transactions -------------------------------------------------------------------------
-
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """One durable transaction (see ``store_schema.transaction``); a database error
-        comes out as a StoreError naming the file."""
-        if not self.status.writable:
-            raise StoreReadOnly(self.status.message or f"{safe(self.path)} is read-only")
-        with self._lock:
-            try:
-                with transaction(self._conn) as conn:
-                    yield conn
-            except sqlite3.Error as exc:
-                raise StoreError(f"Could not save to {safe(self.path)}: {exc}") from exc
-
-    def _read(self, sql: str, params: Iterable[object] = ()) -> list[tuple]:
-        with self._lock:
-            try:
-                return self._conn.execute(sql, tuple(params)).fetchall()
-            except sqlite3.Error as exc:
-                raise StoreError(f"Could not read {safe(self.path)}: {exc}") from exc
-
-    @staticmethod
-    def _log(conn: sqlite3.Connection, kind: str, rels: Iterable[str] = (None,)) -> None:
-        """Record what a write changed, in its own transaction, for other sessions'
-        ``changes_since``. Pruned now and then, not on every write (a DELETE per edit would
-        cost more than the edit)."""
-        rows = [(kind, None if r is None else encode_rel(r)) for r in rels]
-        conn.executemany("INSERT INTO changelog(kind, rel) VALUES (?, ?)", rows)
-        last = conn.execute("SELECT last_insert_rowid()").fetchone()[0]
-        if (last - len(rows)) // PRUNE_EVERY != last // PRUNE_EVERY:  # now and then
-            conn.execute("DELETE FROM changelog WHERE seq <= ?", (last - CHANGELOG_KEEP,))
 
     # -- photos -------------------------------------------------------------------------------
 
@@ -245,6 +193,50 @@ class Store(AlbumStore):
 
     def count_states(self) -> int:
         return self._read("SELECT count(*) FROM photo")[0][0]
+
+    # -- sort orders --------------------------------------------------------------------------
+
+    def set_sort_order(self, view: str, key: str, descending: bool = False) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO sort_order(view, key, descending) VALUES (?,?,?)",
+                (view, key, int(descending)),
+            )
+            self._log(conn, "sort")
+
+    def sort_order(self, view: str) -> tuple[str, bool] | None:
+        rows = self._read("SELECT key, descending FROM sort_order WHERE view = ?", (view,))
+        return (rows[0][0], bool(rows[0][1])) if rows else None
+
+    def sort_orders(self) -> dict[str, tuple[str, bool]]:
+        return {v: (k, bool(d)) for v, k, d in self._read("SELECT * FROM sort_order")}
+
+    # -- reset (Synology's uninstall wizard) --------------------------------------------------
+
+    def counts(self) -> dict[str, int]:
+        """How many of each kind of record the store holds (for reset's confirmation)."""
+        q = self._read
+        return {
+            "albums": q("SELECT count(*) FROM album")[0][0],
+            "conditional": q("SELECT count(*) FROM album WHERE query IS NOT NULL")[0][0],
+            "links": q("SELECT count(*) FROM share")[0][0],
+            "sort_orders": q("SELECT count(*) FROM sort_order")[0][0],
+            "photos": q("SELECT count(*) FROM photo")[0][0],
+        }
+
+    def reset(
+        self, *, albums: bool = False, links: bool = False, sort_orders: bool = False
+    ) -> None:
+        with self._write() as conn:
+            if links or albums:  # an album's links cannot outlive it
+                conn.execute("DELETE FROM share")
+            if albums:
+                conn.execute("DELETE FROM album_member")
+                conn.execute("DELETE FROM album")
+            if sort_orders:
+                conn.execute("DELETE FROM sort_order")
+            self._log(conn, "all")
+
 
     # -- other sessions' edits ----------------------------------------------------------------
 

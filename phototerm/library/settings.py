@@ -1,0 +1,193 @@
+"""Settings: ``$XDG_CONFIG_HOME/phototerm/config.toml`` read once into one typed ``Settings``.
+
+Every value is checked here and nowhere else: a wrong value is reported once (naming the key,
+the bad value and the default used) and replaced by its default; an unknown key is reported
+too. A broken file never stops phototerm: its problem is reported and defaults are used; the
+file itself is left as it is, so the user can fix it. The rest of phototerm reads typed fields,
+never the raw TOML.
+
+tomli-w drops comments when ``save_keys`` rewrites the file, so every key is documented in
+the README instead.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from phototerm.library import paths
+from phototerm.library.durable import atomic_write
+from phototerm.library.text import safe
+
+TILE_SIZES = ("small", "medium", "large")
+ADVANCE = ("viewer", "always", "never")
+SIDECARS = ("off", "write")
+COLOR_MODES = ("truecolor", "256", "16")
+
+# Spellings people use for the same colour mode ('' = ask the terminal).
+COLOR_ALIASES = {
+    "auto": "",
+    "truecolor": "truecolor",
+    "24bit": "truecolor",
+    "24-bit": "truecolor",
+    "true": "truecolor",
+    "256": "256",
+    "256color": "256",
+    "8bit": "256",
+    "eight_bit": "256",
+    "16": "16",
+    "16color": "16",
+    "standard": "16",
+    "ansi": "16",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """What config.toml says, checked. ``None`` roots mean "not set here" (the flags, the
+    environment or the built-in default decide, see spaces.py)."""
+
+    personal: str | None = None
+    shared: str | None = None
+    theme: str | None = None
+    color: str = ""  # "", or one of COLOR_MODES ('' = what the terminal says)
+    tile_size: str = "medium"
+    advance_after_rating: str = "viewer"
+    sidecars: str = "off"
+    keymap: Mapping[str, str] = field(default_factory=dict)  # binding id -> keys, unchecked ids
+    path: Path | None = None  # the file read (None: built from code)
+    problems: tuple[str, ...] = ()  # one line per problem, already worded for a person
+
+    @property
+    def write_sidecars(self) -> bool:
+        return self.sidecars == "write"
+
+    @property
+    def readable(self) -> bool:
+        """False when the file exists but could not be read (then it must not be rewritten)."""
+        return not any(p.startswith(_UNREADABLE) for p in self.problems)
+
+    def with_(self, **changes: Any) -> Settings:
+        return replace(self, **changes)
+
+
+_UNREADABLE = "cannot read "
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Read and check config.toml (default: the XDG location). Never raises."""
+    path = path or paths.config_file()
+    data, problem = _read(path)
+    if problem:
+        return Settings(path=path, problems=(problem,))
+    return _checked(data, path)
+
+
+def _read(path: Path) -> tuple[dict[str, Any], str]:
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh), ""
+    except FileNotFoundError:
+        return {}, ""
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        return {}, f"{_UNREADABLE}{safe(str(path))}: {safe(str(exc))} (using defaults)"
+
+
+def _checked(data: dict[str, Any], path: Path) -> Settings:
+    problems: list[str] = []
+    where = safe(path.name)
+
+    def bad(key: str, value: object, expected: str, default: object) -> None:
+        shown = safe(repr(value), 60)
+        used = "no value" if default is None else repr(default)
+        problems.append(f"{where}: {key} = {shown} is not {expected} (using {used})")
+
+    def choice(key: str, options: tuple[str, ...], default: str) -> str:
+        value = data.get(key, default)
+        if isinstance(value, str) and value in options:
+            return value
+        bad(key, value, "one of " + ", ".join(options), default)
+        return default
+
+    def text(key: str) -> str | None:
+        value = data.get(key)
+        if value is None or isinstance(value, str):
+            return value
+        bad(key, value, "text", None)
+        return None
+
+    values: dict[str, Any] = {
+        "personal": text("personal"),
+        "shared": text("shared"),
+        "theme": text("theme"),
+        "color": _color(data.get("color"), bad),
+        "tile_size": choice("tile_size", TILE_SIZES, "medium"),
+        "advance_after_rating": choice("advance_after_rating", ADVANCE, "viewer"),
+        "sidecars": choice("sidecars", SIDECARS, "off"),
+        "keymap": _keymap(data.get("keymap"), where, problems),
+    }
+    for key in data:
+        if key not in values:
+            problems.append(f"{where}: unknown setting {safe(key, 40)!r} (ignored)")
+    return Settings(**values, path=path, problems=tuple(problems))
+
+
+def _color(value: object, bad: Callable[[str, object, str, object], None]) -> str:
+    if value is None:
+        return ""
+    mode = COLOR_ALIASES.get(str(value).strip().lower()) if isinstance(value, str | int) else None
+    if mode is None:
+        bad("color", value, "auto, truecolor, 256 or 16", "auto")
+        return ""
+    return mode
+
+
+def color_mode(value: object) -> str | None:
+    """A colour mode from any accepted spelling: '' for auto, None when it is not one."""
+    if not isinstance(value, str | int):
+        return None
+    return COLOR_ALIASES.get(str(value).strip().lower())
+
+
+def _keymap(raw: object, where: str, problems: list[str]) -> dict[str, str]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping):
+        problems.append(f'{where}: [keymap] must be a table of binding id = "keys" (ignored)')
+        return {}
+    keymap: dict[str, str] = {}
+    for binding_id, keys in raw.items():
+        if not isinstance(keys, str) or not keys.strip() or any(
+            not k.strip() for k in keys.split(",")
+        ):
+            problems.append(
+                f'{where}: [keymap] {safe(binding_id, 40)} needs a key string like "ctrl+f" '
+                "(ignored)"
+            )
+            continue
+        keymap[binding_id] = ",".join(k.strip() for k in keys.split(","))
+    return keymap
+
+
+def save_keys(updates: Mapping[str, Any], path: Path | None = None) -> None:
+    """Merge top-level keys into config.toml and write it atomically (``None`` removes one).
+
+    Refuses to overwrite a file it could not parse (that would silently drop the user's
+    settings): raises OSError then, as for a failed write.
+    """
+    path = path or paths.config_file()
+    data, problem = _read(path)
+    if problem:
+        raise OSError(f"not rewriting {safe(str(path))}: {problem}")
+    for key, value in updates.items():
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, tomli_w.dumps(data).encode("utf-8"))
