@@ -13,14 +13,37 @@ from __future__ import annotations
 import sys
 import threading
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, MutableSequence
 from operator import itemgetter
+from typing import Any, TypeAlias
 
-from phototerm.library.index.records import DESC, ROT, TAGS, KeyTable, Table, clean, tags_of, text
+from phototerm.library.index.records import (
+    DESC,
+    ROT,
+    TAGS,
+    KeyTable,
+    Record,
+    Table,
+    clean,
+    tags_of,
+    text,
+)
 from phototerm.library.photo import PHOTO, VIDEO, Photo
 from phototerm.library.query import Query
 from phototerm.library.values import camera_texts
 from phototerm.library.values import fold as fold_text
+
+# A value column: an ``array`` of numbers or a ``bytearray``. The columns are written
+# position by position from a Record, a pairing of types no static type can follow.
+Column: TypeAlias = MutableSequence[Any]
+# (space id, folder) -> its folded folder; (make, model) -> the folded forms ``camera:``,
+# ``make:`` and ``model:`` match; lens -> its folded form.
+FolderTable: TypeAlias = Table[tuple[int, str], str]
+CameraTable: TypeAlias = Table[tuple[str, str], tuple[str, str, str, str]]
+LensTable: TypeAlias = Table[str, str]
+# When a sort order was computed (rows, value generation, rating generation), the order, and
+# each row's position in it. Quoted: ``array`` takes no subscript at run time before 3.12.
+SortOrder: TypeAlias = "tuple[tuple[int, ...], array[int], array[int]]"
 
 
 class Columns:
@@ -43,11 +66,11 @@ class Columns:
         self._root_ids: dict[str, int] = {}
         self._root_spaces: dict[int, set[int]] = {}
         self._kinds: list[str] = [PHOTO, VIDEO]
-        self._folders = Table(lambda key: fold_text(key[1]))
-        self._cameras = Table(
+        self._folders: FolderTable = Table(lambda key: fold_text(key[1]))
+        self._cameras: CameraTable = Table(
             lambda key: (*camera_texts(*key), fold_text(key[0]), fold_text(key[1]))
         )
-        self._lenses = Table(lambda key: fold_text(key))
+        self._lenses: LensTable = Table(lambda key: fold_text(key))
         # columns
         self._taken = array("d")  # wall-clock seconds, -inf = unknown
         self._tz = array("h")
@@ -74,8 +97,8 @@ class Columns:
         self._month = bytearray()  # 1..12, 0 = unknown
         self._flags = bytearray()
         self._live = bytearray()
-        # the columns _clean() fills, in its order (the last, rating, is the file's)
-        self._value_columns = (
+        # the columns records.clean() fills, in its order (the last, rating, is the file's)
+        self._value_columns: tuple[Column, ...] = (
             self._taken,
             self._day,
             self._month,
@@ -96,7 +119,7 @@ class Columns:
             self._file_rating,
         )
         # the columns a new row's entries wait for in _pending (see _flush)
-        self._deferred_columns = (
+        self._deferred_columns: tuple[Column, ...] = (
             *self._value_columns,
             self._rating,
             self._camera,
@@ -104,9 +127,10 @@ class Columns:
             self._root,
             self._space,
         )
-        self._pending: list[tuple] = []
-        self._last_folder: tuple = (-1, "", -1)  # (space id, folder, folder id)
-        self._last_camera: tuple = (None, None, -1)  # (make, model, camera id)
+        self._pending: list[tuple[float, ...]] = []  # a Record, then the deferred ids
+        self._last_folder: tuple[int, str, int] = (-1, "", -1)  # (space id, folder, folder id)
+        # (make, model, camera id)
+        self._last_camera: tuple[str | None, str | None, int] = (None, None, -1)
         self._month_of: dict[int, int] = {}
         self._names = bytearray()  # each file name UTF-8 (surrogatepass) + b"\0"
         self._name_end = array("I", [0])  # name i is _names[_name_end[i]:_name_end[i+1]-1]
@@ -124,13 +148,13 @@ class Columns:
         self._tag_pool: dict[tuple[str, ...], tuple[str, ...]] = {}  # shared tuples
         self._days: dict[int, int] = {}  # day -> live rows (facets, month keys)
         # albums
-        self._albums: dict[str, array] = {}
+        self._albums: dict[str, array[int]] = {}
         self._conditional: dict[str, Query] = {}
         # caches (rebuilt on demand, see evaluate.py)
         self._search_blob = bytearray(b"\n")
         self._search_rows = 0
-        self._path_order: tuple[int, array] | None = None
-        self._orders: dict[tuple[str, bool], tuple[tuple, array, array]] = {}
+        self._path_order: tuple[int, array[int]] | None = None  # (rows, order)
+        self._orders: dict[tuple[str, bool], SortOrder] = {}  # (key, descending) -> order
         self._fold_memo: dict[str, str] = {}
 
     def _drop(self, row: int) -> None:
@@ -174,9 +198,9 @@ class Columns:
         if lens.__class__ is not str:
             lens = text(lens)
         cameras, lenses = self._cameras, self._lenses
-        last = self._last_camera
-        if last[0] == make and last[1] == model:
-            cid = last[2]
+        last_camera = self._last_camera
+        if last_camera[0] == make and last_camera[1] == model:
+            cid = last_camera[2]
         else:
             cid = cameras.intern((make, model))
             self._last_camera = (make, model, cid)
@@ -226,7 +250,7 @@ class Columns:
                 col.extend(map(itemgetter(j), pending))
             pending.clear()
 
-    def _new_sparse(self, row: int, p: Photo, values: tuple) -> tuple:
+    def _new_sparse(self, row: int, p: Photo, values: Record) -> Record:
         """Sparse fields of a new row; returns ``values`` with the DESC/TAGS flags set."""
         flags = values[16]
         desc = text(p.description)
@@ -243,7 +267,7 @@ class Columns:
             flags |= TAGS
         return (*values[:16], flags, values[17])
 
-    def _rewrite(self, row: int, p: Photo, values: tuple, cid: int, lid: int) -> None:
+    def _rewrite(self, row: int, p: Photo, values: Record, cid: int, lid: int) -> None:
         """New values for an existing row (same space and path); overlays stay."""
         self._uncount(row)
         for col, v in zip(self._value_columns, values):
@@ -347,7 +371,10 @@ class Columns:
             return None  # the usual answer for a new record, without building a closure
         folder, ends, names, live = self._folder, self._name_end, self._names, self._live
         return self._keys.find(
-            h, lambda r: folder[r] == fid and live[r] and names[ends[r] : ends[r + 1] - 1] == name_b
+            h,
+            lambda r: (
+                folder[r] == fid and live[r] == 1 and names[ends[r] : ends[r + 1] - 1] == name_b
+            ),
         )
 
     def _slot(self, row: int, h: int) -> None:

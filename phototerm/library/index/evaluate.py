@@ -15,12 +15,13 @@ from __future__ import annotations
 import re
 from array import array
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import compress, repeat
+from typing import Any, TypeVar
 
 from phototerm.library.index import masks
 from phototerm.library.index.columns import Columns
-from phototerm.library.index.records import DESC, ERROR, GPS, RAW, ROT, TAGS
+from phototerm.library.index.records import DESC, ERROR, GPS, RAW, ROT, TAGS, Table
 from phototerm.library.query import (
     Album,
     And,
@@ -40,6 +41,8 @@ from phototerm.library.query import (
     Text,
 )
 from phototerm.library.values import fold
+
+F = TypeVar("F")  # the folded form of an interned value
 
 _MAX_CACHED_ORDERS = 4  # each costs 8 bytes per record
 
@@ -171,10 +174,10 @@ class _Evaluator:
             if field != "size":  # 0 = unknown never matches
                 lo_i = max(lo_i or 1, 1)
             return masks.lane_range(column, n, lo_i, None if hi is None else int(hi))
-        column = {"f": ix._fnumber, "mm": ix._focal, "shutter": ix._exposure}[field]
+        floats = {"f": ix._fnumber, "mm": ix._focal, "shutter": ix._exposure}[field]
         lo_b = 1 if lo is None else max(1, masks.f32_bits(lo) + node.lo_open)
         hi_b = None if hi is None else masks.f32_bits(hi) - node.hi_open
-        return masks.lane_range(column, n, lo_b, hi_b)
+        return masks.lane_range(floats, n, lo_b, hi_b)
 
     def flag(self, flag: str) -> int:
         ix = self.ix
@@ -192,7 +195,7 @@ class _Evaluator:
         }[flag]
         return masks.byte_mask(ix._flags, masks.table(v for v in range(256) if v & bit), self.n)
 
-    def postings(self, table, accept) -> int:
+    def postings(self, table: Table[Any, F], accept: Callable[[F], bool]) -> int:
         """Rows whose interned value's folded form is accepted (each value tested once)."""
         chosen = [i for i, f in enumerate(table.folded) if table.counts[i] > 0 and accept(f)]
         if not chosen:
@@ -214,12 +217,9 @@ class _Evaluator:
         if not needle:
             return self.live
         result = self.name_substring(needle)
-        for table, accept in (
-            (ix._folders, lambda f: needle in f),
-            (ix._cameras, lambda f: needle in f[0] or needle in f[1]),
-            (ix._lenses, lambda f: needle in f),
-        ):
-            result |= self.postings(table, accept)
+        result |= self.postings(ix._folders, lambda f: needle in f)
+        result |= self.postings(ix._cameras, lambda f: needle in f[0] or needle in f[1])
+        result |= self.postings(ix._lenses, lambda f: needle in f)
         rows: list[int] = []
         wanted = {d for d in ix._desc_values if needle in self.fold(d)}
         if wanted:
@@ -230,7 +230,7 @@ class _Evaluator:
             result |= masks.ids_mask(n, rows)
         return result | self.tagged(lambda t: needle in t) | self.albums(lambda a: needle in a)
 
-    def tagged(self, accept) -> int:
+    def tagged(self, accept: Callable[[str], bool]) -> int:
         """Rows carrying an (effective) tag whose folded form is accepted."""
         wanted = {t for t in self.ix._tags_live if accept(self.fold(t))}
         if not wanted:
@@ -239,7 +239,7 @@ class _Evaluator:
             self.n, (row for row, tags in self.ix.effective_tags() if not wanted.isdisjoint(tags))
         )
 
-    def albums(self, accept) -> int:
+    def albums(self, accept: Callable[[str], bool]) -> int:
         ix, n = self.ix, self.n
         result = 0
         for name, members in ix._albums.items():
@@ -308,7 +308,7 @@ def search_blob(ix: Columns, n: int) -> bytearray:
     return ix._search_blob
 
 
-def path_order(ix: Columns, n: int) -> array:
+def path_order(ix: Columns, n: int) -> array[int]:
     """Rows ordered by space, folder, file name: the tie-break of every sort."""
     cached = ix._path_order
     if cached is not None and cached[0] == n:
@@ -328,10 +328,10 @@ def path_order(ix: Columns, n: int) -> array:
     return perm
 
 
-def sort_order(ix: Columns, key: str, descending: bool, n: int) -> tuple[array, array]:
+def sort_order(ix: Columns, key: str, descending: bool, n: int) -> tuple[array[int], array[int]]:
     """(perm, rank): rows in order, and each row's position in it."""
     if key in ("name", "path"):
-        stamp: tuple = (n,)  # a row's name and path never change
+        stamp: tuple[int, ...] = (n,)  # a row's name and path never change
     else:
         stamp = (n, ix._values_gen, ix._rating_gen if key == "rating" else 0)
     cache = ix._orders
@@ -343,13 +343,18 @@ def sort_order(ix: Columns, key: str, descending: bool, n: int) -> tuple[array, 
     if key == "path":
         perm = base if not descending else array("I", reversed(base))
     else:
+        keys: Sequence[bytes] | Sequence[float]
         if key == "name":
             blob = search_blob(ix, n)
-            keys: Sequence = bytes(blob[1:-1]).split(b"\n")
+            keys = bytes(blob[1:-1]).split(b"\n")
         else:
-            keys = {"taken": ix._taken, "size": ix._size, "mtime": ix._mtime, "rating": ix._rating}[
-                key
-            ]
+            columns: dict[str, Sequence[float]] = {
+                "taken": ix._taken,
+                "size": ix._size,
+                "mtime": ix._mtime,
+                "rating": ix._rating,
+            }
+            keys = columns[key]
         # sorted() is stable, also with reverse=True: ties keep the path order.
         perm = array("I", sorted(base, key=keys.__getitem__, reverse=descending))
     rank = array("I", bytes(4 * n))

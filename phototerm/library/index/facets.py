@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
+from typing import Any, TypeVar
 
 from phototerm.library.index import masks
 from phototerm.library.index.columns import Columns
@@ -33,6 +34,8 @@ _MONTHS = (
     "November",
     "December",
 )
+K = TypeVar("K")  # a grouping key: a folder id or a date key
+
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
@@ -68,19 +71,22 @@ def group(ix: Columns, ids: Sequence[int], by: str) -> list[Group]:
     if by not in GROUP_KEYS:
         raise ValueError(f"unknown grouping {by!r} (known: {', '.join(GROUP_KEYS)})")
     if by == "folder":
-        keys: Iterable = map(ix._folder.__getitem__, ids)
 
         def label(fid: int) -> tuple[str, str]:
             sid, folder = ix._folders.values[fid]
             space = ix._space_names[sid]
             title = SPACE_TITLES.get(space) or safe(space)
             return f"{space}:{folder}", f"{title} / {safe(folder)}" if folder else title
-    else:
-        # one key per distinct day (a few thousand), then C-speed maps over the ids
-        days = {d: day_key(d, by) for d in ix._days}
-        days.setdefault(0, day_key(0, by))
-        keys = map(days.__getitem__, map(ix._day.__getitem__, ids))
-        label = date_label
+
+        return _runs(map(ix._folder.__getitem__, ids), label)
+    # one key per distinct day (a few thousand), then C-speed maps over the ids
+    days = {d: day_key(d, by) for d in ix._days}
+    days.setdefault(0, day_key(0, by))
+    return _runs(map(days.__getitem__, map(ix._day.__getitem__, ids)), date_label)
+
+
+def _runs(keys: Iterable[K], label: Callable[[K], tuple[str, str]]) -> list[Group]:
+    """One Group per run of equal keys, labelled by ``label(key) -> (key, text)``."""
     out: list[Group] = []
     start = 0
     for key, run in groupby(keys):
@@ -151,7 +157,7 @@ def facets(ix: Columns) -> Facets:
     )
 
 
-def _counted(table: Table, name: Callable) -> tuple[tuple[str, int], ...]:
+def _counted(table: Table[K, Any], name: Callable[[K], str]) -> tuple[tuple[str, int], ...]:
     merged: dict[str, int] = {}
     for i, value in enumerate(table.values):
         if table.counts[i] > 0:

@@ -13,8 +13,8 @@ from __future__ import annotations
 import math
 from array import array
 from collections.abc import Iterable, Sequence
-from dataclasses import fields
 from types import EllipsisType
+from typing import TYPE_CHECKING
 
 from phototerm.library.index import evaluate, masks
 from phototerm.library.index.columns import Columns
@@ -27,11 +27,12 @@ from phototerm.library.query import Query
 from phototerm.library.query import parse as parse_query
 from phototerm.library.values import fold as fold_text
 
+if TYPE_CHECKING:  # the index is below the store: no import at run time
+    from phototerm.library.store import OverlayRow
+
 __all__ = ["GROUP_KEYS", "SORT_KEYS", "Facets", "Group", "Index"]
 
 SORT_KEYS = ("taken", "name", "size", "mtime", "rating", "path", "none")
-
-_HAS_ROTATION = "rotation" in {f.name for f in fields(Photo)}
 
 
 class Index(Columns):
@@ -123,7 +124,7 @@ class Index(Columns):
             taken = self._taken[id]
             lat = self._lat[id]
             tz = self._tz[id]
-            photo = Photo(
+            return Photo(
                 space=self._space_names[sid],
                 root=self._roots[self._root[id]],
                 rel=f"{folder}/{name}" if folder else name,
@@ -149,9 +150,6 @@ class Index(Columns):
                 error=self._error.get(id, ""),
                 tags=self._ov_tags.get(id, self._file_tags.get(id, ())),
             )
-            if _HAS_ROTATION:
-                photo.rotation = self._ov_rotation.get(id, 0)  # type: ignore[attr-defined]
-            return photo
 
     def ids(self) -> list[int]:
         with self._lock:
@@ -214,7 +212,7 @@ class Index(Columns):
             self._refresh_flags(id)
             self.version += 1
 
-    def apply_overlay(self, space: str, rows: Iterable[tuple]) -> int:
+    def apply_overlay(self, space: str, rows: Iterable[OverlayRow]) -> int:
         """Bulk form of set_override/set_tags for a fresh index: rows of
         (rel, rating, description, rotation, tags) as the store lists them, None = not set.
         Unknown paths and invalid values are skipped. Returns how many rows applied."""
@@ -267,7 +265,8 @@ class Index(Columns):
 
     def drop_album(self, name: str) -> None:
         with self._lock:
-            if self._albums.pop(name, None) is not None or self._conditional.pop(name, None):
+            dropped = self._albums.pop(name, None) is not None
+            if dropped or self._conditional.pop(name, None) is not None:
                 self.version += 1
 
     def album_names(self) -> list[str]:

@@ -84,7 +84,7 @@ def _ge(x: int, c: int, width: int, n: int, h: int) -> int:
     return ((x | h) - int.from_bytes(c.to_bytes(width, "little") * n, "little")) & h
 
 
-def lane_range(column: array, n: int, lo: int | None, hi: int | None) -> int:
+def lane_range(column: array[int] | array[float], n: int, lo: int | None, hi: int | None) -> int:
     """Mask of rows with lo <= value <= hi (integer codes; None = open end).
 
     ``column`` holds non-negative values below 2**(bits-1): 'I'/'i' (32 bits), 'q'/'Q' (64)

@@ -12,6 +12,7 @@ import math
 from array import array
 from collections.abc import Callable, Hashable, Iterable
 from datetime import date
+from typing import Generic, TypeAlias, TypeVar
 
 from phototerm.library.photo import PHOTO, RAW_EXTENSIONS, VIDEO, Photo
 from phototerm.library.values import EPOCH_ORDINAL, MAX_ORDINAL, f32, f32_storable
@@ -25,23 +26,32 @@ UINT32 = 2**32 - 1
 INT63 = 2**63 - 1
 NAN = float("nan")
 
+# What ``clean()`` returns, one entry per value column in the order its docstring lists.
+Record: TypeAlias = tuple[
+    float, int, int, int, int, float, int, float, float, float, int, int, float, float, int,
+    int, int, int,
+]  # fmt: skip
 
-class Table:
+K = TypeVar("K", bound=Hashable)  # an interned value
+F = TypeVar("F")  # its folded form
+
+
+class Table(Generic[K, F]):
     """Interned values with live counts and postings (rows per value) for fast filters.
 
     ``folded`` holds what searches compare against, computed once per distinct value."""
 
     __slots__ = ("_fold", "counts", "folded", "ids", "postings", "values")
 
-    def __init__(self, fold: Callable[[Hashable], object]) -> None:
-        self.values: list = []
-        self.ids: dict = {}
+    def __init__(self, fold: Callable[[K], F]) -> None:
+        self.values: list[K] = []
+        self.ids: dict[K, int] = {}
         self.counts: list[int] = []
-        self.postings: list[array] = []
-        self.folded: list = []
+        self.postings: list[array[int]] = []
+        self.folded: list[F] = []
         self._fold = fold
 
-    def intern(self, value: Hashable) -> int:
+    def intern(self, value: K) -> int:
         i = self.ids.get(value)
         if i is None:
             i = self.ids[value] = len(self.values)
@@ -122,7 +132,9 @@ class KeyTable:
         return 4 * len(self.slots)
 
 
-def clean(p: Photo, name: str, month_of: dict[int, int], kind_id: Callable[[object], int]) -> tuple:
+def clean(
+    p: Photo, name: str, month_of: dict[int, int], kind_id: Callable[[object], int]
+) -> Record:
     """(taken, day, month, tz, size, mtime, iso, fnumber, exposure, focal, width, height,
     lat, lon, orientation, kind, flags, rating + 1) for the index's value columns."""
     taken = p.taken
@@ -173,7 +185,7 @@ def clean(p: Photo, name: str, month_of: dict[int, int], kind_id: Callable[[obje
         else:
             lat = lon = NAN
     kind = p.kind
-    kind = 0 if kind == PHOTO else 1 if kind == VIDEO else kind_id(kind)
+    kind_no = 0 if kind == PHOTO else 1 if kind == VIDEO else kind_id(kind)
     if p.error:
         flags |= ERROR
     dot = name.rfind(".")
@@ -198,7 +210,7 @@ def clean(p: Photo, name: str, month_of: dict[int, int], kind_id: Callable[[obje
         lat,
         lon,
         orientation,
-        kind,
+        kind_no,
         flags,
         rating + 1,
     )
@@ -231,7 +243,7 @@ def text(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def tags_of(tags: object) -> tuple[str, ...]:
+def tags_of(tags: Iterable[object] | None) -> tuple[str, ...]:
     """A clean tag tuple: strings only, no empties, no duplicates, order kept."""
     if not tags or isinstance(tags, (str, bytes)):
         return (tags,) if isinstance(tags, str) and tags else ()

@@ -11,13 +11,14 @@ from phototerm.library.store.schema import (
     StoreStatus,
 )
 from phototerm.library.store.shares import ShareRecord
-from phototerm.library.store.store import Changes, PhotoState, Store, open_store
+from phototerm.library.store.store import Changes, OverlayRow, PhotoState, Store, open_store
 
 __all__ = [
     "DB_NAME",
     "SCHEMA_VERSION",
     "AlbumRecord",
     "Changes",
+    "OverlayRow",
     "PhotoState",
     "ShareRecord",
     "Store",

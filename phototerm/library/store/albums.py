@@ -10,7 +10,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from phototerm.library.store.database import Database
+from phototerm.library.store.database import Database, SqlRow
 from phototerm.library.store.schema import StoreError, decode_rel, encode_rel
 from phototerm.library.text import safe
 
@@ -87,6 +87,7 @@ class AlbumStore:
                     values,
                 )
                 aid = cur.lastrowid
+                assert aid is not None  # every INSERT sets it
                 # Undo of a delete: take the old id back when it is free, so the share
                 # records restored after this point at the album again.
                 if record.id is not None and record.id != aid:
@@ -168,7 +169,7 @@ def _insert_members(
     )
 
 
-def _album(row: tuple, members: list[tuple[str, str]]) -> AlbumRecord:
+def _album(row: SqlRow, members: list[tuple[str, str]]) -> AlbumRecord:
     aid, name, query, cover_space, cover_rel, created = row
     cover = (cover_space, decode_rel(cover_rel)) if cover_space and cover_rel is not None else None
     return AlbumRecord(name, query, members, cover, created, aid)
@@ -179,5 +180,3 @@ def album_id(conn: sqlite3.Connection, name: str) -> int:
     if row is None:
         raise StoreError(f"No album named {safe(name)!r}")
     return row[0]
-
-

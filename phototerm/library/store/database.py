@@ -9,6 +9,7 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from typing import Any, TypeAlias
 
 from phototerm.library.store.schema import (
     StoreError,
@@ -18,6 +19,9 @@ from phototerm.library.store.schema import (
     transaction,
 )
 from phototerm.library.text import safe
+
+# One row of a query, its columns as SQLite returns them (int, float, str, bytes or None).
+SqlRow: TypeAlias = tuple[Any, ...]
 
 CHANGELOG_KEEP = 50_000  # rows kept for changes_since(); an older token means "reload all"
 PRUNE_EVERY = 256  # prune the change log when its sequence crosses a multiple of this
@@ -49,7 +53,7 @@ class Database:
             except sqlite3.Error as exc:
                 raise StoreError(f"Could not save to {safe(self.path)}: {exc}") from exc
 
-    def read(self, sql: str, params: Iterable[object] = ()) -> list[tuple]:
+    def read(self, sql: str, params: Iterable[object] = ()) -> list[SqlRow]:
         with self.lock:
             try:
                 return self.conn.execute(sql, tuple(params)).fetchall()

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from phototerm.library.store.albums import album_id
-from phototerm.library.store.database import Database
+from phototerm.library.store.database import Database, SqlRow
 from phototerm.library.store.schema import StoreError, decode_rel, encode_rel
 
 
@@ -56,7 +56,8 @@ class ShareStore:
             except sqlite3.IntegrityError as exc:
                 raise StoreError(f"Cannot add share: {exc}") from exc
             self._log(conn, "share")
-        return int(cur.lastrowid)
+        assert cur.lastrowid is not None  # every INSERT sets it
+        return cur.lastrowid
 
     def all(self) -> list[ShareRecord]:
         return [_share(r) for r in self._read(_SHARE_SELECT + " ORDER BY s.id")]
@@ -88,7 +89,7 @@ _SHARE_SELECT = (
 )
 
 
-def _share_values(conn: sqlite3.Connection, share: ShareRecord) -> tuple:
+def _share_values(conn: sqlite3.Connection, share: ShareRecord) -> SqlRow:
     """The share's row in ``_SHARE_COLUMNS`` order; records name their album, rows hold its id
     (raises StoreError when there is no such album)."""
     aid = album_id(conn, share.album) if share.album is not None else None
@@ -104,7 +105,7 @@ def _share_values(conn: sqlite3.Connection, share: ShareRecord) -> tuple:
     )
 
 
-def _share(row: tuple) -> ShareRecord:
+def _share(row: SqlRow) -> ShareRecord:
     try:
         recipients = tuple(str(r) for r in json.loads(row[8]))
     except (ValueError, TypeError):  # a hand-edited or damaged row: show no recipients

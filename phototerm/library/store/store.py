@@ -15,12 +15,12 @@ import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Self
+from typing import Self, TypeAlias
 
 from phototerm.library.paths import space_data_dir
 from phototerm.library.spaces import SpaceRoot
 from phototerm.library.store.albums import AlbumStore
-from phototerm.library.store.database import Database
+from phototerm.library.store.database import Database, SqlRow
 from phototerm.library.store.schema import (
     DB_NAME,
     StoreError,
@@ -31,6 +31,10 @@ from phototerm.library.store.schema import (
 )
 from phototerm.library.store.shares import ShareStore
 from phototerm.library.text import safe
+
+# A stored photo as ``Store.overlay_rows`` lists it: (rel, rating, description, rotation,
+# tags), None where phototerm has not set the value.
+OverlayRow: TypeAlias = tuple[str, int | None, str | None, int, tuple[str, ...] | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,9 +154,7 @@ class Store:
         for row in self._read("SELECT * FROM photo"):
             yield decode_rel(row[0]), _state(row)
 
-    def overlay_rows(
-        self,
-    ) -> Iterator[tuple[str, int | None, str | None, int, tuple[str, ...] | None]]:
+    def overlay_rows(self) -> Iterator[OverlayRow]:
         """Every stored photo as a plain tuple (rel, rating, description, rotation, tags):
         the fast path for loading 100k records into the index (no PhotoState objects)."""
         for rel, rating, description, rotation, tags in self._read("SELECT * FROM photo"):
@@ -237,7 +239,6 @@ class Store:
                 conn.execute("DELETE FROM sort_order")
             self._log(conn, "all")
 
-
     # -- other sessions' edits ----------------------------------------------------------------
 
     def change_token(self) -> int:
@@ -271,7 +272,7 @@ def open_store(space: SpaceRoot, *, read_only: bool = False) -> Store:
     return Store.open(space.name, space.root, read_only=read_only)
 
 
-def _state(row: tuple) -> PhotoState:
+def _state(row: SqlRow) -> PhotoState:
     tags = None if row[4] is None else _split_tags(row[4])
     rotation = row[3] if row[3] in (0, 90, 180, 270) else 0  # a file from elsewhere may lie
     return PhotoState(row[1], row[2], rotation, tags)
