@@ -1,6 +1,6 @@
 """Values of the search language's keys: ``rating:>=4``, ``date:2023-05..2023-08-15``, ...
 
-Part of the parser (query.py): each handler turns the text after ``key:`` into a node of
+Part of the parser (parser.py): each handler turns the text after ``key:`` into a node of
 the tree, or raises QueryError pointing at the offending part of the value.
 """
 
@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable, Mapping
 from datetime import date
+from typing import TypeAlias
 
 from phototerm.library.query.nodes import (
     KEYS,
@@ -25,6 +27,12 @@ from phototerm.library.query.nodes import (
     Tag,
 )
 from phototerm.library.values import fold
+
+# A key's handler: (key, the text after ``key:``, its offset in the query) -> node.
+Handler: TypeAlias = Callable[[str, str, int], Node]
+# An endpoint's parser: (text, its offset) -> a number, or the (first, last) days it covers.
+NumberParser: TypeAlias = Callable[[str, int], float]
+DaysParser: TypeAlias = Callable[[str, int], tuple[int, int]]
 
 _OPS = (">=", "<=", ">", "<", "=")
 
@@ -57,7 +65,7 @@ def _number(text: str, pos: int, what: str) -> float:
     return value
 
 
-def _numeric_range(key: str, value: str, pos: int, parse_one, integer: bool) -> Range:
+def _numeric_range(key: str, value: str, pos: int, parse_one: NumberParser, integer: bool) -> Range:
     """Range node from a comparison; ``parse_one(text, pos) -> float``."""
     op, a, b, pa, pb = _comparison(value, pos)
     field = _FIELD_OF[key]
@@ -99,7 +107,7 @@ def _iso(key: str, value: str, pos: int) -> Node:
     return _numeric_range(key, value, pos, one, integer=True)
 
 
-def _float_key(unit_prefix: str = "", unit_suffix: str = ""):
+def _float_key(unit_prefix: str = "", unit_suffix: str = "") -> Handler:
     def handler(key: str, value: str, pos: int) -> Node:
         def one(text: str, p: int) -> float:
             t = text.lower()
@@ -192,7 +200,7 @@ def _date_interval(text: str, pos: int) -> tuple[int, int]:
         raise QueryError(f"'{text}' is not a valid date", pos) from None
 
 
-def _day_range(value: str, pos: int, interval) -> Range:
+def _day_range(value: str, pos: int, interval: DaysParser) -> Range:
     op, a, b, pa, pb = _comparison(value, pos)
     if op == "..":
         lo = interval(a, pa)[0] if a else None
@@ -289,7 +297,7 @@ def _name(key: str, value: str, pos: int) -> Node:
     return Name(folded, glob=bool(_GLOB_CHARS & set(folded)))
 
 
-def _choice(options: dict[str, Node], what: str):
+def _choice(options: Mapping[str, Node], what: str) -> Handler:
     def handler(key: str, value: str, pos: int) -> Node:
         node = options.get(value.lower())
         if node is None:
@@ -316,7 +324,7 @@ _HAS = {
     "tags": Flag("tags"),
     "tag": Flag("tags"),
 }
-_IS = {
+_IS: dict[str, Node] = {
     "error": Flag("error"),
     "broken": Flag("error"),
     "raw": Flag("raw"),
@@ -328,7 +336,7 @@ _IS = {
     "rated": Range("rating", 1, 5),
 }
 
-HANDLERS = {
+HANDLERS: dict[str, Handler] = {
     "rating": _rating,
     "type": _choice(_TYPES, "photo, video or raw"),
     "camera": _substring,

@@ -8,6 +8,7 @@ Every node is immutable and hashable; texts inside are already folded (``values.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeAlias
 
 MAX_LENGTH = 10_000  # characters; a conditional album or a typed line is far shorter
 MAX_DEPTH = 64  # nesting of parentheses and NOTs
@@ -49,8 +50,6 @@ KEYS = (
     "tag",
     "album",
 )
-
-
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +135,7 @@ class Album:
     album: str
 
 
-Node = (
+Node: TypeAlias = (
     Everything
     | Not
     | And

@@ -121,7 +121,9 @@ def _field_value(field: str, p: Photo) -> float:
     }[field]()
 
 
-def _in_range(v: float, field: str, lo, hi, lo_open: bool, hi_open: bool) -> bool:
+def _in_range(
+    v: float, field: str, lo: float | None, hi: float | None, lo_open: bool, hi_open: bool
+) -> bool:
     if field in ("iso", "f", "mm", "shutter", "day") and v <= 0:
         return False  # 0 = unknown: never inside a range
     if field in ("f", "mm", "shutter"):
