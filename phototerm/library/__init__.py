@@ -40,6 +40,8 @@ _WHERE = {
 }
 
 __all__ = [
+    "PERSONAL",
+    "SHARED",
     "Access",
     "EditResult",
     "Editor",
@@ -48,11 +50,9 @@ __all__ = [
     "IndexProgress",
     "IndexResult",
     "Library",
-    "PERSONAL",
     "Photo",
     "Query",
     "QueryError",
-    "SHARED",
     "Settings",
     "SpaceRoot",
     "SpaceSetup",

@@ -24,8 +24,9 @@ def fsync_dir(folder: str) -> None:
         pass
 
 
-def atomic_write(path: str | os.PathLike[str], data: bytes, *, durable: bool = True,
-                 mode: int | None = None) -> None:
+def atomic_write(
+    path: str | os.PathLike[str], data: bytes, *, durable: bool = True, mode: int | None = None
+) -> None:
     """Replace ``path`` with ``data`` so a reader (or a crash) sees the old file or the new
     one, never half of one: a temp file in the same folder, then ``os.replace``.
 

@@ -17,6 +17,7 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
+from typing import Self
 
 from phototerm.library import paths
 from phototerm.library.edits import Editor
@@ -26,10 +27,8 @@ from phototerm.library.photo import Photo
 from phototerm.library.roles import Identity
 from phototerm.library.settings import Settings
 from phototerm.library.spaces import SpaceSetup
-from phototerm.library.store import Store, StoreError, open_store
+from phototerm.library.store import OverlayRow, Store, StoreError, open_store
 from phototerm.library.store.overlay import load_albums
-
-OverlayRow = tuple  # (rel, rating, description, rotation, tags), as Store.overlay_rows gives
 
 
 @dataclass
@@ -49,7 +48,7 @@ class Library:
         for store in self.stores.values():
             store.close()
 
-    def __enter__(self) -> Library:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(
@@ -178,7 +177,7 @@ class _StoresOpening:
                 except StoreError as exc:
                     self.problems.append(str(exc))
                     self._rows[space.name] = {}
-        except BaseException as exc:  # handed to the caller's thread by result()
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread by result()
             self._error = exc
         finally:
             self.done.set()

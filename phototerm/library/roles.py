@@ -1,10 +1,10 @@
 """Who is acting, and what they may do to a space.
 
 Small on purpose, but real: the Editor asks ``Access.can_edit`` before every edit and
-``Access.can_manage`` before moving files, so later issues can plug Synology-like roles
-(view < download < upload < manage) into these two questions without touching callers.
+``Access.can_manage`` before moving files, so Synology-like roles (view < download < upload
+< manage) can answer these two questions without touching callers.
 
-For now:
+The rules:
 - the Personal Space may be edited by its owner (the owner of its root folder) or by root;
 - the Shared Space may be edited by anyone whose session could open its store for writing;
 - managing a space (moving files into ``#recycle``) also needs write permission on its root;
@@ -20,20 +20,23 @@ import os
 import pwd
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from phototerm.library.photo import PERSONAL
 from phototerm.library.spaces import LABELS
 
+if TYPE_CHECKING:
+    from phototerm.library.store import StoreStatus
 
-class _StoreLike(Protocol):  # what Access needs of a Store (kept loose for tests)
+
+class _StoreLike(Protocol):  # what Access needs of a Store
     root: str
 
     @property
     def writable(self) -> bool: ...
 
     @property
-    def status(self) -> object: ...
+    def status(self) -> StoreStatus: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,8 +82,7 @@ class Access:
         if store is None:
             return f"{label} is not open"
         if not store.writable:
-            message = getattr(store.status, "message", "")
-            return message or f"{label} is read-only"
+            return store.status.message or f"{label} is read-only"
         if space == PERSONAL and not self._owns(store.root):
             return f"{label} belongs to another user: only its owner edits it"
         return ""

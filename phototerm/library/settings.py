@@ -162,8 +162,10 @@ def _keymap(raw: object, where: str, problems: list[str]) -> dict[str, str]:
         return {}
     keymap: dict[str, str] = {}
     for binding_id, keys in raw.items():
-        if not isinstance(keys, str) or not keys.strip() or any(
-            not k.strip() for k in keys.split(",")
+        if (
+            not isinstance(keys, str)
+            or not keys.strip()
+            or any(not k.strip() for k in keys.split(","))
         ):
             problems.append(
                 f'{where}: [keymap] {safe(binding_id, 40)} needs a key string like "ctrl+f" '

@@ -31,6 +31,7 @@ import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from types import TracebackType
 from urllib.parse import quote
 
 from PIL import ExifTags, Image, ImageFile, UnidentifiedImageError
@@ -533,7 +534,7 @@ def _exif_thumbnail(im: Image.Image, box: Box) -> Image.Image | None:
         data = tiff[offset : offset + length]
         if len(data) != length:
             return None
-        thumb = Image.open(io.BytesIO(data))
+        thumb: Image.Image = Image.open(io.BytesIO(data))
         if not _covers(thumb.size, box):
             return None
         thumb.load()
@@ -575,5 +576,10 @@ class _suppress:
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, exc_type, exc, tb) -> bool:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> bool:
         return exc_type is not None and issubclass(exc_type, OSError)

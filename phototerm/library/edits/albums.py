@@ -83,9 +83,7 @@ class AlbumEdits:
 
     # -- operations -------------------------------------------------------------------------
 
-    def create(
-        self, name: str, ids: Sequence[int] = (), *, space: str | None = None
-    ) -> EditResult:
+    def create(self, name: str, ids: Sequence[int] = (), *, space: str | None = None) -> EditResult:
         return self._create(name, None, ids, space)
 
     def create_conditional(self, name: str, query: str, *, space: str | None = None) -> EditResult:
@@ -144,7 +142,12 @@ class AlbumEdits:
         if len(new) < len(members):
             msg += f" ({len(members) - len(new)} already in it)"
         return self._album_edit(
-            space, record, record.name, lambda s: s.albums.add_members(record.name, new), msg, len(new)
+            space,
+            record,
+            record.name,
+            lambda s: s.albums.add_members(record.name, new),
+            msg,
+            len(new),
         )
 
     def remove(self, name: str, ids: Sequence[int]) -> EditResult:

@@ -64,9 +64,11 @@ class Editor:
         self.access = Access(self.identity, self.stores)
         self.write_sidecars = settings is not None and settings.write_sidecars
         self._undo: deque[UndoStep] = deque(maxlen=UNDO_DEPTH)
-        self._tokens = dict(tokens) if tokens is not None else {
-            name: s.change_token() for name, s in self.stores.items()
-        }
+        self._tokens = (
+            dict(tokens)
+            if tokens is not None
+            else {name: s.change_token() for name, s in self.stores.items()}
+        )
         self.albums = AlbumEdits(index, self.stores, self.access, self._undo, self.refresh)
 
     # -- photo edits --------------------------------------------------------------------------
@@ -301,6 +303,7 @@ class Editor:
             if not changes:
                 continue
             changed = True
+            states: Iterable[tuple[str, PhotoState]]
             if changes.everything:  # a reset, or too much happened: apply every stored row
                 states = store.all_states()
             else:

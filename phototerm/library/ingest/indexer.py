@@ -154,7 +154,7 @@ class _Run:
         self.waiting: list[tuple[_Space, list[Item]]] = []  # not yet submitted
         self.waiting_count = 0
         self.pool: ProcessPoolExecutor | None = None
-        self.inflight: dict[Future, tuple[_Space, list[Item]]] = {}
+        self.inflight: dict[Future[list[tuple[Row, bool]]], tuple[_Space, list[Item]]] = {}
         self.retry: list[tuple[_Space, Item]] = []
         self.last_report = 0.0
         self.gc_paused = False

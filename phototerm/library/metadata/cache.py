@@ -25,6 +25,7 @@ import struct
 import sys
 import zlib
 from pathlib import Path
+from typing import TypeAlias
 
 from phototerm.library.durable import atomic_write
 from phototerm.library.metadata.reader import READER_VERSION, ROW_FIELDS, Row
@@ -36,7 +37,7 @@ _SCHEMA = zlib.crc32(f"{READER_VERSION} {' '.join(ROW_FIELDS)}".encode()) & 0xFF
 _HEADER = struct.Struct("<4sHHBBxxQI8x")  # magic, format, schema, py major, minor, len, crc
 SUBDIR = "metadata"
 
-Sidecar = tuple[str, int, float]
+Sidecar: TypeAlias = tuple[str, int, float]  # (sidecar rel, size, mtime)
 
 
 class CacheData:

@@ -23,7 +23,7 @@ import os
 import re
 import warnings
 from collections.abc import Sequence
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeAlias
 
 import exifread
 
@@ -44,7 +44,8 @@ _exif_log.setLevel(logging.CRITICAL + 1)
 READER_VERSION = 2  # 2: truncated JPEGs (no EOI after the scan) are flagged
 
 # A row is a Photo's fields after (space, root), in Photo's order, so Photo(space, root, *row).
-# Derived from Photo itself: a field added there is carried (and the cache schema changes).
+# Derived from Photo itself: a field added there is carried (and the cache schema changes);
+# so its entries are typed by Photo's fields at run time, not by a static tuple type.
 _ROW_DEFS = dataclasses.fields(Photo)[2:]
 ROW_FIELDS = tuple(f.name for f in _ROW_DEFS)
 _DEFAULTS = {
@@ -52,9 +53,9 @@ _DEFAULTS = {
     for f in _ROW_DEFS
     if f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING
 }
-Row = tuple
+Row: TypeAlias = tuple[Any, ...]
 # (rel, size, mtime, sidecar path or None)
-Item = tuple[str, int, float, "str | None"]
+Item: TypeAlias = tuple[str, int, float, str | None]
 
 HEAD_BYTES = 65536  # first read of a file
 
