@@ -11,7 +11,7 @@ import functools
 import logging
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn, TypeAlias
 
 if TYPE_CHECKING:
     from phototerm.library import Library, Settings, SpaceSetup
@@ -26,19 +26,27 @@ class UsageError(Exception):
 
 
 class ArgumentParser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse would exit with its own wording
+    def error(self, message: str) -> NoReturn:  # argparse would exit with its own wording
         self.print_usage(sys.stderr)
         raise UsageError(message)
+
+
+# What each area's ``register`` adds its sub-commands to.
+Subcommands: TypeAlias = "argparse._SubParsersAction[ArgumentParser]"
 
 
 def add_space_arguments(parser: argparse.ArgumentParser) -> None:
     """--personal / --shared, taken by every command that reads a library."""
     parser.add_argument(
-        "--personal", metavar="DIR", default=None,
+        "--personal",
+        metavar="DIR",
+        default=None,
         help="Personal Space root (default ~/Photos; '' turns it off)",
     )
     parser.add_argument(
-        "--shared", metavar="DIR", default=None,
+        "--shared",
+        metavar="DIR",
+        default=None,
         help="Shared Space root (default /photo; '' turns it off)",
     )
 
@@ -66,9 +74,7 @@ def spaces(args: argparse.Namespace, *, quiet: bool = False) -> SpaceSetup:
     return setup
 
 
-def open_library(
-    setup: SpaceSetup, *, writable: bool = False, with_stores: bool = True
-) -> Library:
+def open_library(setup: SpaceSetup, *, writable: bool = False, with_stores: bool = True) -> Library:
     """The library of ``setup``, as every sub-command opens it (``phototerm.library``'s front
     door with this process's settings)."""
     from phototerm import library

@@ -1,4 +1,4 @@
-"""`phototerm bench`: measure every performance figure the issues name."""
+"""`phototerm bench`: measure phototerm's performance figures, each against its target."""
 
 from __future__ import annotations
 
@@ -10,20 +10,30 @@ import sys
 import time
 
 from phototerm.bench import BenchOptions, Figure
-from phototerm.cli import EXIT_OK, UsageError
+from phototerm.cli import EXIT_OK, Subcommands, UsageError
 
 AREAS = ("indexing", "query", "browser", "store")
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: Subcommands) -> None:
     bench = sub.add_parser("bench", help="measure performance on generated libraries")
-    bench.add_argument("--photos", type=int, default=20_000, metavar="N",
-                       help="size of the generated file library (default 20000)")
-    bench.add_argument("--only", action="append", choices=AREAS, default=[],
-                       help="run only this area (repeatable)")
+    bench.add_argument(
+        "--photos",
+        type=int,
+        default=20_000,
+        metavar="N",
+        help="size of the generated file library (default 20000)",
+    )
+    bench.add_argument(
+        "--only", action="append", choices=AREAS, default=[], help="run only this area (repeatable)"
+    )
     bench.add_argument("--quick", action="store_true", help="small sizes (a smoke run)")
-    bench.add_argument("--workdir", metavar="DIR", default=None,
-                       help="where generated files go (reused between runs); default a temp dir")
+    bench.add_argument(
+        "--workdir",
+        metavar="DIR",
+        default=None,
+        help="where generated files go (reused between runs); default a temp dir",
+    )
     bench.add_argument("--json", action="store_true", help="one JSON object per figure")
     bench.set_defaults(handler=run)
 
@@ -36,8 +46,9 @@ def run(args: argparse.Namespace) -> int:
             os.makedirs(args.workdir, exist_ok=True)
         except OSError as exc:
             raise UsageError(f"--workdir {args.workdir}: {exc.strerror}") from exc
-    opts = BenchOptions(photos=args.photos, quick=args.quick, workdir=args.workdir,
-                        only=tuple(args.only))
+    opts = BenchOptions(
+        photos=args.photos, quick=args.quick, workdir=args.workdir, only=tuple(args.only)
+    )
     failed = 0
     for area in opts.only or AREAS:
         try:

@@ -35,9 +35,7 @@ def open_browser(personal: str | None, shared: str | None, *, theme: str | None 
     return browse(resolve(settings(), personal, shared), theme=theme, settings=settings())
 
 
-def browse(
-    setup: SpaceSetup, *, theme: str | None = None, settings: Settings | None = None
-) -> int:
+def browse(setup: SpaceSetup, *, theme: str | None = None, settings: Settings | None = None) -> int:
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         print(
             "phototerm: error: the browser needs a terminal; for scripts use `phototerm ls`",

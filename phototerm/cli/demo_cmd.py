@@ -13,12 +13,12 @@ import shlex
 import sys
 from collections.abc import Callable
 
-from phototerm.cli import EXIT_ERROR, EXIT_OK, UsageError
+from phototerm.cli import EXIT_ERROR, EXIT_OK, Subcommands, UsageError
 from phototerm.library.text import safe
 from phototerm.samples import demo
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: Subcommands) -> None:
     p = sub.add_parser(
         "demo",
         help="create (or reuse) a demo library and show how to browse it",

@@ -12,6 +12,7 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,12 +21,14 @@ from phototerm.cli import (
     EXIT_OK,
     EXIT_USAGE,
     ArgumentParser,
+    Subcommands,
     UsageError,
     add_space_arguments,
     open_library,
     spaces,
 )
 from phototerm.library import Editor, Index, Library, paths
+from phototerm.library.edits import EditResult
 from phototerm.library.photo import PERSONAL, SHARED
 from phototerm.library.spaces import LABELS, SpaceSetup
 from phototerm.library.store import Store, open_store
@@ -34,7 +37,7 @@ from phototerm.library.text import safe
 RATING_WORDS = {"x": -1, "reject": -1, "rejected": -1}
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: Subcommands) -> None:
     rate = sub.add_parser("rate", help="set the rating of photos (0 clears, -1 or x rejects)")
     rate.add_argument("rating", type=_rating, metavar="N", help="0-5, or -1/x for rejected")
     rate.add_argument("paths", nargs="+", metavar="PATH")
@@ -85,7 +88,7 @@ def _add_confirmed_space_arguments(parser: argparse.ArgumentParser) -> None:
     add_space_arguments(parser)
 
 
-def _album_parsers(actions: argparse._SubParsersAction) -> None:
+def _album_parsers(actions: Subcommands) -> None:
     def add(name: str, help: str, *args: tuple[str, dict[str, Any]]) -> None:
         parser = actions.add_parser(name, help=help)
         for arg, kwargs in args:
@@ -198,8 +201,8 @@ def _ids(session: _Session, given: list[str]) -> list[int]:
     return ids
 
 
-def _report(result: Any) -> int:
-    for warning in getattr(result, "warnings", ()):
+def _report(result: EditResult) -> int:
+    for warning in result.warnings:
         print(f"phototerm: {warning}", file=sys.stderr)
     if not result.ok:
         print(f"phototerm: {result.message}", file=sys.stderr)
@@ -208,7 +211,7 @@ def _report(result: Any) -> int:
     return EXIT_OK
 
 
-def _with_session(args: argparse.Namespace, work: Any) -> int:
+def _with_session(args: argparse.Namespace, work: Callable[[_Session], int]) -> int:
     session = _open(args)
     try:
         return work(session)
@@ -242,14 +245,15 @@ def run_album(args: argparse.Namespace) -> int:
 def _album(s: _Session, args: argparse.Namespace) -> int:
     editor, action = s.editor, args.album_action
     if action == "list":
-        for name in editor.albums.names():
-            record, count = editor.albums.record(name), len(s.index.album_ids(name))
-            space = editor.albums.space_of(name)
+        for listed in editor.albums.names():
+            record, count = editor.albums.record(listed), len(s.index.album_ids(listed))
+            space = editor.albums.space_of(listed)
+            assert record is not None and space is not None  # a name names() gave
             if args.json:
                 print(
                     json.dumps(
                         {
-                            "name": safe(name),
+                            "name": safe(listed),
                             "count": count,
                             "space": space,
                             "conditional": record.conditional,
@@ -260,7 +264,7 @@ def _album(s: _Session, args: argparse.Namespace) -> int:
                 )
             else:
                 kind = f"  query: {safe(record.query)}" if record.conditional else ""
-                print(f"{safe(name)}\t{count} photos\t{LABELS.get(space, space)}{kind}")
+                print(f"{safe(listed)}\t{count} photos\t{LABELS.get(space, space)}{kind}")
         return EXIT_OK
     if action == "create":
         taken = editor.albums.shown_name(args.name)
@@ -273,7 +277,9 @@ def _album(s: _Session, args: argparse.Namespace) -> int:
                 parse(args.query)
             except QueryError as exc:
                 raise UsageError(f"bad query: {exc}") from None
-            return _report(editor.albums.create_conditional(args.name, args.query, space=args.space))
+            return _report(
+                editor.albums.create_conditional(args.name, args.query, space=args.space)
+            )
         return _report(editor.albums.create(args.name, space=args.space))
     given = args.old if action == "rename" else args.name
     name = editor.albums.shown_name(given)
@@ -292,7 +298,7 @@ def _album(s: _Session, args: argparse.Namespace) -> int:
     return _report(editor.albums.delete(name))
 
 
-def _print_paths(index: Any, ids: list[int]) -> None:
+def _print_paths(index: Index, ids: list[int]) -> None:
     out = sys.stdout
     for pid in ids:
         path = index.get(pid).path

@@ -9,7 +9,14 @@ import sys
 from datetime import UTC, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
-from phototerm.cli import EXIT_OK, EXIT_USAGE, add_space_arguments, open_library, spaces
+from phototerm.cli import (
+    EXIT_OK,
+    EXIT_USAGE,
+    Subcommands,
+    add_space_arguments,
+    open_library,
+    spaces,
+)
 from phototerm.library.photo import Photo
 from phototerm.library.query import QueryError, parse
 from phototerm.library.text import safe
@@ -20,7 +27,7 @@ if TYPE_CHECKING:
 SORT_KEYS = ("taken", "name", "size", "mtime", "rating", "path")
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: Subcommands) -> None:
     ls = sub.add_parser("ls", help="list matching photos, one path per line")
     ls.add_argument("query", nargs="?", default="", help="search language query (see README)")
     add_space_arguments(ls)
@@ -116,14 +123,15 @@ def _list(index: Index, args: argparse.Namespace) -> int:
 
 def unknown_albums(text: str, names: list[str]) -> list[str]:
     """The album names a query asks for (``album:"X"``) that no album has: a script that
-    misspells one must hear about it, not get an empty list (issue 4: exit 2)."""
+    misspells one must hear about it (``ls`` exits 2, as for an unknown path), not get an
+    empty list."""
     from phototerm.library import query
     from phototerm.library.values import fold
 
     known = {fold(name) for name in names}
     wanted: list[str] = []
 
-    def walk(node: object) -> None:
+    def walk(node: query.Node) -> None:
         if isinstance(node, query.Album):
             if node.album not in known and node.album not in wanted:
                 wanted.append(node.album)

@@ -187,8 +187,8 @@ def test_recycle_rejects(lib, capsys):
 
 
 def test_ls_unknown_album_is_an_error(lib, capsys):
-    # Issue 4: "Unknown paths or albums: a clear error, exit 2". `ls 'album:"Nope"'` used to
-    # print nothing and exit 0, so a script could not tell a typo from an empty album.
+    # An unknown album is a clear error with exit 2, like an unknown path: printing nothing
+    # and exiting 0 would leave a script unable to tell a typo from an empty album.
     personal, _ = lib
     assert run(lib, "album", "create", "Trip") == 0
     assert run(lib, "album", "add", "Trip", str(personal / "2023/a.jpg")) == 0

@@ -55,7 +55,7 @@ def _readable(path: str) -> bool:
         return False
 
 
-def test_demo_has_the_variety_the_issue_asks_for(library) -> None:
+def test_demo_has_cameras_years_gps_ratings_and_orientations_to_browse(library) -> None:
     root, summary = library
     files = _files(root)
     photos = [p for p in files if kind_of(os.path.basename(p)) == PHOTO]
