@@ -18,7 +18,9 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from PIL import Image
 
@@ -75,7 +77,7 @@ def _from_json_path(text: str) -> str:
     return os.fsdecode(text.encode("latin-1"))
 
 
-def _read_marker(root: str) -> dict | None:
+def _read_marker(root: str) -> dict[str, Any] | None:
     try:
         with open(os.path.join(root, MARKER), encoding="utf-8") as fh:
             data = json.load(fh)
@@ -84,7 +86,7 @@ def _read_marker(root: str) -> dict | None:
     return data if isinstance(data, dict) else None
 
 
-def _write_marker(root: str, data: dict) -> None:
+def _write_marker(root: str, data: dict[str, Any]) -> None:
     path = os.path.join(root, MARKER)
     tmp = path + ".tmp"
     with open(tmp, "w", encoding="utf-8") as fh:
@@ -92,7 +94,7 @@ def _write_marker(root: str, data: dict) -> None:
     os.replace(tmp, path)
 
 
-def _remove_listed(root: str, marker: dict) -> None:
+def _remove_listed(root: str, marker: dict[str, Any]) -> None:
     """Remove the files an earlier run listed, then folders left empty. Nothing else."""
     files = marker.get("files", [])
     dirs: set[str] = set()
@@ -193,7 +195,7 @@ def _summarise(root: str, shots: list[Shot], extras: list[Extra], skipped: set[s
         if isinstance(make, str) and isinstance(model, str) and s.rel not in skipped:
             cameras.add(Photo(space="", root="", rel="", make=make, model=model).camera)
         taken = s.fields.get("datetime_original")
-        if hasattr(taken, "year"):
+        if isinstance(taken, date):  # the plan gives datetimes, a kind of date
             years.add(taken.year)
     return DemoSummary(
         root=root,
@@ -207,7 +209,7 @@ def _summarise(root: str, shots: list[Shot], extras: list[Extra], skipped: set[s
     )
 
 
-def _summary_from_marker(root: str, data: dict) -> DemoSummary | None:
+def _summary_from_marker(root: str, data: dict[str, Any]) -> DemoSummary | None:
     try:
         s = data["summary"]
         return DemoSummary(
@@ -255,10 +257,11 @@ def make_demo(
 
     started = time.perf_counter()
     shots, extras = plan()
-    files = [_to_json_path(x.rel) for x in [*shots, *extras]]
+    rels = [s.rel for s in shots] + [x.rel for x in extras]
+    files = [_to_json_path(rel) for rel in rels]
     # Written first, so an interrupted run is cleaned up by the next one.
     _write_marker(root, {**wanted, "complete": False, "files": files})
-    for rel in sorted({os.path.dirname(x.rel) for x in [*shots, *extras]}):
+    for rel in sorted({os.path.dirname(rel) for rel in rels}):
         os.makedirs(os.path.join(root, rel), exist_ok=True)
     for extra in extras:
         _write(os.path.join(root, extra.rel), extra.data, extra.mtime)

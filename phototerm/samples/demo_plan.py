@@ -72,7 +72,10 @@ def _events(table: str) -> tuple[Event, ...]:
         space, date, title, scenes, mood, count, cam, place, tz, days = (
             c.strip() for c in line.split("|")
         )
-        lat_lon = tuple(float(v) for v in place.split()) if place != "-" else None
+        lat_lon = None
+        if place != "-":
+            lat, lon = (float(v) for v in place.split())
+            lat_lon = (lat, lon)
         out.append(
             Event(
                 space,
@@ -85,7 +88,7 @@ def _events(table: str) -> tuple[Event, ...]:
                 lat_lon,
                 tz,
                 int(days),
-            )  # type: ignore[arg-type]
+            )
         )
     return tuple(out)
 
@@ -226,8 +229,6 @@ def _png_bomb() -> bytes:
     ihdr = struct.pack(">IIBBBBB", 60000, 60000, 8, 2, 0, 0, 0)
     idat = zlib.compress(b"\x00" * 64)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
-
-
 
 
 def _odd_files(rng: random.Random) -> tuple[list[Shot], list[Extra]]:

@@ -10,10 +10,13 @@ them with accents. Records come in the order a scanner walks the folders.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from phototerm.library.photo import PERSONAL, PHOTO, SHARED, VIDEO, Photo
+
+T = TypeVar("T")
 
 ROOTS = {PERSONAL: "/synth/home/user/Photos", SHARED: "/synth/photo"}
 
@@ -262,7 +265,7 @@ def _event(
     broken = rng.random() < 0.02  # an event copied from a failing card: a few bad files
     rand = rng.random
 
-    def pick(seq):  # rng.choice, without its overhead
+    def pick(seq: Sequence[T]) -> T:  # rng.choice, without its overhead
         return seq[int(rand() * len(seq))]
 
     for _ in range(size):

@@ -23,6 +23,7 @@ import struct
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from PIL import Image
 
@@ -175,10 +176,10 @@ def _fields(
     when: datetime,
     offset: str | None,
     place: tuple[float, float] | None,
-) -> dict:
+) -> dict[str, Any]:
     """One photo's EXIF: the event's camera, varied exposure, GPS and ratings on some."""
     make, model, lens, _style, focal, fnums = CAMERAS[cam]
-    fields = {
+    fields: dict[str, Any] = {
         "make": make,
         "model": model,
         "software": "phototerm synthlib",
@@ -260,7 +261,7 @@ def make_library(
     bases = _bases(seed)
     png_bytes = _png_bytes(bases[0])
     folders = _plan_folders(n, rng)
-    record = {"version": VERSION, "n": n, "seed": seed, "complete": False}
+    record: dict[str, Any] = {"version": VERSION, "n": n, "seed": seed, "complete": False}
     record["top"] = sorted({rel.split("/", 1)[0] for rel, _, _ in folders})
     # Written first, so leftovers of an interrupted run are known as ours and replaced.
     _write_marker(root, record)
@@ -313,7 +314,7 @@ def make_library(
     _write_marker(root, {**record, "complete": True})
 
 
-def _write_marker(root: str, record: dict) -> None:
+def _write_marker(root: str, record: dict[str, Any]) -> None:
     path = os.path.join(root, MARKER)
     with open(path + ".tmp", "w", encoding="utf-8") as fh:
         json.dump(record, fh)

@@ -114,7 +114,7 @@ def landscape(rng: random.Random, size: tuple[int, int], mood: int) -> Image.Ima
 
 def sunset_sea(rng: random.Random, size: tuple[int, int], mood: int) -> Image.Image:
     w, h = size
-    skies = [
+    skies: list[Stops] = [
         [(0, (40, 40, 96)), (0.45, (196, 86, 92)), (0.8, (246, 160, 80)), (1, (255, 214, 130))],
         [(0, (26, 30, 70)), (0.5, (120, 64, 128)), (0.85, (240, 120, 96)), (1, (255, 190, 120))],
         [(0, (70, 110, 170)), (0.6, (232, 170, 130)), (1, (255, 226, 170))],
@@ -165,7 +165,7 @@ def sunset_sea(rng: random.Random, size: tuple[int, int], mood: int) -> Image.Im
 
 def snow(rng: random.Random, size: tuple[int, int], mood: int) -> Image.Image:
     w, h = size
-    skies = [
+    skies: list[Stops] = [
         [(0, (150, 180, 214)), (1, (232, 238, 246))],
         [(0, (190, 196, 210)), (1, (236, 236, 240))],
         [(0, (90, 120, 190)), (0.7, (220, 170, 170)), (1, (250, 214, 190))],

@@ -11,11 +11,12 @@ import functools
 import itertools
 import random
 from collections.abc import Callable, Sequence
+from typing import TypeAlias
 
 from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
-Color = tuple[int, int, int]
-Stops = Sequence[tuple[float, Color]]
+Color: TypeAlias = tuple[int, int, int]
+Stops: TypeAlias = Sequence[tuple[float, Color]]  # (t from 0 to 1, colour at t), ascending t
 
 
 def mix(a: Color, b: Color, t: float) -> Color:
@@ -28,7 +29,8 @@ def mix(a: Color, b: Color, t: float) -> Color:
 
 
 def jitter(rng: random.Random, c: Color, amount: int = 18) -> Color:
-    return tuple(max(0, min(255, v + rng.randint(-amount, amount))) for v in c)  # type: ignore[return-value]
+    r, g, b = (max(0, min(255, v + rng.randint(-amount, amount))) for v in c)
+    return r, g, b
 
 
 def at(stops: Stops, t: float) -> Color:

@@ -9,6 +9,7 @@ from PIL import Image, ImageDraw, ImageFilter
 
 from phototerm.samples.paint.nature import SKIES
 from phototerm.samples.paint.primitives import (
+    Stops,
     fill_below,
     glow,
     jitter,
@@ -25,7 +26,7 @@ from phototerm.samples.paint.primitives import (
 
 def city_night(rng: random.Random, size: tuple[int, int], mood: int) -> Image.Image:
     w, h = size
-    skies = [
+    skies: list[Stops] = [
         [(0, (8, 12, 36)), (0.6, (36, 40, 96)), (1, (150, 80, 110))],
         [(0, (6, 8, 20)), (0.7, (26, 34, 70)), (1, (90, 70, 90))],
         [(0, (20, 24, 70)), (0.6, (70, 60, 140)), (1, (230, 120, 90))],  # blue hour
