@@ -1,4 +1,5 @@
-"""`phototerm bench`: every performance figure the issues name, beside a baseline.
+"""`phototerm bench`: every performance figure phototerm sets itself a target for, beside a
+baseline.
 
 Each area has a module here with ``run(opts: BenchOptions) -> list[Figure]``; the runner
 prints them as a table or JSON. Figures are measured in this run on this machine; nothing is
@@ -8,6 +9,7 @@ hard-coded.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 
 @dataclass(slots=True)
@@ -20,7 +22,7 @@ class BenchOptions:
 
 @dataclass(slots=True)
 class Figure:
-    """One measured number. ``target`` is the issue's goal, as a text like '<= 20 ms'."""
+    """One measured number. ``target``: the figure it must reach, as a text like '<= 20 ms'."""
 
     area: str
     name: str
@@ -33,5 +35,5 @@ class Figure:
     target: str = ""
     ok: bool | None = None  # whether the target is met (None: no target)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -1,4 +1,4 @@
-"""Bench "browser": the thumbnail grid's figures from issue 3.
+"""Bench "browser": how fast the thumbnail grid answers keys and fills a screen.
 
 - keypress-to-repaint p50 for cursor and page moves on a 100,000-photo model (headless Pilot,
   a host App holding only the grid, thumbnails warm in the disk cache);
@@ -33,12 +33,21 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
 
 from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
 from phototerm.bench import BenchOptions, Figure
 from phototerm.library.photo import PERSONAL, Photo
 from phototerm.library.thumbnails import ThumbnailService, fit
+
+if TYPE_CHECKING:
+    from rich.segment import Segment
+    from textual.app import App
+    from textual.pilot import Pilot
+
+    from phototerm.tui.widgets.grid_model import GridModel
 
 AREA = "browser"
 SIZE = (200, 50)
@@ -169,8 +178,8 @@ def warm_disk_cache(
 # ---------------------------------------------------------------------- host app
 
 
-def make_host(service: ThumbnailService, model: object, *, tile_size: str = "medium",
-              color: str = "truecolor", start: int = 0):  # fmt: skip
+def make_host(service: ThumbnailService, model: GridModel | None, *, tile_size: str = "medium",
+              color: str = "truecolor", start: int = 0) -> App[None]:  # fmt: skip
     """A minimal App that only contains the grid (what the bench and the pty host run)."""
     from textual.app import App, ComposeResult
 
@@ -185,14 +194,14 @@ def make_host(service: ThumbnailService, model: object, *, tile_size: str = "med
         def on_mount(self) -> None:
             grid = self.query_one(ThumbnailGrid)
             if model is not None:
-                grid.set_model(model)  # type: ignore[arg-type]
+                grid.set_model(model)
                 grid.cursor = start
             grid.focus()
 
     return GridHost()
 
 
-async def _settle(pilot, service: ThumbnailService, limit: float = 5.0) -> None:
+async def _settle(pilot: Pilot[None], service: ThumbnailService, limit: float = 5.0) -> None:
     deadline = time.perf_counter() + limit
     await pilot.pause()
     while service.pending() and time.perf_counter() < deadline:
@@ -219,7 +228,7 @@ async def _keys(service: ThumbnailService, model: ListModel, start: int,
     return times
 
 
-async def _first_screen(service: ThumbnailService, model) -> tuple[float, float, int]:
+async def _first_screen(service: ThumbnailService, model: GridModel) -> tuple[float, float, int]:
     from phototerm.tui.widgets.grid import ThumbnailGrid
 
     app = make_host(service, None)
@@ -252,7 +261,12 @@ def _write_jpegs(folder: str, count: int, size: tuple[int, int], exif_thumb: boo
     photos = []
     for i in range(count):
         data, thumb = bases[i % 4]
-        fields: dict = {"model": "Bench", "orientation": 1, "width": size[0], "height": size[1]}
+        fields: dict[str, Any] = {
+            "model": "Bench",
+            "orientation": 1,
+            "width": size[0],
+            "height": size[1],
+        }
         if thumb:
             fields["thumbnail"] = thumb
         path = os.path.join(folder, f"IMG_{i:04d}.JPG")
@@ -276,7 +290,7 @@ def _cold_page(photos: Sequence[Photo], cache: str, workers: int) -> tuple[float
     errors: set[str] = set()
     lock = threading.Lock()
 
-    def callback(key: str, image, error: str) -> None:
+    def callback(key: str, image: Image.Image | None, error: str) -> None:
         if image is not None:
             pixels.render_cells(image, (24, 9), (30, 30, 30), "truecolor")
         with lock:
@@ -375,7 +389,12 @@ class _ignore:
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, exc_type, exc, tb) -> bool:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> bool:
         return exc_type is not None and issubclass(exc_type, (OSError, ChildProcessError))
 
 
@@ -406,8 +425,9 @@ def host_main(argv: Sequence[str]) -> int:
     return 0
 
 
-def rich_pixels_cells(image: Image.Image, size: tuple[int, int], background, mode="truecolor",
-                      tolerance=0) -> list:  # fmt: skip
+def rich_pixels_cells(image: Image.Image, size: tuple[int, int],
+                      background: tuple[int, int, int], mode: str = "truecolor",
+                      tolerance: int = 0) -> list[list[Segment]]:  # fmt: skip
     """The baseline tile renderer: the same fitted, letterboxed picture as rich-pixels prints
     it (``Pixels.from_image``: one segment and one Style per cell)."""
     from rich.console import Console
@@ -417,7 +437,7 @@ def rich_pixels_cells(image: Image.Image, size: tuple[int, int], background, mod
     canvas = Image.new("RGB", (cols, rows * 2), tuple(background))
     canvas.paste(image, ((cols - image.width) // 2, (rows * 2 - image.height) // 2))
     console = Console(file=io.StringIO(), color_system="truecolor", width=cols * 2)
-    lines: list[list] = [[]]
+    lines: list[list[Segment]] = [[]]
     for segment in console.render(Pixels.from_image(canvas), console.options):
         if segment.text == "\n":
             lines.append([])
@@ -479,17 +499,9 @@ def _run_interactive(tmp: str, n: int, rounds: int) -> list[Figure]:
     ]  # fmt: skip
 
 
-class _shifted:
+def _shifted(model: ListModel, start: int) -> ListModel:
     """The model seen from ``start``: the first screen of the bench is a warm page."""
-
-    def __init__(self, model: ListModel, start: int) -> None:
-        self.inner = ListModel(model.photos[start:], group_by_day=True)
-
-    def __getattr__(self, name: str):
-        return getattr(self.inner, name)
-
-    def __len__(self) -> int:
-        return len(self.inner)
+    return ListModel(model.photos[start:], group_by_day=True)
 
 
 def _run_cold(tmp: str, quick: bool) -> list[Figure]:
@@ -528,7 +540,7 @@ def _run_bytes(tmp: str, n: int) -> list[Figure]:
     except OSError as exc:
         return [Figure(AREA, f"pty bytes: not measured ({exc})", 0, "B")]
 
-    def pick(got, prefix):
+    def pick(got: dict[str, tuple[int, float]], prefix: str) -> list[tuple[int, float]]:
         return [got[name] for name, _ in PTY_KEYS if name.startswith(prefix)]
 
     load = os.getloadavg()[0]

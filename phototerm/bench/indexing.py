@@ -1,4 +1,4 @@
-"""Indexing figures (issue 2): cold throughput and warm start, each beside its bare baseline.
+"""Indexing figures: cold throughput and warm start, each beside its bare baseline.
 
 - Cold: ``index_spaces`` on a fresh cache dir, the whole job (walk, sidecars, worker start-up,
   cache write) vs a single-process loop of ``exifread.process_file(f, details=False)`` over

@@ -118,7 +118,7 @@ def _ms(
     limit: float | None = None,
     baseline: tuple[float, str] | None = None,
 ) -> Figure:
-    """A figure in milliseconds. ``limit``: the issue's ceiling for it; ``baseline``: the
+    """A figure in milliseconds. ``limit``: the most it may take; ``baseline``: the
     bare-SQLite time of the same write and its name, so the Editor's overhead shows."""
     return Figure(
         AREA,

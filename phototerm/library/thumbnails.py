@@ -32,6 +32,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from types import TracebackType
+from typing import TypeAlias
 from urllib.parse import quote
 
 from PIL import ExifTags, Image, ImageFile, UnidentifiedImageError
@@ -42,8 +43,9 @@ from phototerm.library.photo import VIDEO, Photo
 
 log = logging.getLogger(__name__)
 
-Box = tuple[int, int]
-Callback = Callable[[str, "Image.Image | None", str], None]
+Box: TypeAlias = tuple[int, int]  # (width, height) in pixels
+# (cache key, the picture or None, why there is none) once a requested thumbnail is ready
+Callback: TypeAlias = Callable[[str, "Image.Image | None", str], None]
 
 SYNOLOGY_NAMES = ("SYNOPHOTO_THUMB_SM.jpg", "SYNOPHOTO_THUMB_M.jpg")
 FREEDESKTOP_SIZES = (("normal", 128), ("large", 256), ("x-large", 512), ("xx-large", 1024))
