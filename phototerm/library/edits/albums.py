@@ -189,7 +189,7 @@ class AlbumEdits:
         if entry is None:
             return err
         space, record = entry
-        # Its share links go with it (store.delete_album): keep them for undo.
+        # Its share links go with it (``AlbumStore.delete``): keep them for undo.
         shares = [s for s in self.stores[space].shares.all() if s.album == record.name]
         return self._album_edit(
             space,

@@ -1,4 +1,4 @@
-"""The in-memory index of every photo and video of the spaces (the contract in the brief).
+"""The in-memory index of every photo and video of the spaces: ``Index``, what callers use.
 
 Designed for 1,000,000 records in well under 300 bytes each: the storage is columnar, with
 no object per photo (columns.py). A record's id is its row and is never reused. Searching

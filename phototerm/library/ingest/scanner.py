@@ -1,6 +1,6 @@
 """Walking a space's root: which files are photos and videos, and what to leave alone.
 
-Rules (issue 2):
+Rules:
 - media by extension, case-insensitive (``photo.kind_of``);
 - skipped: Synology's ``@eaDir``, ``#recycle``, ``#snapshot``, ``@SynoResource``,
   ``*@SynoEAStream``; ``.DS_Store``, ``._*`` (macOS), ``Thumbs.db`` (Windows); every hidden

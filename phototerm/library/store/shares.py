@@ -16,7 +16,7 @@ from phototerm.library.store.schema import StoreError, decode_rel, encode_rel
 
 @dataclass(frozen=True, slots=True)
 class ShareRecord:
-    id: int  # 0 until the database gives it one (see add_share)
+    id: int  # 0 until the database gives it one (see ``ShareStore.add``)
     kind: str  # 'album' | 'photo'
     token: str
     album: str | None
