@@ -29,10 +29,6 @@ def state_dir() -> Path:
     return _xdg("XDG_STATE_HOME", ".local/state")
 
 
-def data_dir() -> Path:
-    return _xdg("XDG_DATA_HOME", ".local/share")
-
-
 def config_file() -> Path:
     return config_dir() / "config.toml"
 

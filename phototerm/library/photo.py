@@ -1,6 +1,6 @@
 """The Photo record: what the metadata reader produces and what the index hands out.
 
-The index does not keep Photo objects (it stores columns, see index.py); a Photo is the
+The index does not keep Photo objects (it stores columns, see index/columns.py); a Photo is the
 unit of transfer between the reader, the metadata cache, the index and the views.
 """
 
@@ -13,7 +13,6 @@ from phototerm.library.values import camera_name
 
 PERSONAL = "personal"
 SHARED = "shared"
-SPACES = (PERSONAL, SHARED)
 
 PHOTO = "photo"
 VIDEO = "video"
