@@ -27,7 +27,7 @@ import exifread
 from phototerm.bench import BenchOptions, Figure
 from phototerm.library.ingest.indexer import IndexResult, index_spaces
 from phototerm.library.ingest.scanner import scan
-from phototerm.library.metadata import cache as mcache
+from phototerm.library.metadata import cache as metadata_cache
 from phototerm.library.photo import PHOTO, kind_of
 from phototerm.library.spaces import SpaceRoot
 from phototerm.samples.synthlib import make_library
@@ -190,7 +190,7 @@ def _bare_walk(root: str) -> int:
 
 def _linked_tree(root: str, cache_dir: str, big_root: str, big_cache: str, copies: int) -> int:
     """``copies`` hard-linked copies of ``root`` under ``big_root``, and their cache."""
-    src = mcache.load(mcache.cache_file(cache_dir, "personal", root), root)
+    src = metadata_cache.load(metadata_cache.cache_file(cache_dir, "personal", root), root)
     if src.problem or not src.rows:
         raise RuntimeError(f"the cold run left no usable cache ({src.problem or 'empty'})")
     if not os.path.isdir(big_root):
@@ -208,8 +208,8 @@ def _linked_tree(root: str, cache_dir: str, big_root: str, big_cache: str, copie
             if side is not None:
                 sidecars[prefix + rel] = (prefix + side[0], side[1], side[2])
     shutil.rmtree(big_cache, ignore_errors=True)
-    problem = mcache.save(
-        mcache.cache_file(big_cache, "personal", big_root), big_root, rows, sidecars
+    problem = metadata_cache.save(
+        metadata_cache.cache_file(big_cache, "personal", big_root), big_root, rows, sidecars
     )
     if problem:
         raise RuntimeError(f"cannot write the benchmark cache: {problem}")

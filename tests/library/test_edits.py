@@ -7,7 +7,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from phototerm.library.settings import Settings
 from PIL import Image
 
 from phototerm.library.edits import Editor
@@ -15,6 +14,7 @@ from phototerm.library.index import Index
 from phototerm.library.metadata.xmp import read_sidecar
 from phototerm.library.photo import Photo
 from phototerm.library.roles import Access, Identity
+from phototerm.library.settings import Settings
 from phototerm.library.store import AlbumRecord, PhotoState, Store, StoreError
 from phototerm.library.store.overlay import load_overlay
 
@@ -235,7 +235,9 @@ def test_same_album_name_in_both_spaces_is_told_apart(tmp_path):
     assert not lib.editor.albums.create("Trip", lib.ids("personal")[:1]).ok  # name taken
     other = lib.reopen()
     assert other.editor.albums.names() == ["Trip"]
-    lib.stores["personal"].albums.put(AlbumRecord("Trip", members=[("personal", lib.photos[0].rel)]))
+    lib.stores["personal"].albums.put(
+        AlbumRecord("Trip", members=[("personal", lib.photos[0].rel)])
+    )
     other = lib.reopen()
     assert other.editor.albums.names() == ["Trip", "Trip (Shared Space)"]
     assert other.editor.albums.space_of("Trip (Shared Space)") == "shared"

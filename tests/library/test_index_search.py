@@ -1,5 +1,5 @@
 """The Index's search: every query key on the known library, bad queries, counts, and
-agreement with the reference semantics (querymatch) on random queries."""
+agreement with the reference semantics (query/reference.py) on random queries."""
 
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ from PIL import Image
 from phototerm.library.ingest import indexer
 from phototerm.library.ingest.indexer import IndexProgress, index_spaces
 from phototerm.library.ingest.scanner import OUTSIDE, scan
-from phototerm.library.metadata import cache as mcache
+from phototerm.library.metadata import cache as metadata_cache
 from phototerm.library.metadata import reader as metadata
 from phototerm.library.photo import Photo
 from phototerm.library.spaces import SpaceRoot
@@ -70,7 +70,7 @@ def test_cold_then_warm(tmp_path: Path) -> None:
         "Model 1",
         24,
     )
-    cache_file = mcache.cache_file(cache, "personal", str(root))
+    cache_file = metadata_cache.cache_file(cache, "personal", str(root))
     assert cache_file.exists()
     stamp = cache_file.stat().st_mtime_ns
 
@@ -97,7 +97,7 @@ def test_changed_file_reread_vanished_dropped_sidecar_followed(tmp_path: Path) -
     assert photos[rels[0]].model == "Changed"
     assert rels[1] not in photos
     assert photos[rels[2]].rating == 5
-    data = mcache.load(mcache.cache_file(cache, "shared", str(root)), str(root))
+    data = metadata_cache.load(metadata_cache.cache_file(cache, "shared", str(root)), str(root))
     assert set(data.rows) == set(photos)  # the vanished file left the cache too
     again = index_spaces([space], str(cache))
     assert (again.read, again.cached) == (0, 5)
@@ -126,7 +126,7 @@ def test_corrupt_cache_is_rebuilt(tmp_path: Path) -> None:
     library(root, 4)
     space = SpaceRoot("personal", str(root))
     index_spaces([space], str(cache))
-    path = mcache.cache_file(cache, "personal", str(root))
+    path = metadata_cache.cache_file(cache, "personal", str(root))
     path.write_bytes(path.read_bytes()[:-10])
     result = index_spaces([space], str(cache))
     assert (result.read, result.cached) == (4, 0)

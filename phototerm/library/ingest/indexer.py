@@ -35,7 +35,7 @@ from multiprocessing.context import BaseContext
 from typing import TYPE_CHECKING
 
 from phototerm.library.ingest.scanner import ScanError, scan_folders
-from phototerm.library.metadata import cache as mcache
+from phototerm.library.metadata import cache as metadata_cache
 from phototerm.library.metadata import reader as metadata
 from phototerm.library.metadata.reader import Item, Row, photo_from_row
 from phototerm.library.photo import Photo
@@ -80,10 +80,14 @@ class _Space:
     def __init__(self, space: SpaceRoot, cache_dir: str | None) -> None:
         self.name = sys.intern(space.name)
         self.root = space.root
-        self.path = mcache.cache_file(cache_dir, space.name, space.root) if cache_dir else None
-        self.old = mcache.load(self.path, space.root) if self.path else mcache.CacheData()
+        self.path = (
+            metadata_cache.cache_file(cache_dir, space.name, space.root) if cache_dir else None
+        )
+        self.old = (
+            metadata_cache.load(self.path, space.root) if self.path else metadata_cache.CacheData()
+        )
         self.rows: list[Row] = []
-        self.sidecars: dict[str, mcache.Sidecar] = {}
+        self.sidecars: dict[str, metadata_cache.Sidecar] = {}
         self.changed = False
 
 
@@ -122,7 +126,7 @@ def index_spaces(
         run.report("saving", force=True)
         for state in states:
             if state.path and (state.changed or len(state.rows) != len(state.old)):
-                problem = mcache.save(state.path, state.root, state.rows, state.sidecars)
+                problem = metadata_cache.save(state.path, state.root, state.rows, state.sidecars)
                 if problem:
                     result.cache_problems.append(f"{state.name}: cache not saved: {problem}")
     result.seconds = time.perf_counter() - run.start

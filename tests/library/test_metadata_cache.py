@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from phototerm.library.metadata import cache as mcache
+from phototerm.library.metadata import cache as metadata_cache
 from phototerm.library.metadata import reader as metadata
 
 ROOT = "/photos/root"
@@ -37,14 +37,14 @@ def row(rel: str, size: int = 100, mtime: float = 1.5, make: str = "Canon") -> t
 
 @pytest.fixture
 def saved(tmp_path: Path) -> Path:
-    path = mcache.cache_file(tmp_path, "personal", ROOT)
+    path = metadata_cache.cache_file(tmp_path, "personal", ROOT)
     rows = [row("a.jpg"), row("sub/b.jpg", 7, 2.25), row("caf\udce9.jpg"), row("[bold]x.jpg")]
-    assert mcache.save(path, ROOT, rows, {"a.jpg": ("a.jpg.xmp", 10, 3.0)}) == ""
+    assert metadata_cache.save(path, ROOT, rows, {"a.jpg": ("a.jpg.xmp", 10, 3.0)}) == ""
     return path
 
 
 def test_round_trip(saved: Path) -> None:
-    data = mcache.load(saved, ROOT)
+    data = metadata_cache.load(saved, ROOT)
     assert data.problem == "" and len(data) == 4
     assert data.rows["sub/b.jpg"] == row("sub/b.jpg", 7, 2.25)
     assert data.rows["caf\udce9.jpg"][0] == "caf\udce9.jpg"  # non-UTF-8 names survive
@@ -52,14 +52,14 @@ def test_round_trip(saved: Path) -> None:
 
 
 def test_cache_lives_in_the_given_cache_dir_per_space_and_root(tmp_path: Path) -> None:
-    a = mcache.cache_file(tmp_path, "personal", "/a")
-    assert a.parent == tmp_path / mcache.SUBDIR
-    assert a != mcache.cache_file(tmp_path, "personal", "/b")
-    assert a != mcache.cache_file(tmp_path, "shared", "/a")
+    a = metadata_cache.cache_file(tmp_path, "personal", "/a")
+    assert a.parent == tmp_path / metadata_cache.SUBDIR
+    assert a != metadata_cache.cache_file(tmp_path, "personal", "/b")
+    assert a != metadata_cache.cache_file(tmp_path, "shared", "/a")
 
 
 def test_lookup_is_keyed_by_size_mtime_and_sidecar(saved: Path) -> None:
-    data = mcache.load(saved, ROOT)
+    data = metadata_cache.load(saved, ROOT)
     side = ("a.jpg.xmp", 10, 3.0)
     assert data.lookup("a.jpg", 100, 1.5, side) == row("a.jpg")
     assert data.lookup("a.jpg", 101, 1.5, side) is None  # size changed
@@ -72,7 +72,7 @@ def test_lookup_is_keyed_by_size_mtime_and_sidecar(saved: Path) -> None:
 
 
 def test_missing_cache_is_empty_without_a_problem(tmp_path: Path) -> None:
-    data = mcache.load(tmp_path / "none", ROOT)
+    data = metadata_cache.load(tmp_path / "none", ROOT)
     assert len(data) == 0 and data.problem == ""
 
 
@@ -90,13 +90,13 @@ def _corrupt(path: Path, offset: int, value: bytes) -> None:
         (lambda p: _corrupt(p, 60, b"\x00\x01"), "corrupt (checksum)"),
         (lambda p: p.write_bytes(b"garbage" * 10), "not a phototerm cache"),
         (lambda p: p.write_bytes(b""), "truncated"),
-        (lambda p: _corrupt(p, 4, struct.pack("<H", mcache.FORMAT + 1)), "another version"),
+        (lambda p: _corrupt(p, 4, struct.pack("<H", metadata_cache.FORMAT + 1)), "another version"),
         (lambda p: _corrupt(p, 8, bytes([2])), "another version"),  # another Python major
     ],
 )
 def test_bad_cache_files_are_ignored(saved: Path, damage, problem: str) -> None:
     damage(saved)
-    data = mcache.load(saved, ROOT)
+    data = metadata_cache.load(saved, ROOT)
     assert (len(data), data.problem) == (0, problem)
 
 
@@ -108,39 +108,39 @@ def test_checksummed_garbage_payload_is_ignored(tmp_path: Path) -> None:
         marshal.dumps(["not", "a", "tuple"]),
         marshal.dumps((ROOT, [("short",)], {})),
     ):
-        header = mcache._HEADER.pack(
-            mcache.MAGIC,
-            mcache.FORMAT,
-            mcache._SCHEMA,
+        header = metadata_cache._HEADER.pack(
+            metadata_cache.MAGIC,
+            metadata_cache.FORMAT,
+            metadata_cache._SCHEMA,
             *sys.version_info[:2],
             len(payload),
             zlib.crc32(payload),
         )
         path.write_bytes(header + payload)
-        data = mcache.load(path, ROOT)
+        data = metadata_cache.load(path, ROOT)
         assert len(data) == 0 and data.problem.startswith("corrupt")
 
 
 def test_cache_of_another_root_is_ignored(saved: Path) -> None:
-    assert mcache.load(saved, "/elsewhere").problem == "corrupt (content)"
+    assert metadata_cache.load(saved, "/elsewhere").problem == "corrupt (content)"
 
 
 def test_unreadable_cache_is_a_problem_not_an_exception(tmp_path: Path) -> None:
     (tmp_path / "dir").mkdir()
-    data = mcache.load(tmp_path / "dir", ROOT)  # a folder where the file should be
+    data = metadata_cache.load(tmp_path / "dir", ROOT)  # a folder where the file should be
     assert len(data) == 0 and data.problem.startswith("unreadable")
 
 
 def test_atomic_save_leaves_no_temporary_files(saved: Path) -> None:
-    assert mcache.save(saved, ROOT, [row("only.jpg")], {}) == ""
+    assert metadata_cache.save(saved, ROOT, [row("only.jpg")], {}) == ""
     assert sorted(os.listdir(saved.parent)) == [saved.name]
-    assert list(mcache.load(saved, ROOT).rows) == ["only.jpg"]
+    assert list(metadata_cache.load(saved, ROOT).rows) == ["only.jpg"]
 
 
 def test_save_failure_is_reported_not_raised(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    problem = mcache.save(blocker / "sub" / "cache", ROOT, [row("a.jpg")], {})
+    problem = metadata_cache.save(blocker / "sub" / "cache", ROOT, [row("a.jpg")], {})
     assert problem != ""
 
 
@@ -148,8 +148,8 @@ def test_strings_shared_after_load(saved: Path) -> None:
     # Interned strings are written once and come back shared: memory stays small.
     path = saved
     rows = [row(f"{i}.jpg", make=sys.intern("Canon")) for i in range(3)]
-    mcache.save(path, ROOT, rows, {})
-    loaded = list(mcache.load(path, ROOT).rows.values())
+    metadata_cache.save(path, ROOT, rows, {})
+    loaded = list(metadata_cache.load(path, ROOT).rows.values())
     assert loaded[0][6] is loaded[1][6] is loaded[2][6]
 
 
@@ -157,8 +157,9 @@ def test_cache_of_another_reader_version_is_ignored(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "c"
-    monkeypatch.setattr(mcache, "_SCHEMA", mcache._SCHEMA ^ 1)  # as an older reader wrote it
-    mcache.save(path, ROOT, [row("a.jpg")], {})
+    # as an older reader wrote it
+    monkeypatch.setattr(metadata_cache, "_SCHEMA", metadata_cache._SCHEMA ^ 1)
+    metadata_cache.save(path, ROOT, [row("a.jpg")], {})
     monkeypatch.undo()
-    data = mcache.load(path, ROOT)
+    data = metadata_cache.load(path, ROOT)
     assert (len(data), data.problem) == (0, "another version")
