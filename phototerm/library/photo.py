@@ -20,7 +20,7 @@ VIDEO = "video"
 PHOTO_EXTENSIONS = frozenset(
     ["jpg", "jpeg", "png", "tif", "tiff", "webp", "heic", "heif", "gif", "bmp"]
 )
-# RAW formats are listed as photos (kind "photo", is_raw True); their pixels come later.
+# RAW formats are listed as photos (kind "photo", is_raw True); their pixels are not decoded.
 RAW_EXTENSIONS = frozenset(
     [
         "arw",

@@ -275,7 +275,7 @@ class ThumbnailService:
             im = Image.open(path)
         except UnidentifiedImageError:
             if photo.is_raw:
-                return None, "none"  # RAW previews come later; a RAW file is not an error
+                return None, "none"  # a RAW Pillow cannot read: no preview, not an error
             raise
         with im:
             if im.format != "JPEG" and im.width * im.height > (Image.MAX_IMAGE_PIXELS or 1 << 62):
