@@ -12,10 +12,12 @@ Rules:
 
 from __future__ import annotations
 
+import enum
 import io
 import os
 import re
 from collections.abc import Sequence
+from typing import Final
 from xml.etree import ElementTree as ET
 
 from phototerm.library.durable import atomic_write
@@ -33,7 +35,16 @@ _RDF = f"{{{NS_RDF}}}RDF"
 _BAG = f"{{{NS_RDF}}}Bag"
 _LI = f"{{{NS_RDF}}}li"
 _ABOUT = f"{{{NS_RDF}}}about"
-_KEEP = object()  # "leave this property as the sidecar has it"
+
+
+class _Keep(enum.Enum):
+    """The default of ``write_sidecar``'s values: leave the property as the sidecar has it."""
+
+    KEEP = enum.auto()
+
+
+_KEEP: Final = _Keep.KEEP
+
 for _prefix, _uri in _PREFIXES.items():
     ET.register_namespace(_prefix, _uri)
 
@@ -50,8 +61,8 @@ def sidecar_path(photo_path: str) -> str:
 def write_sidecar(
     photo_path: str,
     *,
-    rating: int | None | object = _KEEP,
-    tags: Sequence[str] | None | object = _KEEP,
+    rating: int | None | _Keep = _KEEP,
+    tags: Sequence[str] | None | _Keep = _KEEP,
 ) -> str | None:
     """Set the rating (-1..5) and/or the tags in the photo's sidecar, merging with what it has.
 
@@ -74,9 +85,9 @@ def write_sidecar(
         root, packet = _parse(path, data)
     description = _description(root)
     if rating is not _KEEP:
-        _set_rating(root, description, rating)  # type: ignore[arg-type]
+        _set_rating(root, description, rating)
     if tags is not _KEEP:
-        _set_subjects(root, description, list(tags or ()))  # type: ignore[call-overload]
+        _set_subjects(root, description, list(tags or ()))
     if data is None:  # a file we create is laid out for people; an existing one keeps its layout
         _indent_new(root)
     _atomic_write(path, _serialise(root, packet))
