@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -71,9 +71,6 @@ class Settings:
     def readable(self) -> bool:
         """False when the file exists but could not be read (then it must not be rewritten)."""
         return not any(p.startswith(_UNREADABLE) for p in self.problems)
-
-    def with_(self, **changes: Any) -> Settings:
-        return replace(self, **changes)
 
 
 _UNREADABLE = "cannot read "
