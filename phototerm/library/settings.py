@@ -67,11 +67,6 @@ class Settings:
     def write_sidecars(self) -> bool:
         return self.sidecars == "write"
 
-    @property
-    def readable(self) -> bool:
-        """False when the file exists but could not be read (then it must not be rewritten)."""
-        return not any(p.startswith(_UNREADABLE) for p in self.problems)
-
 
 _UNREADABLE = "cannot read "
 
