@@ -32,7 +32,7 @@ from phototerm.library.metadata.reader import READER_VERSION, ROW_FIELDS, Row
 
 MAGIC = b"PTMC"
 FORMAT = 1  # this file's layout
-# What a row means: its fields, and the reader that filled them (metadata.READER_VERSION).
+# What a row means: its fields, and the reader that filled them (reader.READER_VERSION).
 _SCHEMA = zlib.crc32(f"{READER_VERSION} {' '.join(ROW_FIELDS)}".encode()) & 0xFFFF
 _HEADER = struct.Struct("<4sHHBBxxQI8x")  # magic, format, schema, py major, minor, len, crc
 SUBDIR = "metadata"
