@@ -31,6 +31,8 @@ class SearchInput(Input):
     were typed. Textual runs a focused widget's bindings only once the key has bubbled up to
     the App, through every parent's queue, while letters are inserted at once: a fast
     ``ctrl+u camera`` (tmux send-keys, a paste-like burst) cleared ``ca`` *after* it was typed.
+    ``on_key`` runs before Input's own key handler and acts on the binding the screen says is
+    active for the key (the keymap applied) when it is one of this input's own.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -43,16 +45,16 @@ class SearchInput(Input):
         ),
     ]
 
-    async def _on_key(self, event: events.Key) -> None:
-        for binding in self._bindings.key_to_bindings.get(event.key, ()):
-            if binding.priority:
-                continue  # already run by the App before the key came here
-            if await self.app.run_action(binding.action, self):
-                # Handled, now: neither Input's own handler nor the App sees it again.
-                event.stop()
-                event.prevent_default()
-                return
-        # Not ours (letters, tab, the screen's keys): Input inserts it or it bubbles as usual.
+    async def on_key(self, event: events.Key) -> None:
+        active = self.screen.active_bindings.get(event.key)
+        if active is None or active.node is not self or active.binding.priority:
+            # Not ours (letters, tab, the screen's keys; a priority binding already ran in
+            # the App before the key came here): Input inserts it or it bubbles as usual.
+            return
+        if await self.app.run_action(active.binding.action, self):
+            # Handled, now: neither Input's own handler nor the App sees it again.
+            event.stop()
+            event.prevent_default()
 
     def action_clear_search(self) -> None:
         bar = self.parent.parent if self.parent is not None else None
