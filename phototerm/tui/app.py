@@ -1,8 +1,10 @@
-"""The phototerm App: screens, bindings, themes, keymap, workers wiring, session.
+"""The phototerm App: screens, bindings, themes, keymap, the library opening, the session.
 
-Everything the user looks at lives in screens/, dialogs/ and widgets/; this class holds what
-they share (the Index, the ThumbnailService, the colour mode, the session) and runs the
-indexer on a thread worker that reports with messages.
+Everything the user looks at lives in screens/, dialogs/ and widgets/, the edits in editing/.
+This class makes what they share (the Index, the ThumbnailService, the colour mode, the
+editing components: ``Services``), opens the library on a thread worker that reports with
+messages (opening.py), and passes on what the parts tell it: an edit to every screen, an
+album renamed or opened to the library screen, the place to remember to the session.
 """
 
 from __future__ import annotations
@@ -21,28 +23,36 @@ from textual.worker import Worker, WorkerState
 
 from phototerm.library import paths
 from phototerm.library.index import Index
-from phototerm.library.ingest.indexer import IndexResult
-from phototerm.library.settings import TILE_SIZES, Settings, load_settings, save_keys
-from phototerm.library.spaces import LABELS, SpaceSetup
+from phototerm.library.opening import Library
+from phototerm.library.settings import Settings, load_settings, save_keys
+from phototerm.library.spaces import SpaceSetup
 from phototerm.library.text import safe
 from phototerm.library.thumbnails import ThumbnailService
 from phototerm.tui import keys, terminal, themes
-from phototerm.tui.edit_keys import edit_commands
-from phototerm.tui.editing import Editing
-from phototerm.tui.loading import (
+from phototerm.tui.editing.albums import AlbumEdits
+from phototerm.tui.editing.context import EditContext
+from phototerm.tui.editing.photos import PhotoEdits
+from phototerm.tui.messages import (
+    AlbumDeleted,
+    AlbumOpened,
+    AlbumRenamed,
     IndexingProgress,
+    LibraryOpened,
     PhotosArrived,
-    prepare_processes,
-    run_indexing,
+    PhotosEdited,
 )
-from phototerm.tui.model import IndexModel, ViewSpec
-from phototerm.tui.screens.help import HelpScreen
+from phototerm.tui.model import ViewSpec
+from phototerm.tui.opening import Handover, open_in_worker, prepare_processes
+from phototerm.tui.screens.edit_keys import edit_commands
+from phototerm.tui.screens.help import HelpScreen, binding_sections
 from phototerm.tui.screens.library import LibraryScreen
+from phototerm.tui.screens.library_palette import library_commands
 from phototerm.tui.screens.viewer import ViewerScreen
+from phototerm.tui.services import Services
 from phototerm.tui.session import Session, SessionStore, library_key
-from phototerm.tui.widgets.statusbar import StatusBar
 
 REFRESH_EVERY = 0.3  # seconds between grid refreshes while photos stream in
+POLL_EVERY = 1.0  # seconds between looks at other sessions' edits
 SAVE_AFTER = 1.0  # seconds of quiet before the session is written
 
 
@@ -89,6 +99,7 @@ class PhotoApp(App[None]):
         session_store: SessionStore | None = None,
         read_only: bool = False,
     ) -> None:
+        """``index_on_start=False``: show ``index`` as it is; nothing is opened (nor edited)."""
         self.settings = settings if settings is not None else load_settings()
         self.color = color if color is not None else terminal.detect(os.environ, self.settings)
         # Textual's console reads the colour system from the environment in App.__init__.
@@ -103,7 +114,6 @@ class PhotoApp(App[None]):
         if index_on_start and setup.on:
             prepare_processes()
         self.indexing = False
-        self.index_result: IndexResult | None = None
         self.sessions = session_store or SessionStore()
         self.session: Session = self.sessions.load(library_key(setup))
         self.problems: list[str] = [*self.settings.problems, *self.color.problems]
@@ -118,42 +128,65 @@ class PhotoApp(App[None]):
         self._refresh_timer: Timer | None = None
         self._last_refresh = 0.0
         self._save_timer: Timer | None = None
-        self.editing = Editing(self)  # stores, Editor, other sessions' edits (tui/editing.py)
+        self._poll: Timer | None = None
+        self._handover = Handover()
+        self.edits = EditContext(self, self.index, read_only=read_only)
+        self.photo_edits = PhotoEdits(self.edits)
+        self.album_edits = AlbumEdits(self.edits, self._shown_view)
+        self.services = Services(
+            index=self.index,
+            setup=setup,
+            thumbnails=self.thumbnails,
+            color=self.color.mode,
+            edits=self.edits,
+            photos=self.photo_edits,
+            albums=self.album_edits,
+            advance=self.settings.advance_after_rating,
+        )
 
     # ------------------------------------------------------------------------ start-up
 
     def on_mount(self) -> None:
         self.problems.extend(themes.install(self, self._requested_theme, self.settings))
-        self.keymap, keymap_problems = keys.load_keymap(self.settings.keymap, keys.known_ids())
+        known = keys.known_ids(binding_sections(type(self)))
+        self.keymap, keymap_problems = keys.load_keymap(self.settings.keymap, known)
         self.problems.extend(keymap_problems)
         self.set_keymap(self.keymap)
         if self.keymap.get("app.commands"):
-            # The Footer shows the palette key it is told; a remapped one, not ctrl+p.
-            keys_ = self._normalize_keymap({"k": self.keymap["app.commands"]})["k"]
-            self.COMMAND_PALETTE_BINDING = keys_.split(",")[0].strip()
+            # The Footer shows the palette key it is told: a remapped one, not ctrl+p. Set on
+            # this app, not on the class: another app in this process keeps its own.
+            self.COMMAND_PALETTE_BINDING = self._bound_key("app.commands")  # type: ignore[misc]
         for problem in self.problems:
             self.notify(problem, severity="warning", timeout=10, markup=False)
-        self.editing.start()
-        library = LibraryScreen(self._spec_from_session())
+        cursor = self.session.cursor
+        library = LibraryScreen(
+            self._spec_from_session(),
+            self.services,
+            tile_size=self.tile_size,
+            cursor=(cursor[0], cursor[1]) if cursor is not None else None,
+        )
         self.push_screen(library)
-        if self.session.cursor is not None:
-            library.restore_cursor(*self.session.cursor)
-        if self.index_on_start and self.setup.on:
+        if self.index_on_start:
             self.indexing = True
-            self._index()
-        else:
-            self.call_after_refresh(self.editing.index_loaded)
+            self._open()
+
+    def _bound_key(self, binding_id: str) -> str:
+        """The key (in Textual's long form) that runs ``binding_id`` now, the keymap applied."""
+        for key, active in self.screen.active_bindings.items():
+            if active.binding.id == binding_id:
+                return key
+        return ""
 
     def _spec_from_session(self) -> ViewSpec:
         s = self.session
         on = [space.name for space in self.setup.on]
         spaces = tuple(name for name in on if name not in s.spaces_off)
-        folder = tuple(s.folder) if s.folder and s.folder[0] in on else None
+        folder = (s.folder[0], s.folder[1]) if s.folder and s.folder[0] in on else None
         return ViewSpec(
             spaces=spaces,
             view=s.view,
             grouping=s.grouping,
-            folder=folder,  # type: ignore[arg-type]
+            folder=folder,
             album=s.album,
             query=s.query,
             sort=s.sort,
@@ -167,18 +200,28 @@ class PhotoApp(App[None]):
                 return screen
         raise LookupError("the library screen is not open")
 
-    # ------------------------------------------------------------------------ indexing
+    def _shown_view(self) -> ViewSpec | None:
+        try:
+            return self.library.spec
+        except LookupError:
+            return None
+
+    # ------------------------------------------------------------------------ opening
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
-    def _index(self) -> IndexResult:
-        return run_indexing(
-            self.post_message, self.setup.on, self.cache_dir, read_only=self.read_only
+    def _open(self) -> Library:
+        return open_in_worker(
+            self.post_message,
+            self._handover,
+            self.settings,
+            self.setup,
+            index=self.index,
+            read_only=self.read_only,
+            cache_dir=self.cache_dir,
         )
 
     @on(PhotosArrived)
-    def _photos_arrived(self, message: PhotosArrived) -> None:
-        self.index.add_many(message.photos)
-        self.editing.photos_added(message.photos)
+    def _photos_arrived(self) -> None:
         self._schedule_refresh()
 
     def _schedule_refresh(self) -> None:
@@ -199,13 +242,19 @@ class PhotoApp(App[None]):
 
     @on(IndexingProgress)
     def _progress(self, message: IndexingProgress) -> None:
-        p = message.progress
         try:
-            self.library.query_one(StatusBar).progress(
-                p.done, p.total, p.phase, finished=p.phase == "done"
-            )
+            self.library.show_progress(message.progress)
         except LookupError:
             pass
+
+    @on(LibraryOpened)
+    def _opened(self, message: LibraryOpened) -> None:
+        library = message.library
+        self.edits.library = library
+        self._report_problems(library)
+        self._indexing_over()
+        self._poll = self.set_interval(POLL_EVERY, self.edits.catch_up, name="edits-poll")
+        self.edits.edited(None, albums=True)  # the albums are on the index now
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place worker failures end up: a notification, never a traceback."""
@@ -219,84 +268,87 @@ class PhotoApp(App[None]):
                 timeout=15,
                 markup=False,
             )
-        if worker.group != "index" or event.state not in (
-            WorkerState.SUCCESS,
-            WorkerState.ERROR,
-            WorkerState.CANCELLED,
-        ):
-            return
+        if worker.group == "index" and event.state in (WorkerState.ERROR, WorkerState.CANCELLED):
+            self._indexing_over()
+
+    def _indexing_over(self) -> None:
+        """Every photo found is on the index: one last rebuild shows them all."""
         self.indexing = False
-        try:
-            self.library.query_one(StatusBar).progress(0, 0, "done", finished=True)
-        except LookupError:
-            pass
         if self._refresh_timer is not None:
             self._refresh_timer.stop()
-        self.editing.index_loaded()
+        try:
+            self.library.show_progress(None)
+        except LookupError:
+            pass
         self._refresh_library()
-        if event.state == WorkerState.SUCCESS:
-            self.index_result = worker.result
-            self._report_scan(worker.result)
 
-    def _report_scan(self, result: IndexResult | None) -> None:
-        if result is None:
-            return
-        notes = list(getattr(result, "cache_problems", []))
-        if result.errors:
-            first = result.errors[0]
-            more = f" (and {len(result.errors) - 1} more)" if len(result.errors) > 1 else ""
+    def _report_problems(self, library: Library) -> None:
+        """A store that opened read-only (naming its file), caches, unreadable files."""
+        told = set()
+        for store in library.stores.values():
+            message = store.status.message
+            if message:
+                told.add(message)
+                if safe(store.path) not in message:
+                    message += f" ({safe(store.path)})"
+                self.notify(message, severity="warning", timeout=12, markup=False)
+        notes = [problem for problem in library.problems if problem not in told]
+        errors = library.scan.errors
+        if errors:
+            first = errors[0]
+            more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
             notes.append(f"Could not read {safe(first.path, 120)}: {safe(first.reason)}{more}")
         for note in notes:
             self.notify(note, severity="warning", timeout=10, markup=False)
 
-    # ----------------------------------------------------------------- shared actions
+    # ------------------------------------------------------------------ what parts tell
 
-    def toggle_space(self, name: str) -> None:
-        if self.setup.root_of(name) is None:
-            reason = dict(self.setup.off).get(name, f"{LABELS.get(name, name)} is off")
-            self.notify(safe(reason), severity="warning", markup=False)
-            return
-        library = self.library
-        spaces = list(library.spec.spaces)
-        if name in spaces:
-            spaces.remove(name)
-        else:
-            spaces.append(name)
-        order = [s.name for s in self.setup.on]
-        spec = library.spec.with_(spaces=tuple(s for s in order if s in spaces))
-        if library.spec.folder is not None and library.spec.folder[0] not in spaces:
-            spec = spec.with_(folder=None)
-        library.set_spec(spec)
+    @on(PhotosEdited)
+    def _photos_edited(self, message: PhotosEdited) -> None:
+        """Every screen hears of an edit (the library under a viewer or a dialog too)."""
+        for screen in self.screen_stack:
+            screen.post_message(message.copy())
 
-    def copy_paths(self, paths_: list[str]) -> None:
-        """Absolute paths to the clipboard (OSC 52: works over SSH, in tmux with set-clipboard)."""
-        text = "\n".join(paths_)
-        note = ""
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError:
-            # A non-UTF-8 name: the terminal clipboard carries text, so bytes it cannot
-            # represent become U+FFFD; say so rather than copying something subtly wrong.
-            text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-            note = " (non-UTF-8 bytes replaced)"
-        self.copy_to_clipboard(text)
-        what = safe(paths_[0], 100) if len(paths_) == 1 else f"{len(paths_)} paths"
-        self.notify(f"Copied {what}{note}", markup=False, timeout=4)
+    @on(AlbumOpened)
+    def _album_opened(self, message: AlbumOpened) -> None:
+        while isinstance(self.screen, ViewerScreen):
+            self.pop_screen()
+        self.library.open_album(message.name)
 
-    def open_viewer(self, model: IndexModel, position: int) -> None:
+    @on(AlbumRenamed)
+    def _album_renamed(self, message: AlbumRenamed) -> None:
+        self.library.album_renamed(message.old, message.new)
+
+    @on(AlbumDeleted)
+    def _album_deleted(self, message: AlbumDeleted) -> None:
+        self.library.album_deleted(message.name)
+
+    @on(LibraryScreen.PhotoActivated)
+    def _view_photo(self, message: LibraryScreen.PhotoActivated) -> None:
         def back(photo_id: int | None) -> None:
             if photo_id is not None:
-                self.library.grid.move_to_photo(photo_id)
+                self.library.move_to_photo(photo_id)
 
-        self.push_screen(ViewerScreen(model, position, info=self.viewer_info), back)
+        viewer = ViewerScreen(message.model, message.position, self.services, info=self.viewer_info)
+        self.push_screen(viewer, back)
+
+    @on(ViewerScreen.InfoToggled)
+    def _viewer_info(self, message: ViewerScreen.InfoToggled) -> None:
+        self.viewer_info = message.shown
+
+    @on(LibraryScreen.TileSizeChanged)
+    def _tile_size_changed(self, message: LibraryScreen.TileSizeChanged) -> None:
+        self.tile_size = message.size
+        self.session_changed()
+
+    @on(LibraryScreen.PlaceChanged)
+    def _place_changed(self) -> None:
+        self.session_changed()
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(keys.binding_help(self, self.keymap)))
-
-    def tile_size_changed(self, size: str) -> None:
-        self.tile_size = size
-        self.session_changed()
+            sections = binding_sections(type(self))
+            self.push_screen(HelpScreen(keys.binding_help(self, self.keymap, sections)))
 
     # ----------------------------------------------------------------------- session
 
@@ -308,14 +360,7 @@ class PhotoApp(App[None]):
     def current_session(self) -> Session:
         library = self.library
         spec = library.spec
-        cursor = None
-        if library.is_mounted:
-            photo_id = library.grid.cursor_photo_id()
-            if photo_id is not None:
-                photo = self.index.get(photo_id)
-                cursor = [photo.space, photo.rel]
-        if cursor is None and library._pending_cursor is not None:
-            cursor = list(library._pending_cursor)  # not indexed yet: keep the old place
+        place = library.cursor_place()
         on = [s.name for s in self.setup.on]
         return Session(
             spaces_off=[s for s in on if s not in spec.spaces],
@@ -326,7 +371,7 @@ class PhotoApp(App[None]):
             query=spec.query,
             sort=spec.sort,
             descending=spec.descending,
-            cursor=cursor,
+            cursor=list(place) if place is not None else None,
         )
 
     def _save_soon(self) -> None:
@@ -370,7 +415,9 @@ class PhotoApp(App[None]):
                 self.notify(f"Could not save tile_size: {safe(exc)}", markup=False)
 
     def on_unmount(self) -> None:
-        self.editing.close()
+        if self._poll is not None:
+            self._poll.stop()
+        self._handover.close()  # the stores; an opening still under way closes them itself
         self.thumbnails.close()
 
     # ------------------------------------------------------------------- palette
@@ -379,48 +426,6 @@ class PhotoApp(App[None]):
         yield from super().get_system_commands(screen)
         yield SystemCommand("Help: every key", "Show every binding and its id", self.action_help)
         if isinstance(screen, ViewerScreen):
-            yield from edit_commands(self, screen)
-        if not isinstance(screen, LibraryScreen):
-            return
-        yield from edit_commands(self, screen)
-        yield SystemCommand(
-            "Move rejected photos to #recycle",
-            "Rejected photos (x) go to the space's recycle bin, after a confirmation",
-            self.editing.recycle,
-        )
-        for title, help_text, action in (
-            ("Search", "Type a query in the search bar (/)", screen.action_search),
-            (
-                "Filter…",
-                "Filter by date, type, rating, camera, lens, folder, GPS (f)",
-                screen.action_filter,
-            ),
-            ("Sort…", "Sort by date, name, size, modified or rating (s)", screen.action_sort),
-            ("Jump to date…", "Move to a day or month in the Timeline (:)", screen.action_jump),
-            ("Timeline / Folders", "Switch the view (w)", screen.action_switch_view),
-            (
-                "Group Timeline by day / month / year",
-                "Cycle the headers (z)",
-                screen.action_cycle_grouping,
-            ),
-            ("Info panel", "Show or hide the photo details (i)", screen.action_toggle_info),
-            (
-                "Copy path",
-                "Copy the cursor photo's or the selection's paths (y)",
-                screen.action_copy_paths,
-            ),
-            ("Sidebar", "Show or hide the sidebar (ctrl+b)", screen.action_toggle_sidebar),
-        ):
-            yield SystemCommand(title, help_text, action)
-        for space in self.setup.on:
-            yield SystemCommand(
-                f"Show / hide {space.label}",
-                f"Toggle {space.root}",
-                lambda name=space.name: self.toggle_space(name),
-            )
-        for size in TILE_SIZES:
-            yield SystemCommand(
-                f"Thumbnails: {size}",
-                "Thumbnail size (+ / - in the grid)",
-                lambda size=size: setattr(screen.grid, "tile_size", size),
-            )
+            yield from edit_commands(self, self.keymap, screen)
+        elif isinstance(screen, LibraryScreen):
+            yield from library_commands(self, self.keymap, screen)

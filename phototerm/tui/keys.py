@@ -1,47 +1,21 @@
-"""Key bindings as data: the user's ``[keymap]`` from config.toml and the help screen's rows.
+"""Key bindings as data: the user's ``[keymap]`` from config.toml, the help screen's rows and
+the keys the command palette names.
 
-Both read the ``BINDINGS`` of the classes themselves, so the help cannot drift from the keys
-and a keymap entry naming a binding id that does not exist is reported, not silently ignored.
+All read the ``BINDINGS`` of the classes themselves with the keymap over them, so neither the
+help nor the palette can drift from the keys, and a keymap entry naming a binding id that does
+not exist is reported, not silently ignored. Which classes, in which help section, is the
+help screen's list (``screens/help.py``), handed in as ``sections``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from textual.app import App
 from textual.binding import Binding
 
 from phototerm.library.text import safe
-
-
-def binding_classes() -> list[tuple[str, list[type]]]:
-    """(help section, classes) in the order the help shows them."""
-    from phototerm.tui.app import PhotoApp
-    from phototerm.tui.dialogs.album import AlbumDialog
-    from phototerm.tui.dialogs.confirm import ConfirmDialog
-    from phototerm.tui.dialogs.describe import DescribeDialog
-    from phototerm.tui.dialogs.filter import FilterDialog
-    from phototerm.tui.dialogs.jump import JumpDialog
-    from phototerm.tui.dialogs.sort import SortDialog
-    from phototerm.tui.dialogs.tags import TagDialog
-    from phototerm.tui.screens.help import HelpScreen
-    from phototerm.tui.screens.library import LibraryScreen
-    from phototerm.tui.screens.viewer import ViewerScreen
-    from phototerm.tui.widgets.grid import ThumbnailGrid
-    from phototerm.tui.widgets.searchbar import SearchInput
-    from phototerm.tui.widgets.sidebar import SidebarTree
-
-    return [
-        ("Everywhere", [PhotoApp]),
-        ("Photos (grid)", [ThumbnailGrid, LibraryScreen]),
-        ("Search bar", [SearchInput]),
-        ("Sidebar", [SidebarTree]),
-        ("Viewer", [ViewerScreen]),
-        ("Dialogs", [FilterDialog, SortDialog, JumpDialog, ConfirmDialog, DescribeDialog]),
-        ("Tag dialog (t)", [TagDialog]),
-        ("Album dialog (a)", [AlbumDialog]),
-        ("Help", [HelpScreen]),
-    ]
 
 
 def own_bindings(cls: type) -> list[Binding]:
@@ -55,14 +29,30 @@ def own_bindings(cls: type) -> list[Binding]:
     return out
 
 
-def known_ids() -> set[str]:
+Sections = Sequence[tuple[str, Sequence[type]]]  # (help section title, classes)
+
+
+def known_ids(sections: Sections) -> set[str]:
     return {
-        b.id
-        for _title, classes in binding_classes()
-        for cls in classes
-        for b in own_bindings(cls)
-        if b.id
+        b.id for _title, classes in sections for cls in classes for b in own_bindings(cls) if b.id
     }
+
+
+def find_binding(cls: type, binding_id: str) -> Binding:
+    """The class's own binding with this id (a programming error if there is none)."""
+    for candidate in own_bindings(cls):
+        if candidate.id == binding_id:
+            return candidate
+    raise LookupError(f"{cls.__name__} has no binding {binding_id!r}")
+
+
+def shown_keys(app: App[Any], keymap: Mapping[str, str], binding: Binding) -> str:
+    """The keys that run ``binding`` once the keymap is applied, as the help shows them
+    ("f", "^f", ":"), several separated by spaces."""
+    key_string = keymap.get(binding.id or "", binding.key)
+    return " ".join(
+        app.get_key_display(Binding(key.strip(), binding.action)) for key in key_string.split(",")
+    )
 
 
 def load_keymap(
@@ -85,23 +75,19 @@ def load_keymap(
 
 
 def binding_help(
-    app: Any, keymap: Mapping[str, str]
+    app: App[Any], keymap: Mapping[str, str], sections: Sections
 ) -> list[tuple[str, list[tuple[str, str, str]]]]:
     """Help sections: (title, [(keys as shown, description, id)]). A binding shared by
     several screens (the editing keys) is described once, where it first appears; later
     sections list its keys on one line."""
-    sections = []
+    out: list[tuple[str, list[tuple[str, str, str]]]] = []
     seen: set[str] = set()
-    for title, classes in binding_classes():
+    for title, classes in sections:
         rows: list[tuple[str, str, str]] = []
         again: list[str] = []
         for cls in classes:
             for binding in own_bindings(cls):
-                key_string = keymap.get(binding.id or "", binding.key)
-                shown = " ".join(
-                    app.get_key_display(Binding(key.strip(), binding.action))
-                    for key in key_string.split(",")
-                )
+                shown = shown_keys(app, keymap, binding)
                 if binding.id in seen:
                     if shown not in again:
                         again.append(shown)
@@ -116,8 +102,8 @@ def binding_help(
             rows.append((_compact(again), "The editing keys, as above (on the photo shown)", ""))
         if title == "Everywhere":
             rows.append(("tab shift+tab", "Move the focus: sidebar, search bar, photos", ""))
-        sections.append((title, rows))
-    return sections
+        out.append((title, rows))
+    return out
 
 
 def _compact(keys: list[str]) -> str:

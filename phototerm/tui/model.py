@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 
 from phototerm.library.index import Group, Index
 from phototerm.library.photo import Photo
+from phototerm.library.spaces import LABELS
+from phototerm.library.text import safe
 
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
@@ -96,6 +98,22 @@ def album_infos(index: Index) -> list[AlbumInfo]:
         except (KeyError, ValueError):  # dropped meanwhile, or a query this version refuses
             out.append(AlbumInfo(name, 0))
     return out
+
+
+def title(spec: ViewSpec) -> str:
+    """What the view is called in the status line: "Timeline by day", "Folders: Personal/a"."""
+    if spec.view == FOLDERS:
+        if spec.folder is None:
+            return "Folders"
+        space, folder = spec.folder
+        return f"Folders: {LABELS[space].split()[0]}/{safe(folder)}".rstrip("/")
+    if spec.view == ALBUM:
+        return f"Album: {safe(spec.album or '')}"
+    if spec.view == SHARED_WITH_ME:
+        return "Shared with me"
+    if spec.sort != "taken":
+        return "Timeline"
+    return f"Timeline by {spec.grouping}"
 
 
 def scope_query(spec: ViewSpec, all_spaces: Sequence[str]) -> str | None:

@@ -28,6 +28,7 @@ COLOR_16 = "16"
 MODES = (TRUECOLOR, COLOR_256, COLOR_16)
 ENV_VAR = "PHOTOTERM_COLOR"
 
+
 @dataclass(frozen=True, slots=True)
 class ColorSetup:
     mode: str  # one of MODES
@@ -36,9 +37,7 @@ class ColorSetup:
     problems: tuple[str, ...] = field(default=())  # bad values, reported as notifications
 
 
-def detect(
-    env: Mapping[str, str] | None = None, settings: Settings | None = None
-) -> ColorSetup:
+def detect(env: Mapping[str, str] | None = None, settings: Settings | None = None) -> ColorSetup:
     """The colour mode to use: PHOTOTERM_COLOR, then ``color`` in config.toml (already checked
     in Settings), then the terminal's word."""
     env = os.environ if env is None else env

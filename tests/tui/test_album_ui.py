@@ -18,6 +18,7 @@ from phototerm.tui import model as views
 from phototerm.tui.dialogs.album import AlbumDialog
 from phototerm.tui.dialogs.confirm import ConfirmDialog
 from phototerm.tui.dialogs.sort import SortDialog
+from phototerm.tui.messages import PhotosEdited
 from phototerm.tui.widgets.sidebar import Sidebar
 
 SIZE = (200, 50)
@@ -39,7 +40,7 @@ def rels(app, ids) -> list[tuple[str, str]]:
 def sidebar_albums(app) -> list[str]:
     sidebar = app.library.query_one(Sidebar)
     labels = []
-    for node in sidebar.tree.root.children:
+    for node in sidebar.entry_tree.root.children:
         if str(node.label) == "Albums":
             labels = [str(child.label) for child in node.children]
     return labels
@@ -114,9 +115,11 @@ def test_album_view_keeps_album_order_and_its_own_sort(tmp_path: Path) -> None:
 
             sidebar = library.query_one(Sidebar)
             node = next(
-                n for n in sidebar._walk(sidebar.tree.root) if n.data and n.data.value == "Order"
+                n
+                for n in sidebar._walk(sidebar.entry_tree.root)
+                if n.data and n.data.value == "Order"
             )
-            sidebar.tree.select_node(node)
+            sidebar.entry_tree.select_node(node)
             await pilot.pause()
             assert library.spec.view == views.ALBUM and library.spec.sort == views.ALBUM_ORDER
             assert library.model.ids == [later, newest]  # not by date
@@ -225,12 +228,12 @@ def test_album_dialog_snapshot(snap_compare, tmp_path: Path, fixed_library: Path
 
     async def before(pilot) -> None:
         await settle(pilot)
-        editor = pilot.app.editing.editor
+        editor = pilot.app.edits.editor
         ids = pilot.app.library.model.ids
         editor.albums.create("Coast walk", ids[:3])
         editor.albums.create("Favourites", ids[3:4])
         editor.albums.create_conditional("June 2023", "date:2023-06")
-        pilot.app.editing._changed(None, albums=True)
+        pilot.app.post_message(PhotosEdited(None, albums=True))
         await pilot.press("space", "right", "space", "a", "u")  # filtered: 2 albums, + New
         await settle(pilot)
 

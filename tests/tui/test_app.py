@@ -100,7 +100,7 @@ def test_folders_view_and_sidebar_folder(tmp_path: Path) -> None:
             ]
             # Pick a folder in the sidebar's tree: only its photos remain.
             sidebar = library.query_one(Sidebar)
-            tree = sidebar.tree
+            tree = sidebar.entry_tree
             node = sidebar._folder_nodes[("personal", "2020/2020-05-02 Garden")]
             tree.select_node(node)
             await pilot.pause()
@@ -151,14 +151,14 @@ def test_space_toggle_from_the_sidebar(tmp_path: Path) -> None:
             await settle(pilot)
             library = app.library
             assert len(library.model) == 2
-            app.toggle_space("shared")
+            app.library.toggle_space("shared")
             await pilot.pause()
             assert [app.index.get(i).name for i in library.model.ids] == ["a.jpg"]
             assert "Personal · Timeline" in screen_text(app)
-            app.toggle_space("personal")
+            app.library.toggle_space("personal")
             await pilot.pause()
             assert len(library.model) == 0 and "no space on" in screen_text(app)
-            app.toggle_space("shared")
+            app.library.toggle_space("shared")
             await pilot.pause()
             assert [app.index.get(i).name for i in library.model.ids] == ["b.jpg"]
 
@@ -176,7 +176,7 @@ def test_off_space_explains_itself(tmp_path: Path) -> None:
             shared = sidebar._space_nodes["shared"]
             reason = "".join(str(child.label) for child in shared.children)
             assert f"{missing}isnotafolder" in reason.replace(" ", "")
-            app.toggle_space("shared")
+            app.library.toggle_space("shared")
             await pilot.pause()
             assert any("not a folder" in n for n in notes(messages))
 
@@ -264,7 +264,7 @@ def test_hostile_folder_names_in_the_sidebar(tmp_path: Path) -> None:
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             sidebar = app.library.query_one(Sidebar)
-            sidebar.tree.root.expand_all()
+            sidebar.entry_tree.root.expand_all()
             await pilot.pause()
             text = screen_text(app)
             assert "[red]folder" in text and "[@click=app.quit]x" in text
@@ -275,10 +275,10 @@ def test_hostile_folder_names_in_the_sidebar(tmp_path: Path) -> None:
             headers = [g.label for g in app.library.model.sections()]
             assert any("bad\ufffd]0;title\ufffddir" in h for h in headers)
             node = sidebar._folder_nodes[("personal", "[@click=app.quit]x")]
-            sidebar.tree.select_node(node)
+            sidebar.entry_tree.select_node(node)
             await pilot.pause()
             assert app.is_running and len(app.library.model) == 1
-            assert isinstance(sidebar.tree, Tree)
+            assert isinstance(sidebar.entry_tree, Tree)
 
     run(scenario())
 
@@ -302,7 +302,7 @@ def test_rejected_and_error_marks_in_info(tmp_path: Path) -> None:
 
 def test_indexing_progress_in_the_status_line(tmp_path: Path) -> None:
     from phototerm.library.ingest.indexer import IndexProgress
-    from phototerm.tui.loading import IndexingProgress
+    from phototerm.tui.messages import IndexingProgress
 
     async def scenario() -> None:
         app = make_app(tmp_path)
@@ -329,6 +329,7 @@ def test_footer_shows_the_command_palette_once(tmp_path):
     from conftest import make_app, run, screen_lines, settle
 
     from phototerm.tui import keys
+    from phototerm.tui.screens.help import binding_sections
 
     async def scenario(config: str | None, key: str) -> None:
         app = make_app(tmp_path, config=config)
@@ -337,7 +338,10 @@ def test_footer_shows_the_command_palette_once(tmp_path):
             footer = screen_lines(app)[-1]
             assert footer.count("Commands") == 1, footer
             assert f"{key} Commands" in footer
-            rows = [row for _title, rows in keys.binding_help(app, app.keymap) for row in rows]
+            sections = binding_sections(type(app))
+            rows = [
+                row for _t, rows in keys.binding_help(app, app.keymap, sections) for row in rows
+            ]
             assert any(ident == "app.commands" for _k, _t, ident in rows)
 
     run(scenario(None, "^p"))
@@ -357,7 +361,7 @@ def test_sidebar_cursor_starts_on_the_active_entry(tmp_path):
         async with app.run_test(size=(200, 50)) as pilot:
             await settle(pilot)
             library = app.library
-            sidebar, tree = library.sidebar, library.sidebar.tree
+            sidebar, tree = library.sidebar, library.sidebar.entry_tree
             assert tree.cursor_line == -1
             await pilot.press("ctrl+b", "ctrl+b")  # hide, show: the focus goes there
             assert sidebar.display and app.focused is tree

@@ -146,12 +146,12 @@ def test_tile_size_is_persisted(tmp_path: Path) -> None:
 
 
 def test_worker_failure_is_a_notification(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from phototerm.tui import loading
+    from phototerm.tui import opening
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(loading, "index_spaces", broken)
+    monkeypatch.setattr(opening, "open_library", broken)
 
     async def scenario() -> None:
         app = make_app(tmp_path)

@@ -21,10 +21,12 @@ from phototerm.library.photo import REJECTED
 from phototerm.library.roles import Identity
 from phototerm.library.store import PhotoState, Store
 from phototerm.tui import keys
+from phototerm.tui.app import PhotoApp
 from phototerm.tui.dialogs.confirm import ConfirmDialog
 from phototerm.tui.dialogs.describe import DescribeDialog
 from phototerm.tui.dialogs.tags import TagDialog
-from phototerm.tui.edit_keys import EDIT_BINDINGS
+from phototerm.tui.screens.edit_keys import EDIT_BINDINGS
+from phototerm.tui.screens.help import binding_sections
 from phototerm.tui.screens.viewer import ViewerScreen
 from phototerm.tui.widgets.grid import TILE_SIZES
 
@@ -174,7 +176,7 @@ def test_advance_setting_always_and_never(tmp_path: Path) -> None:
                 "advance_after_rating = 'sometimes' is not one of viewer, always, never" in n
                 for n in notes(messages)
             )
-            assert app.editing.advance == "viewer"
+            assert app.services.advance == "viewer"
 
     run(wrong())
 
@@ -187,7 +189,7 @@ def test_digits_typed_in_the_search_bar_do_not_rate(tmp_path: Path) -> None:
             await pilot.press("slash", *"date:2020", "enter")
             assert app.library.spec.query == "date:2020"
             assert all(app.index.get(i).rating in (0, 3) for i in app.library.model.ids)
-            assert not app.editing.editor.can_undo  # nothing was edited
+            assert not app.edits.editor.can_undo  # nothing was edited
 
     run(scenario())
 
@@ -365,7 +367,7 @@ def test_recycle_needs_the_right_to_manage(tmp_path: Path) -> None:
         async with app.run_test(size=SIZE, message_hook=messages.append) as pilot:
             await settle(pilot)
             app.index.set_override(shown(app, 0), rating=REJECTED)  # as the file might say
-            app.editing.recycle()
+            app.photo_edits.recycle()
             await pilot.pause()
             assert app.screen is app.library  # no confirmation offered
             assert any(
@@ -453,7 +455,7 @@ def test_another_sessions_edits_appear(tmp_path: Path) -> None:
 
 
 def test_edit_bindings_have_ids_tooltips_help_and_keymap(tmp_path: Path) -> None:
-    ids = keys.known_ids()
+    ids = keys.known_ids(binding_sections(PhotoApp))
     for binding in EDIT_BINDINGS:
         assert binding.id and binding.tooltip and binding.id in ids
 

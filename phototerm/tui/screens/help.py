@@ -1,8 +1,9 @@
 """`?`: every binding of every part of phototerm, with the keys the user's keymap gives them.
 
-The rows come from the BINDINGS of the classes themselves (see ``PhotoApp.binding_help``), so
-the help can never disagree with what the keys do. The id column is what ``[keymap]`` in
-config.toml uses.
+``binding_sections`` names the classes whose keys the help lists, section by section; the rows
+come from the BINDINGS of those classes themselves (``keys.binding_help``), so the help can
+never disagree with what the keys do. The same list tells which binding ids a ``[keymap]`` in
+config.toml may name; the id column is what it uses.
 """
 
 from __future__ import annotations
@@ -18,8 +19,37 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from phototerm.tui.dialogs.album import AlbumDialog
+from phototerm.tui.dialogs.confirm import ConfirmDialog
+from phototerm.tui.dialogs.describe import DescribeDialog
+from phototerm.tui.dialogs.filter import FilterDialog
+from phototerm.tui.dialogs.jump import JumpDialog
+from phototerm.tui.dialogs.sort import SortDialog
+from phototerm.tui.dialogs.tags import TagDialog
+from phototerm.tui.screens.library import LibraryScreen
+from phototerm.tui.screens.viewer import ViewerScreen
+from phototerm.tui.widgets.grid import ThumbnailGrid
+from phototerm.tui.widgets.searchbar import SearchInput
+from phototerm.tui.widgets.sidebar import SidebarTree
+
 HelpRow = tuple[str, str, str]  # keys, description, binding id
 HelpSection = tuple[str, Sequence[HelpRow]]
+
+
+def binding_sections(app_class: type) -> list[tuple[str, list[type]]]:
+    """(help section, classes) in the order the help shows them; ``app_class``'s keys work
+    everywhere."""
+    return [
+        ("Everywhere", [app_class]),
+        ("Photos (grid)", [ThumbnailGrid, LibraryScreen]),
+        ("Search bar", [SearchInput]),
+        ("Sidebar", [SidebarTree]),
+        ("Viewer", [ViewerScreen]),
+        ("Dialogs", [FilterDialog, SortDialog, JumpDialog, ConfirmDialog, DescribeDialog]),
+        ("Tag dialog (t)", [TagDialog]),
+        ("Album dialog (a)", [AlbumDialog]),
+        ("Help", [HelpScreen]),
+    ]
 
 
 def help_table(sections: Sequence[HelpSection]) -> Table:

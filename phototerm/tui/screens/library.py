@@ -3,152 +3,109 @@
 It owns the current ``ViewSpec`` and turns it into a grid model whenever the view, the query,
 the sort or the index changes. A query that does not parse leaves the last good model on
 screen and shows the error in the search bar.
+
+What it needs is given when it is made (``Services``); what the app must know goes up as a
+message (a photo to open, the place to remember, the tile size). An edit arrives as
+``PhotosEdited``: the screen runs its view again when the view depends on what was edited,
+and hands the news to the grid, the sidebar and the info panel, which repaint themselves.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input
 
+from phototerm.library.ingest.indexer import IndexProgress
 from phototerm.library.query import QueryError
 from phototerm.library.spaces import LABELS
 from phototerm.library.text import safe
 from phototerm.tui import model as views
+from phototerm.tui.clipboard import copy_paths
 from phototerm.tui.dialogs.filter import FilterDialog
 from phototerm.tui.dialogs.jump import JumpDialog
 from phototerm.tui.dialogs.sort import SortDialog
-from phototerm.tui.edit_keys import EDIT_BINDINGS, EditActions
+from phototerm.tui.messages import PhotosEdited
 from phototerm.tui.model import IndexModel, ViewSpec
+from phototerm.tui.screens.edit_keys import EDIT_BINDINGS, EditActions
+from phototerm.tui.screens.library_keys import LIBRARY_BINDINGS
+from phototerm.tui.services import Services
 from phototerm.tui.widgets.grid import ThumbnailGrid
 from phototerm.tui.widgets.infopanel import InfoPanel
 from phototerm.tui.widgets.searchbar import SearchBar
 from phototerm.tui.widgets.sidebar import Sidebar
 from phototerm.tui.widgets.statusbar import Status, StatusBar
 
-if TYPE_CHECKING:
-    from phototerm.tui.app import PhotoApp
-
 GROUPINGS = ("day", "month", "year")
 
 
 class LibraryScreen(EditActions, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "slash",
-            "search",
-            "Search",
-            id="library.search",
-            tooltip="Type a query; results filter as you type",
-            # Priority: the App runs it before it hands on the next key, so a fast
-            # "/paris" types "paris" in the bar (the keys after "/" were already queued
-            # for the grid, which dropped them). In a text field "/" is just typed.
-            priority=True,
-        ),
-        Binding(
-            "f",
-            "filter",
-            "Filter",
-            id="library.filter",
-            tooltip="Filter by date, type, rating, camera, lens, folder, GPS",
-        ),
-        Binding(
-            "s",
-            "sort",
-            "Sort",
-            id="library.sort",
-            tooltip="Sort by date, name, size, modified or rating",
-        ),
-        Binding(
-            "colon",
-            "jump",
-            "Jump to date",
-            id="library.jump",
-            tooltip="Move to the first photo of a day or month (Timeline)",
-        ),
-        Binding(
-            "i",
-            "toggle_info",
-            "Info",
-            id="library.info",
-            tooltip="Show or hide details of the photo under the cursor",
-        ),
-        Binding(
-            "y",
-            "copy_paths",
-            "Copy path",
-            id="library.copy",
-            tooltip="Copy the absolute path(s) of the cursor photo or selection (OSC 52)",
-        ),
-        Binding(
-            "w",
-            "switch_view",
-            "Timeline/Folders",
-            id="library.view",
-            tooltip="Switch between the Timeline and the Folders view",
-        ),
-        Binding(
-            "z",
-            "cycle_grouping",
-            "Day/Month/Year",
-            id="library.grouping",
-            tooltip="Timeline headers by day, month or year",
-        ),
-        Binding(
-            "ctrl+b",
-            "toggle_sidebar",
-            "Sidebar",
-            id="library.sidebar",
-            show=False,
-            tooltip="Show the sidebar (the focus goes there) or hide it",
-        ),
-        Binding(
-            "ctrl+g",
-            "focus_grid",
-            "Photos",
-            id="library.grid",
-            show=False,
-            tooltip="Move the focus to the photos",
-        ),
+        *LIBRARY_BINDINGS,  # / f s : i y w z ctrl+b ctrl+g
         *EDIT_BINDINGS,  # 0-5 x t a e u r R: on the selection, else the cursor photo
     ]
 
-    def __init__(self, spec: ViewSpec) -> None:
+    class PhotoActivated(Message):
+        """Enter (or a double click) on the photo at ``position`` of ``model``: view it."""
+
+        def __init__(self, model: IndexModel, position: int) -> None:
+            super().__init__()
+            self.model = model
+            self.position = position
+
+    class PlaceChanged(Message):
+        """The view or the cursor changed: where the user is, to reopen there next time."""
+
+    class TileSizeChanged(Message):
+        def __init__(self, size: str) -> None:
+            super().__init__()
+            self.size = size
+
+    def __init__(
+        self,
+        spec: ViewSpec,
+        services: Services,
+        *,
+        tile_size: str = "medium",
+        cursor: tuple[str, str] | None = None,
+    ) -> None:
+        """``cursor``: (space, rel) of the photo to put the cursor on as soon as it is
+        indexed (where the last session left it)."""
         super().__init__()
         self.spec = spec
+        self.services = services
+        self.index = services.index
+        self._tile_size = tile_size
         self.model: IndexModel | None = None
         self.selected = 0
-        self._pending_cursor: tuple[str, str] | None = None
+        self._pending_cursor = cursor
         # The cursor photo we put there ourselves; a CursorMoved for another photo means the
         # user moved, and from then on new photos never pull the cursor away.
         self._expected_photo: int | None = None
         self.user_moved = False
         self._outside_sort: tuple[str, bool] | None = None  # the sort before an album opened
 
-    @property
-    def papp(self) -> PhotoApp:
-        return self.app  # type: ignore[return-value]
-
     def compose(self) -> ComposeResult:
-        papp = self.papp
+        services = self.services
         with Horizontal(id="library-body"):
-            yield Sidebar(papp.setup, id="sidebar")
+            yield Sidebar(services.setup, services.index, id="sidebar")
             with Vertical(id="library-main"):
                 yield SearchBar(self.spec.query, id="searchbar")
                 with Horizontal(id="grid-row"):
                     yield ThumbnailGrid(
-                        papp.thumbnails,
-                        tile_size=papp.tile_size,
-                        color=papp.color.mode,
+                        services.thumbnails,
+                        tile_size=self._tile_size,
+                        color=services.color,
                         id="grid",
                     )
-                    yield InfoPanel(id="library-info")
+                    yield InfoPanel(services.index, id="library-info")
         yield StatusBar(id="statusbar")
         yield Footer()
 
@@ -164,24 +121,39 @@ class LibraryScreen(EditActions, Screen[None]):
     def sidebar(self) -> Sidebar:
         return self.query_one(Sidebar)
 
+    @property
+    def info(self) -> InfoPanel:
+        return self.query_one("#library-info", InfoPanel)
+
     def on_mount(self) -> None:
-        self.query_one("#library-info").display = False
+        self.info.display = False
         self.sidebar.show_view(self.spec)
         self.grid.focus()
-        self.watch(self.grid, "tile_size", self.papp.tile_size_changed, init=False)
+        self.watch(self.grid, "tile_size", self._tile_size_changed, init=False)
         self.rebuild(keep_photo=False)
 
-    # ----------------------------------------------------------------- model building
+    def _tile_size_changed(self, size: str) -> None:
+        self.post_message(self.TileSizeChanged(size))
 
-    def restore_cursor(self, space: str, rel: str) -> None:
-        """Put the cursor on this photo as soon as it is indexed (it may not be yet)."""
-        self._pending_cursor = (space, rel)
-        self._try_pending_cursor()
+    # ----------------------------------------------------------------- the cursor
+
+    def cursor_place(self) -> tuple[str, str] | None:
+        """(space, rel) of the cursor photo; until the photo being restored is indexed, that
+        photo's (the user has not moved yet: the place is still the old one)."""
+        if self.is_mounted:
+            photo_id = self.grid.cursor_photo_id()
+            if photo_id is not None:
+                photo = self.index.get(photo_id)
+                return photo.space, photo.rel
+        return self._pending_cursor
+
+    def move_to_photo(self, photo_id: int) -> None:
+        self.grid.move_to_photo(photo_id)
 
     def _try_pending_cursor(self) -> None:
         if self._pending_cursor is None or self.model is None:
             return
-        photo_id = self.papp.index.id_of(*self._pending_cursor)
+        photo_id = self.index.id_of(*self._pending_cursor)
         if photo_id is None or self.model.position_of(photo_id) is None:
             return
         self._pending_cursor = None
@@ -189,11 +161,12 @@ class LibraryScreen(EditActions, Screen[None]):
         self._expected_photo = self.grid.cursor_photo_id()
         self.user_moved = True  # placed deliberately: new photos must not pull it away
 
+    # ----------------------------------------------------------------- model building
+
     def rebuild(self, *, keep_photo: bool = True) -> bool:
         """Re-run the view. False when the query did not parse (the last model stays)."""
-        papp = self.papp
         try:
-            new = views.build(papp.index, self.spec, [s.name for s in papp.setup.on])
+            new = views.build(self.index, self.spec, [s.name for s in self.services.setup.on])
         except QueryError as exc:
             self.searchbar.show_error(exc, self.spec.query)
             return False
@@ -220,18 +193,35 @@ class LibraryScreen(EditActions, Screen[None]):
 
     def index_changed(self) -> None:
         """New photos arrived: refresh the model, the folders tree and the counts."""
-        self.sidebar.refresh_tree(self.papp.index)
+        self.sidebar.refresh_tree()
         # Until the user moves, the cursor stays on the first photo while others stream in.
         self.rebuild(keep_photo=self.user_moved)
 
+    def show_progress(self, progress: IndexProgress | None) -> None:
+        """Indexing progress in the status line (None: it is over)."""
+        status = self.query_one(StatusBar)
+        if progress is None:
+            status.progress(0, 0, "done", finished=True)
+        else:
+            p = progress
+            status.progress(p.done, p.total, p.phase, finished=p.phase == "done")
+
+    @on(PhotosEdited)
+    def _photos_edited(self, message: PhotosEdited) -> None:
+        for widget in (self.grid, self.sidebar, self.info):
+            widget.post_message(message.copy())
+        spec = self.spec
+        if message.removed or spec.query or spec.sort == "rating" or spec.view == views.ALBUM:
+            self.rebuild(keep_photo=True)  # what the view holds may have changed
+
     def _update_status(self) -> None:
-        spec, papp = self.spec, self.papp
+        spec = self.spec
         names = [LABELS[s].split()[0] for s in spec.spaces]
         spaces = " + ".join(names) if names else "no space on"
         self.query_one(StatusBar).show(
             Status(
                 spaces=spaces,
-                view=self.view_title(),
+                view=views.title(spec),
                 query=spec.query,
                 shown=len(self.model) if self.model else 0,
                 total=self.model.total if self.model else 0,
@@ -239,28 +229,12 @@ class LibraryScreen(EditActions, Screen[None]):
                 sort=spec.sort,
                 descending=spec.descending,
                 read_only=tuple(
-                    LABELS.get(s, s) for s in papp.editing.read_only_spaces() if s in spec.spaces
+                    LABELS.get(s, s)
+                    for s in self.services.edits.read_only_spaces()
+                    if s in spec.spaces
                 ),
             )
         )
-
-    def update_status(self) -> None:
-        self._update_status()
-
-    def view_title(self) -> str:
-        spec = self.spec
-        if spec.view == views.FOLDERS:
-            if spec.folder is None:
-                return "Folders"
-            space, folder = spec.folder
-            return f"Folders: {LABELS[space].split()[0]}/{safe(folder)}".rstrip("/")
-        if spec.view == views.ALBUM:
-            return f"Album: {safe(spec.album or '')}"
-        if spec.view == views.SHARED_WITH_ME:
-            return "Shared with me"
-        if spec.sort != "taken":
-            return "Timeline"
-        return f"Timeline by {spec.grouping}"
 
     def set_spec(self, spec: ViewSpec, *, keep_photo: bool = True) -> bool:
         old = self.spec
@@ -270,7 +244,7 @@ class LibraryScreen(EditActions, Screen[None]):
             self.spec = old  # the error is shown in the search bar; the old results stay
             return False
         self.sidebar.show_view(spec)
-        self.papp.session_changed()
+        self.post_message(self.PlaceChanged())
         return True
 
     def _view_sort(self, old: ViewSpec, new: ViewSpec) -> ViewSpec:
@@ -279,7 +253,7 @@ class LibraryScreen(EditActions, Screen[None]):
         if new.view == views.ALBUM and (old.view != views.ALBUM or old.album != new.album):
             if old.view != views.ALBUM:
                 self._outside_sort = (old.sort, old.descending)
-            key, descending = self.papp.editing.album_sort(new.album)
+            key, descending = self.services.albums.sort_of(new.album)
             return new.with_(sort=key, descending=descending)
         if (
             old.view == views.ALBUM
@@ -292,6 +266,32 @@ class LibraryScreen(EditActions, Screen[None]):
 
     def open_album(self, name: str) -> None:
         self.set_spec(self.spec.with_(view=views.ALBUM, album=name, folder=None))
+        self.focus_grid()
+
+    def album_renamed(self, old: str, new: str) -> None:
+        if self.spec.album == old:
+            self.set_spec(self.spec.with_(album=new))
+
+    def album_deleted(self, name: str) -> None:
+        if self.spec.album == name:
+            self.set_spec(self.spec.with_(view=views.TIMELINE, album=None))
+
+    def toggle_space(self, name: str) -> None:
+        setup = self.services.setup
+        if setup.root_of(name) is None:
+            reason = dict(setup.off).get(name, f"{LABELS.get(name, name)} is off")
+            self.app.notify(safe(reason), severity="warning", markup=False)
+            return
+        spaces = list(self.spec.spaces)
+        if name in spaces:
+            spaces.remove(name)
+        else:
+            spaces.append(name)
+        order = [s.name for s in setup.on]
+        spec = self.spec.with_(spaces=tuple(s for s in order if s in spaces))
+        if spec.folder is not None and spec.folder[0] not in spaces:
+            spec = spec.with_(folder=None)
+        self.set_spec(spec)
 
     # ------------------------------------------------------------------------ editing
 
@@ -303,11 +303,8 @@ class LibraryScreen(EditActions, Screen[None]):
 
     def edit_advance(self) -> None:
         # In the grid only when asked for ("always"), and never away from a selection.
-        if self.papp.editing.advance == "always" and not self.grid.selected:
+        if self.services.advance == "always" and not self.grid.selected:
             self.grid.action_cursor_right()
-
-    def refresh_info(self) -> None:
-        self._update_info()
 
     # ------------------------------------------------------------------------ events
 
@@ -318,12 +315,13 @@ class LibraryScreen(EditActions, Screen[None]):
             self.user_moved = True
         self._expected_photo = event.photo_id
         self._update_info()
-        self.papp.session_changed()
+        self.post_message(self.PlaceChanged())
 
     @on(ThumbnailGrid.Activated)
     def _activated(self, event: ThumbnailGrid.Activated) -> None:
+        event.stop()
         if self.model is not None and len(self.model):
-            self.papp.open_viewer(self.model, event.position)
+            self.post_message(self.PhotoActivated(self.model, event.position))
 
     @on(ThumbnailGrid.SelectionChanged)
     def _selection(self, event: ThumbnailGrid.SelectionChanged) -> None:
@@ -349,7 +347,7 @@ class LibraryScreen(EditActions, Screen[None]):
     def _sidebar_chosen(self, event: Sidebar.Chosen) -> None:
         spec = self.spec
         if event.kind == "space":
-            self.papp.toggle_space(event.space or "")
+            self.toggle_space(event.space or "")
             return
         if event.kind == "timeline":
             spec = spec.with_(view=views.TIMELINE, folder=None, album=None)
@@ -386,7 +384,7 @@ class LibraryScreen(EditActions, Screen[None]):
             self.set_spec(self.spec.with_(query=query))
             self.focus_grid()
 
-        self.app.push_screen(FilterDialog(self.papp.index.facets(), self.spec.query), done)
+        self.app.push_screen(FilterDialog(self.index.facets(), self.spec.query), done)
 
     def action_sort(self) -> None:
         album = self.spec.album if self.spec.view == views.ALBUM else None
@@ -395,7 +393,7 @@ class LibraryScreen(EditActions, Screen[None]):
             if choice is not None:
                 self.set_spec(self.spec.with_(sort=choice[0], descending=choice[1]))
                 if album is not None:  # each album keeps its own sort, in its space's store
-                    self.papp.editing.remember_album_sort(album, *choice)
+                    self.services.albums.remember_sort(album, *choice)
 
         dialog = SortDialog(self.spec.sort, self.spec.descending, album=album is not None)
         self.app.push_screen(dialog, done)
@@ -424,26 +422,23 @@ class LibraryScreen(EditActions, Screen[None]):
             self.app.notify(f"No photos from {target}; moved to the nearest ({day})", markup=False)
 
     def action_toggle_info(self) -> None:
-        panel = self.query_one("#library-info", InfoPanel)
+        panel = self.info
         panel.display = not panel.display
         self._update_info()
 
     def _update_info(self) -> None:
-        panel = self.query_one("#library-info", InfoPanel)
+        panel = self.info
         if not panel.display:
             return
         photo_id = self.grid.cursor_photo_id()
-        if photo_id is None:
-            panel.show_photo(None)
-            return
-        panel.show_photo(self.papp.index.get(photo_id), self.grid.tile_error(photo_id))
+        panel.show(photo_id, self.grid.tile_error(photo_id) if photo_id is not None else "")
 
     def action_copy_paths(self) -> None:
         ids = self.grid.selection_or_cursor()
         if not ids:
             self.app.notify("No photo to copy", severity="warning", markup=False)
             return
-        self.papp.copy_paths([self.papp.index.get(i).path for i in ids])
+        copy_paths(self.app, [self.index.get(i).path for i in ids])
 
     def action_switch_view(self) -> None:
         view = views.FOLDERS if self.spec.view == views.TIMELINE else views.TIMELINE
@@ -462,6 +457,6 @@ class LibraryScreen(EditActions, Screen[None]):
         sidebar.display = not sidebar.display
         if sidebar.display:
             # Shown to be used: the focus goes there, the cursor on the active entry.
-            self.set_focus(sidebar.tree)
+            self.set_focus(sidebar.entry_tree)
         elif self.focused is None or sidebar in self.focused.ancestors_with_self:
             self.focus_grid()

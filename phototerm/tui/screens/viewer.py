@@ -1,28 +1,31 @@
 """The viewer (Enter on a photo): the photo as large as the terminal allows, next/prev, info.
 
 It walks the same model the grid shows, so next/prev follow the current search and sort.
-Esc dismisses with the photo id, and the grid puts its cursor there.
+Esc dismisses with the photo id, and the grid puts its cursor there. An edit (``PhotosEdited``)
+of the photo shown redraws it: its caption, its rotation, and (in the panel) its details.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from phototerm.library.text import safe
-from phototerm.tui.edit_keys import EDIT_BINDINGS, EditActions
+from phototerm.tui.clipboard import copy_paths
+from phototerm.tui.messages import PhotosEdited
 from phototerm.tui.model import IndexModel
+from phototerm.tui.screens.edit_keys import EDIT_BINDINGS, EditActions
+from phototerm.tui.services import Services
 from phototerm.tui.widgets.infopanel import InfoPanel, stars, when
 from phototerm.tui.widgets.photoview import PhotoView
-
-if TYPE_CHECKING:
-    from phototerm.tui.app import PhotoApp
 
 
 class ViewerScreen(EditActions, Screen[int | None]):
@@ -67,25 +70,35 @@ class ViewerScreen(EditActions, Screen[int | None]):
         *EDIT_BINDINGS,  # 0-5 x t a e u r R: on the photo shown
     ]
 
-    def __init__(self, model: IndexModel, position: int, *, info: bool = False) -> None:
+    class InfoToggled(Message):
+        """The details panel was shown or hidden: the next viewer opens the same way."""
+
+        def __init__(self, shown: bool) -> None:
+            super().__init__()
+            self.shown = shown
+
+    def __init__(
+        self, model: IndexModel, position: int, services: Services, *, info: bool = False
+    ) -> None:
         super().__init__()
         self.model = model
         self.position = max(0, min(position, len(model) - 1))
+        self.services = services
         self._info = info
-
-    @property
-    def papp(self) -> PhotoApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Static("", id="viewer-caption")
         with Horizontal(id="viewer-body"):
-            yield PhotoView(self.papp.thumbnails, self.papp.color.mode, id="viewer-photo")
-            yield InfoPanel(id="viewer-info")
+            yield PhotoView(self.services.thumbnails, self.services.color, id="viewer-photo")
+            yield InfoPanel(self.services.index, id="viewer-info")
         yield Footer()
 
+    @property
+    def info(self) -> InfoPanel:
+        return self.query_one("#viewer-info", InfoPanel)
+
     def on_mount(self) -> None:
-        self.query_one("#viewer-info").display = self._info
+        self.info.display = self._info
         self._show()
 
     @property
@@ -93,8 +106,13 @@ class ViewerScreen(EditActions, Screen[int | None]):
         return self.model.photo_id(self.position)
 
     def _show(self) -> None:
+        """Show the photo at ``position`` (after a step, or when it was edited)."""
+        self._draw()
+        self.info.show(self.photo_id)
+
+    def _draw(self) -> None:
         photo = self.model.photo(self.position)
-        rotation = self.papp.index.rotation(self.photo_id)
+        rotation = self.services.index.rotation(self.photo_id)
         self.query_one(PhotoView).show(photo, rotation)
         caption = Text(no_wrap=True, overflow="ellipsis")
         caption.append(f" {self.position + 1:,} / {len(self.model):,}  ", style="bold")
@@ -105,7 +123,6 @@ class ViewerScreen(EditActions, Screen[int | None]):
         if photo.error:  # the reason, not just a mark: a truncated JPEG still shows its top
             caption.append(f"  ·  ⚠ {safe(photo.error, 80)}", style="bold")
         self.query_one("#viewer-caption", Static).update(caption, layout=False)
-        self.query_one("#viewer-info", InfoPanel).show_photo(photo)
 
     # ------------------------------------------------------------------------ editing
 
@@ -114,14 +131,16 @@ class ViewerScreen(EditActions, Screen[int | None]):
 
     def edit_advance(self) -> None:
         # On by default here ("viewer"): rate, and the next photo is already on screen.
-        if self.papp.editing.advance != "never" and self.position < len(self.model) - 1:
+        if self.services.advance != "never" and self.position < len(self.model) - 1:
             self.position += 1
             self._show()
 
-    def photo_changed(self) -> None:
+    @on(PhotosEdited)
+    def _photos_edited(self, message: PhotosEdited) -> None:
         """An edit (ours, an undo, another session's) may have changed the photo shown."""
-        if self.is_mounted and len(self.model):
-            self._show()
+        if len(self.model) and message.touches(self.photo_id):
+            self._draw()
+            self.info.post_message(message.copy())
 
     def action_step(self, delta: int) -> None:
         target = max(0, min(self.position + delta, len(self.model) - 1))
@@ -140,12 +159,12 @@ class ViewerScreen(EditActions, Screen[int | None]):
         self._show()
 
     def action_toggle_info(self) -> None:
-        panel = self.query_one("#viewer-info")
+        panel = self.info
         panel.display = not panel.display
-        self.papp.viewer_info = bool(panel.display)
+        self.post_message(self.InfoToggled(bool(panel.display)))
 
     def action_copy_path(self) -> None:
-        self.papp.copy_paths([self.model.photo(self.position).path])
+        copy_paths(self.app, [self.model.photo(self.position).path])
 
     def action_close(self) -> None:
         self.dismiss(self.photo_id)

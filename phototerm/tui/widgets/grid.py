@@ -20,7 +20,7 @@ from typing import ClassVar
 from rich.cells import set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from textual import events
+from textual import events, on
 from textual.actions import SkipAction
 from textual.binding import Binding, BindingType
 from textual.filter import ANSIToTruecolor, LineFilter
@@ -34,6 +34,7 @@ from phototerm.library.photo import VIDEO
 from phototerm.library.text import safe
 from phototerm.library.thumbnails import ThumbnailService
 from phototerm.tui import pixels
+from phototerm.tui.messages import PhotosEdited
 from phototerm.tui.widgets.grid_layout import GAP_X, SIZE_ORDER, TILE_SIZES, GridLayout
 from phototerm.tui.widgets.grid_model import EmptyModel, GridModel
 from phototerm.tui.widgets.grid_tiles import (
@@ -178,6 +179,16 @@ class ThumbnailGrid(ScrollView, can_focus=True):
             return
         self._tiles.pop(pos, None)
         self._refresh_tile(pos, caption_only=False)
+
+    @on(PhotosEdited)
+    def _photos_edited(self, message: PhotosEdited) -> None:
+        """Repaint the tiles of edited photos (every remembered tile that changed, when the
+        photos are not known). A view that runs again gives the grid a new model anyway."""
+        if message.ids is None:
+            self.refresh_changed()
+        else:
+            for photo_id in message.ids:
+                self.refresh_photo(photo_id)
 
     def refresh_changed(self) -> int:
         """After edits whose photos are not known (undo, another session's edits): repaint

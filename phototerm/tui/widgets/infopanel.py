@@ -6,14 +6,19 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from rich.table import Table
 from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from phototerm.library.index import Index
 from phototerm.library.photo import REJECTED, VIDEO, Photo
 from phototerm.library.text import safe
+from phototerm.tui.messages import PhotosEdited
 
 LABEL_WIDTH = 10
 
@@ -112,10 +117,27 @@ def render_info(photo: Photo | None, extra_error: str = "") -> Table | Text:
 
 
 class InfoPanel(VerticalScroll):
-    """A scrollable column with the photo's details."""
+    """A scrollable column with the details of one photo of ``index``; an edit of that
+    photo (``PhotosEdited``) shows its new details."""
 
-    def compose(self):  # type: ignore[override]
+    def __init__(self, index: Index, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.index = index
+        self.photo_id: int | None = None
+        self._extra_error = ""
+
+    def compose(self) -> ComposeResult:
         yield Static(render_info(None), id="info-text")
 
-    def show_photo(self, photo: Photo | None, extra_error: str = "") -> None:
+    def show(self, photo_id: int | None, extra_error: str = "") -> None:
+        """The details of ``photo_id`` (None: no photo); ``extra_error``: why its thumbnail
+        could not be made, when it could not."""
+        self.photo_id = photo_id
+        self._extra_error = extra_error
+        photo = self.index.get(photo_id) if photo_id is not None else None
         self.query_one("#info-text", Static).update(render_info(photo, extra_error))
+
+    @on(PhotosEdited)
+    def _photos_edited(self, message: PhotosEdited) -> None:
+        if not message.removed and message.touches(self.photo_id):
+            self.show(self.photo_id, self._extra_error)

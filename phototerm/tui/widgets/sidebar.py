@@ -3,6 +3,8 @@ tree, Albums (with their counts) and "Shared with me" (empty until a later issue
 always there).
 
 Every folder name is untrusted: labels are ``Text`` built from ``safe()``, never markup.
+The folders and albums come from the index: again as photos arrive (``refresh_tree``), and
+the albums again after an edit that may have changed them (``PhotosEdited``).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import events, on
@@ -21,9 +23,11 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from phototerm.library.index import Index
 from phototerm.library.spaces import LABELS, SpaceSetup
 from phototerm.library.text import safe
 from phototerm.tui import model as views
+from phototerm.tui.messages import PhotosEdited
 
 REASON_WIDTH = 22  # the tree guides take 5 of the sidebar's 28 columns
 
@@ -103,9 +107,10 @@ class Sidebar(Vertical):
             self.space = space
             self.value = value
 
-    def __init__(self, setup: SpaceSetup, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, setup: SpaceSetup, index: Index, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self.setup = setup
+        self.index = index
         self._spaces_on: tuple[str, ...] = tuple(s.name for s in setup.on)
         self._folders: dict[str, tuple[str, ...]] = {}
         self._albums: tuple[views.AlbumInfo, ...] = ()
@@ -121,8 +126,8 @@ class Sidebar(Vertical):
         yield tree
 
     @property
-    def tree(self) -> Tree[Entry]:
-        return self.query_one("#sidebar-tree", Tree)
+    def entry_tree(self) -> SidebarTree:
+        return self.query_one("#sidebar-tree", SidebarTree)
 
     def on_mount(self) -> None:
         self._build()
@@ -130,7 +135,7 @@ class Sidebar(Vertical):
     # ------------------------------------------------------------------------- building
 
     def _build(self) -> None:
-        tree = self.tree
+        tree = self.entry_tree
         expanded = {
             (n.data.kind, n.data.space, n.data.value)
             for n in self._folder_nodes.values()
@@ -194,23 +199,30 @@ class Sidebar(Vertical):
                 label.append(" ⌕", style="dim")  # a saved search: its photos come by themselves
         return label
 
-    def refresh_tree(self, index: object) -> None:
+    def refresh_tree(self) -> None:
         """Folders and albums from the index; rebuilt only when they changed."""
-        folders = folders_by_space(index)
-        albums = tuple(views.album_infos(index))  # type: ignore[arg-type]
+        folders = folders_by_space(self.index)
+        albums = tuple(views.album_infos(self.index))
         if folders == self._folders and albums == self._albums:
             return
         self._folders = folders
         self._albums = albums
         self._build()
 
-    def refresh_albums(self, index: object) -> None:
+    def refresh_albums(self) -> None:
         """Only the albums (after an album edit, or another session's): cheaper than the
         folders, which need the index's facets."""
-        albums = tuple(views.album_infos(index))  # type: ignore[arg-type]
+        albums = tuple(views.album_infos(self.index))
         if albums != self._albums:
             self._albums = albums
             self._build()
+
+    @on(PhotosEdited)
+    def _photos_edited(self, message: PhotosEdited) -> None:
+        if message.removed:  # a folder may have emptied
+            self.refresh_tree()
+        elif message.albums:
+            self.refresh_albums()
 
     def show_view(self, spec: views.ViewSpec) -> None:
         """Mark what the grid shows, and which spaces are on."""
@@ -233,10 +245,10 @@ class Sidebar(Vertical):
     def _mark(self, entry: Entry) -> None:
         """Reverse the active entry's label (the tree cursor only shows when focused)."""
         old = self._active
-        if entry == old and self.tree.root.children:
+        if entry == old and self.entry_tree.root.children:
             return  # unchanged: relabelling would repaint the tree for nothing
         self._active = entry
-        for node in self._walk(self.tree.root):
+        for node in self._walk(self.entry_tree.root):
             data = node.data
             if data is None or data.kind in ("info", "space"):
                 continue
@@ -249,7 +261,7 @@ class Sidebar(Vertical):
 
     def cursor_to_active(self) -> None:
         """Put the tree cursor on the active entry (opening the folders above it)."""
-        tree = self.tree
+        tree = self.entry_tree
         node = next(
             (n for n in self._walk(tree.root) if n.data is not None and n.data == self._active),
             None,
@@ -295,9 +307,9 @@ class Sidebar(Vertical):
         self.post_message(self.Chosen(data.kind, data.space, data.value))
 
 
-def folders_by_space(index: object) -> dict[str, tuple[str, ...]]:
+def folders_by_space(index: Index) -> dict[str, tuple[str, ...]]:
     """{space: folders holding photos} from ``Index.facets()`` (folders: space -> (path, n))."""
-    raw = index.facets().folders  # type: ignore[attr-defined]
+    raw = index.facets().folders
     out: dict[str, tuple[str, ...]] = {}
     for space, items in raw.items():
         out[space] = tuple(sorted({item[0] for item in items if item[0]}))

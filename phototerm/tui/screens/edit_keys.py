@@ -3,21 +3,20 @@ library and viewer screens share, and the same actions for the command palette.
 
 A screen mixing in ``EditActions`` says what the keys edit (``edit_targets``: in the grid the
 selection, else the cursor photo; in the viewer the photo shown) and what happens after a
-rating (``edit_advance``); the work is done by ``app.editing`` (tui/editing.py).
+rating (``edit_advance``); its ``services`` do the work (tui/editing/photos.py, albums.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Mapping
+from typing import Any
 
-from textual.app import SystemCommand
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 
 from phototerm.library.text import safe
-
-if TYPE_CHECKING:
-    from phototerm.tui.app import PhotoApp
+from phototerm.tui import keys
+from phototerm.tui.services import Services
 
 
 def _stars(n: int) -> str:
@@ -86,7 +85,7 @@ EDIT_BINDINGS: list[Binding] = [
 class EditActions:
     """The editing keys' actions, for a screen that says what they edit."""
 
-    app: Any
+    services: Services  # given to the screen when it is made
 
     def edit_targets(self) -> list[int]:
         raise NotImplementedError
@@ -99,51 +98,72 @@ class EditActions:
         return targets[0] if len(targets) == 1 else None
 
     def action_rate(self, rating: int) -> None:
-        if self.app.editing.rate(self.edit_targets(), rating):
+        if self.services.photos.rate(self.edit_targets(), rating):
             self.edit_advance()
 
     def action_reject(self) -> None:
-        if self.app.editing.rate(self.edit_targets(), -1):
+        if self.services.photos.rate(self.edit_targets(), -1):
             self.edit_advance()
 
     def action_rotate(self, degrees: int) -> None:
-        self.app.editing.rotate(self.edit_targets(), degrees)
+        self.services.photos.rotate(self.edit_targets(), degrees)
 
     def action_tags(self) -> None:
-        self.app.editing.open_tags(self.edit_targets())
+        self.services.photos.open_tags(self.edit_targets())
 
     def action_describe(self) -> None:
-        self.app.editing.open_describe(self.edit_targets())
+        self.services.photos.open_describe(self.edit_targets())
 
     def action_albums(self) -> None:
-        self.app.editing.open_albums(self.edit_targets(), self.cursor_photo())
+        self.services.albums.open_dialog(self.edit_targets(), self.cursor_photo())
 
     def action_undo(self) -> None:
-        self.app.editing.undo()
+        self.services.photos.undo()
 
 
-def edit_commands(app: PhotoApp, screen: object) -> Iterable[SystemCommand]:
-    """The editing actions for the command palette (on the library and viewer screens)."""
-    actions: EditActions = screen  # type: ignore[assignment]
-    editor = app.editing.editor
+def edit_commands(
+    app: App[Any], keymap: Mapping[str, str], actions: EditActions
+) -> Iterable[SystemCommand]:
+    """The editing actions for the command palette (on the library and viewer screens), each
+    naming the keys bound to it now."""
+
+    def key(binding_id: str) -> str:
+        binding = next(b for b in EDIT_BINDINGS if b.id == binding_id)
+        return keys.shown_keys(app, keymap, binding)
+
+    editor = actions.services.edits.editor
     undo = editor.undo_label() if editor is not None else None
-    yield SystemCommand("Tags…", "Add or remove tags (t)", actions.action_tags)
+    yield SystemCommand("Tags…", f"Add or remove tags ({key('edit.tags')})", actions.action_tags)
     yield SystemCommand(
-        "Albums…", "Open, create, add to, rename, delete albums (a)", actions.action_albums
+        "Albums…",
+        f"Open, create, add to, rename, delete albums ({key('edit.albums')})",
+        actions.action_albums,
     )
-    yield SystemCommand("Describe…", "Edit the description (e)", actions.action_describe)
+    yield SystemCommand(
+        "Describe…", f"Edit the description ({key('edit.describe')})", actions.action_describe
+    )
     for n in range(1, 6):
-        yield SystemCommand(f"Rate {_stars(n)}", f"({n})", lambda n=n: actions.action_rate(n))
-    yield SystemCommand("Clear the rating", "(0)", lambda: actions.action_rate(0))
-    yield SystemCommand("Reject", "Mark rejected, rating -1 (x)", actions.action_reject)
+        yield SystemCommand(
+            f"Rate {_stars(n)}", f"({key(f'edit.rate_{n}')})", lambda n=n: actions.action_rate(n)
+        )
     yield SystemCommand(
-        "Rotate clockwise", "The view only, 90° (r)", lambda: actions.action_rotate(90)
+        "Clear the rating", f"({key('edit.rate_0')})", lambda: actions.action_rate(0)
     )
     yield SystemCommand(
-        "Rotate counter-clockwise", "The view only, 90° (R)", lambda: actions.action_rotate(-90)
+        "Reject", f"Mark rejected, rating -1 ({key('edit.reject')})", actions.action_reject
+    )
+    yield SystemCommand(
+        "Rotate clockwise",
+        f"The view only, 90° ({key('edit.rotate_cw')})",
+        lambda: actions.action_rotate(90),
+    )
+    yield SystemCommand(
+        "Rotate counter-clockwise",
+        f"The view only, 90° ({key('edit.rotate_ccw')})",
+        lambda: actions.action_rotate(-90),
     )
     yield SystemCommand(
         "Undo" if undo is None else f"Undo: {safe(undo, 60)}",
-        "Undo the last edit (u)",
+        f"Undo the last edit ({key('edit.undo')})",
         actions.action_undo,
     )

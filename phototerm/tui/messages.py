@@ -1,0 +1,90 @@
+"""What the parts of the browser tell each other, as Textual messages.
+
+Opening the library (a thread worker) tells the app how far it is: ``IndexingProgress``,
+``PhotosArrived`` (refresh the grid), and at last ``LibraryOpened`` with the ``Library``.
+
+Edits (ours, an undo, another session's) are told to the app as ``PhotosEdited``; the app
+passes it to every screen, and each screen to the widgets that show photos: each repaints
+what it shows itself. Album edits that change what a view is (a rename, a delete, "open")
+are told to the app, which steers the library screen.
+"""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+from phototerm.library.ingest.indexer import IndexProgress
+from phototerm.library.opening import Library
+
+
+class IndexingProgress(Message):
+    def __init__(self, progress: IndexProgress) -> None:
+        super().__init__()
+        self.progress = progress
+
+    def can_replace(self, message: Message) -> bool:
+        # A newer count replaces one still queued: a fast indexer never floods the UI.
+        return isinstance(message, IndexingProgress)
+
+
+class PhotosArrived(Message):
+    """A batch of ``count`` photos is on the index (with its stored ratings, tags...)."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__()
+        self.count = count
+
+
+class LibraryOpened(Message):
+    """Indexing is over and the stores are open: the albums are on the index, the Editor
+    exists, and what other sessions did meanwhile is applied."""
+
+    def __init__(self, library: Library) -> None:
+        super().__init__()
+        self.library = library
+
+
+class PhotosEdited(Message, bubble=False):
+    """Photos changed: ``ids`` (None: not known, as after an undo or another session's edits;
+    look at every photo shown). ``albums``: the albums may have changed too (a conditional
+    album follows ratings and tags). ``removed``: photos left the index (moved to #recycle),
+    so every view runs again.
+
+    It does not bubble: the app hands a copy to each screen, and a screen to its widgets.
+    """
+
+    def __init__(
+        self, ids: tuple[int, ...] | None, *, albums: bool = False, removed: bool = False
+    ) -> None:
+        super().__init__()
+        self.ids = ids
+        self.albums = albums
+        self.removed = removed
+
+    def copy(self) -> PhotosEdited:
+        return PhotosEdited(self.ids, albums=self.albums, removed=self.removed)
+
+    def touches(self, photo_id: int | None) -> bool:
+        """Whether the photo ``photo_id`` may have changed."""
+        return photo_id is not None and (self.ids is None or photo_id in self.ids)
+
+
+class AlbumOpened(Message):
+    """Show the album ``name`` in the library (from the album dialog, anywhere)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+
+
+class AlbumRenamed(Message):
+    def __init__(self, old: str, new: str) -> None:
+        super().__init__()
+        self.old = old
+        self.new = new
+
+
+class AlbumDeleted(Message):
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name

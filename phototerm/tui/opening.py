@@ -1,0 +1,117 @@
+"""Opening the library in the background: ``open_library`` on a thread worker, told with
+messages.
+
+``open_library`` indexes on the worker's thread, filling the app's (thread-safe) Index batch
+by batch with each photo's stored rating, tags... already on it; the callbacks only post
+messages, which Textual delivers on the UI thread, where the grid is rebuilt. Progress
+messages replace each other in the queue, so a fast indexer never floods the UI.
+
+Textual cancels workers when the app exits; the callbacks notice and raise ``Cancelled``,
+which unwinds ``open_library`` (it closes what it opened, and the indexer shuts its process
+pool down), so quitting in the middle of a cold index does not wait for it to finish.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable
+
+from textual.message import Message
+from textual.worker import get_current_worker
+
+from phototerm.library.index import Index
+from phototerm.library.ingest.indexer import IndexProgress
+from phototerm.library.opening import Library, open_library
+from phototerm.library.settings import Settings
+from phototerm.library.spaces import SpaceSetup
+from phototerm.tui.messages import IndexingProgress, LibraryOpened, PhotosArrived
+
+
+def prepare_processes() -> None:
+    """Start multiprocessing's resource tracker now, while sys.stderr is the real one.
+
+    The indexer's process pool (forkserver) starts the tracker on first use and hands it
+    ``sys.stderr.fileno()``; inside ``App.run`` Textual has replaced sys.stderr with a capture
+    object whose fileno() is -1, and the spawn fails ("bad value(s) in fds_to_keep").
+    Started before the App runs, the tracker is simply reused.
+    """
+    from multiprocessing import resource_tracker
+
+    # No tracker: the indexer's pool reports its own failure through the worker.
+    with contextlib.suppress(Exception):
+        resource_tracker.ensure_running()
+
+
+class Cancelled(Exception):
+    """The app is closing: stop opening."""
+
+
+class Handover:
+    """The opened Library, passed from the worker's thread to the app, and closed by the
+    app on its way out, or by the worker itself when the app has already gone."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._library: Library | None = None
+        self._closed = False
+
+    def give(self, library: Library) -> bool:
+        """(Worker thread.) False when the app has closed: the library is closed then."""
+        with self._lock:
+            if not self._closed:
+                self._library = library
+                return True
+        library.close()
+        return False
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            library, self._library = self._library, None
+        if library is not None:
+            library.close()
+
+
+def open_in_worker(
+    post: Callable[[Message], object],
+    handover: Handover,
+    settings: Settings,
+    setup: SpaceSetup,
+    *,
+    index: Index,
+    read_only: bool,
+    cache_dir: str | None,
+) -> Library:
+    """Body of the thread worker. ``post`` is ``App.post_message`` (thread-safe)."""
+    worker = get_current_worker()
+
+    def check() -> None:
+        if worker.is_cancelled:
+            raise Cancelled()
+
+    def on_progress(progress: IndexProgress) -> None:
+        check()
+        post(IndexingProgress(progress))
+
+    def on_batch(count: int) -> None:
+        check()
+        post(PhotosArrived(count))
+
+    library = open_library(
+        settings,
+        setup,
+        index=index,
+        writable=not read_only,
+        write_cache=not read_only,
+        cache_dir=cache_dir,
+        on_progress=on_progress,
+        on_batch=on_batch,
+    )
+    if worker.is_cancelled:
+        library.close()
+        raise Cancelled()
+    if not handover.give(library):
+        raise Cancelled()
+    post(LibraryOpened(library))
+    return library
