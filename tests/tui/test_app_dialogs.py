@@ -13,6 +13,7 @@ from phototerm.tui import keys
 from phototerm.tui.dialogs.filter import FilterChoice, FilterDialog, build_query
 from phototerm.tui.dialogs.sort import SortDialog
 from phototerm.tui.screens.help import HelpScreen, binding_sections
+from phototerm.tui.screens.viewer import ViewerScreen
 
 # ---------------------------------------------------------------------- dialogs and help
 
@@ -241,3 +242,32 @@ def test_sort_dialog_lists_each_key_in_its_usual_direction_first(tmp_path):
 
     run(scenario())
 
+
+def test_palette_names_the_keys_bound_after_the_keymap(tmp_path: Path) -> None:
+    config = '[keymap]\n"library.filter" = "ctrl+f"\n"edit.tags" = "T"\n"grid.bigger" = "b"\n'
+
+    def helps(app) -> dict[str, str]:
+        return {c.title: c.help for c in app.get_system_commands(app.screen)}
+
+    async def scenario() -> None:
+        app = make_app(tmp_path, config=config)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            library = helps(app)
+            assert library["Filter…"].endswith("(^f)")  # remapped
+            assert library["Sort…"].endswith("(s)")  # as bound by default
+            assert library["Tags…"] == "Add or remove tags (T)"
+            assert library["Thumbnails: large"] == "Thumbnail size (b / - in the grid)"
+            # What the palette shows when searched, as a person sees it.
+            await pilot.press("ctrl+p", *"filter")
+            await pilot.pause(0.3)
+            assert "GPS (^f)" in screen_text(app)
+            await pilot.press("escape")
+            assert app.screen is app.library
+            await pilot.press("enter")  # the viewer's palette: the editing keys
+            assert isinstance(app.screen, ViewerScreen)
+            viewer = helps(app)
+            assert viewer["Tags…"] == "Add or remove tags (T)"
+            assert viewer["Rate 5 stars"] == "(5)"
+
+    run(scenario())
