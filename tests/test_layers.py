@@ -62,8 +62,7 @@ def test_samples_stand_on_the_core_only() -> None:
 
 def test_importing_every_core_module_loads_no_ui_library() -> None:
     modules = sorted(
-        m.name
-        for m in pkgutil.walk_packages(phototerm.library.__path__, "phototerm.library.")
+        m.name for m in pkgutil.walk_packages(phototerm.library.__path__, "phototerm.library.")
     )
     assert "phototerm.library.index.columns" in modules
     code = (
