@@ -158,18 +158,19 @@ def build(index: Index, spec: ViewSpec, all_spaces: Sequence[str]) -> IndexModel
     scope = scope_query(spec, all_spaces)
     if scope is None or spec.view == SHARED_WITH_ME:
         return IndexModel(index, [], [], 0)
+    within: list[int] | None  # the photos in scope (None: all of them)
     if spec.view == ALBUM:
         if spec.album is None or spec.album not in index.album_names():
             return IndexModel(index, [], [], 0)
         members = index.album_ids(spec.album)
-        within: list[int] | None = members
         if scope:  # keep the album's order: search() would sort
             keep = set(index.search(scope, within=members))
-            within = [m for m in members if m in keep]
+            members = [m for m in members if m in keep]
         if spec.sort == ALBUM_ORDER:
-            matched = set(index.search(spec.query or None, within=within))
-            ids = [m for m in within if m in matched]
-            return IndexModel(index, ids[::-1] if spec.descending else ids, [], len(within))
+            matched = set(index.search(spec.query or None, within=members))
+            ids = [m for m in members if m in matched]
+            return IndexModel(index, ids[::-1] if spec.descending else ids, [], len(members))
+        within = members
     else:
         within = index.search(scope) if scope else None
         if spec.view == FOLDERS and spec.folder is not None and spec.folder[1]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Hashable, Sequence
 from functools import lru_cache
+from typing import Any
 
 from PIL import Image
 from rich.color import Color, ColorType
@@ -181,8 +182,9 @@ def _runs_rgb(tops: Sequence, bottoms: Sequence, span: int, bg_key: int) -> list
     (no helper calls, no per-cell allocations besides the widened ranges)."""
     segments: list[Segment] = []
     chars: list[str] = []
-    a: tuple | object | None = None
-    b: tuple | object = _BG
+    # A slot: None, _BG, False (does not fit) or an (lr, lg, lb, hr, hg, hb) range.
+    a: Any = None
+    b: Any = _BG
     for top, bottom in zip(tops, bottoms):
         if chars:
             na = a
@@ -337,19 +339,19 @@ def _runs_rgb(tops: Sequence, bottoms: Sequence, span: int, bg_key: int) -> list
     return segments
 
 
-def _rgb_style(a: object, b: object, bg_key: int) -> Style:
+def _rgb_style(a: Any, b: Any, bg_key: int) -> Style:
     """The style of a truecolor run: each slot's range midpoint, the background, or none."""
     if a is None:
         fg = _NO_COLOUR
     elif a is _BG:
         fg = bg_key
     else:
-        lr, lg, lb, hr, hg, hb = a  # type: ignore[misc]
+        lr, lg, lb, hr, hg, hb = a
         fg = (lr + hr + 1) // 2 << 16 | (lg + hg + 1) // 2 << 8 | (lb + hb + 1) // 2
     if b is _BG:
         bg = bg_key
     else:
-        lr, lg, lb, hr, hg, hb = b  # type: ignore[misc]
+        lr, lg, lb, hr, hg, hb = b
         bg = (lr + hr + 1) // 2 << 16 | (lg + hg + 1) // 2 << 8 | (lb + hb + 1) // 2
     style = _STYLES.get((fg + 1) << 26 | (bg + 1))  # _style's lookup, inlined: one per segment
     return style if style is not None else _style(fg, bg)

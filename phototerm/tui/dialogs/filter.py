@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -185,7 +185,8 @@ class FilterDialog(ModalScreen[str | None]):
                 return f"Not a date: {safe(text, 30)} (use YYYY, YYYY-MM or YYYY-MM-DD)"
             dates.append(value)
 
-        def pick(widget_id: str) -> object:
+        def pick(widget_id: str) -> Any:
+            """The option chosen (None: the blank one), of the type the options were given."""
             value = self.query_one(widget_id, Select).value
             return None if value is Select.NULL else value
 
@@ -194,11 +195,11 @@ class FilterDialog(ModalScreen[str | None]):
             date_from=dates[0],
             date_to=dates[1],
             type=pick("#f-type"),
-            rating=pick("#f-rating"),  # type: ignore[arg-type]
+            rating=pick("#f-rating"),
             camera=pick("#f-camera"),
-            lens=pick("#f-lens"),  # type: ignore[arg-type]
+            lens=pick("#f-lens"),
             folder=pick("#f-folder"),
-            gps=pick("#f-gps"),  # type: ignore[arg-type]
+            gps=pick("#f-gps"),
         )
 
     @on(Input.Changed)
