@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import SIZE, make_app, notes, run, screen_text, settle
-from textual.widgets import Input, Select
+from textual.widgets import Input, OptionList, Select
 
 from phototerm.tui import keys
 from phototerm.tui.dialogs.filter import FilterChoice, FilterDialog, build_query
@@ -28,7 +28,11 @@ def test_filter_dialog_writes_the_query(tmp_path: Path) -> None:
             assert isinstance(dialog, FilterDialog)
             # Built from the index's actual values.
             camera = dialog.query_one("#f-camera", Select)
-            offered = {value for _label, value in camera._options if isinstance(value, str)}
+            options = camera.query_one(OptionList)  # the list that drops down
+            prompts = [
+                str(options.get_option_at_index(n).prompt) for n in range(1, options.option_count)
+            ]
+            offered = {prompt.rpartition(" (")[0] for prompt in prompts}  # "Canon EOS R6 (5)"
             assert offered == {"Canon EOS R6", "NIKON Z 6_2", "Apple iPhone 13"}
             camera.value = "NIKON Z 6_2"
             dialog.query_one("#f-gps", Select).value = "has:gps"

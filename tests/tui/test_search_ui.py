@@ -149,20 +149,21 @@ def _burst(app, *keys: str) -> None:
     """Send keys as a terminal delivers a fast burst (tmux send-keys, a paste): all queued
     at once, with no pause for the app to handle one before the next arrives. Pilot.press
     waits for idle after every key, which hides ordering races."""
+    import unicodedata
+
     from textual import events
-    from textual.keys import _character_to_key
 
     for key in keys:
         char = key if len(key) == 1 else None
         if len(key) == 1 and not key.isalnum():
-            key = _character_to_key(key)
+            # Textual names a punctuation key after its Unicode name ("colon"), "/" "slash".
+            name = unicodedata.name(key).lower().replace(" ", "_").replace("-", "_")
+            key = {"solidus": "slash"}.get(name, name)
         if key == "enter":
             char = "\r"
         elif key.startswith("ctrl+") and len(key) == 6:
             char = chr(ord(key[-1]) - 96)
-        event = events.Key(key, char)
-        event.set_sender(app)
-        app._driver.send_message(event)
+        app.post_message(events.Key(key, char))
 
 
 @pytest.mark.parametrize("burst", [False, True])
