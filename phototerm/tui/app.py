@@ -152,10 +152,11 @@ class PhotoApp(App[None]):
         self.keymap, keymap_problems = keys.load_keymap(self.settings.keymap, known)
         self.problems.extend(keymap_problems)
         self.set_keymap(self.keymap)
-        if self.keymap.get("app.commands"):
+        palette_key = self._bound_key("app.commands")
+        if palette_key:
             # The Footer shows the palette key it is told: a remapped one, not ctrl+p. Set on
             # this app, not on the class: another app in this process keeps its own.
-            self.COMMAND_PALETTE_BINDING = self._bound_key("app.commands")  # type: ignore[misc]
+            self.COMMAND_PALETTE_BINDING = palette_key  # type: ignore[misc]
         for problem in self.problems:
             self.notify(problem, severity="warning", timeout=10, markup=False)
         cursor = self.session.cursor
@@ -208,7 +209,9 @@ class PhotoApp(App[None]):
 
     # ------------------------------------------------------------------------ opening
 
-    @work(thread=True, exclusive=True, group="index", exit_on_error=False)
+    @work(
+        thread=True, exclusive=True, group="index", name="opening the library", exit_on_error=False
+    )
     def _open(self) -> Library:
         return open_in_worker(
             self.post_message,
@@ -269,6 +272,8 @@ class PhotoApp(App[None]):
                 markup=False,
             )
         if worker.group == "index" and event.state in (WorkerState.ERROR, WorkerState.CANCELLED):
+            if event.state == WorkerState.ERROR:
+                self.edits.not_open = "The library could not be opened (see the error above)"
             self._indexing_over()
 
     def _indexing_over(self) -> None:

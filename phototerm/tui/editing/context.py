@@ -31,6 +31,7 @@ class EditContext:
         self.index = index
         self.read_only = read_only  # the session was opened read-only
         self.library: Library | None = None  # until the library is open, every edit waits
+        self.not_open = "The library is still opening"  # why there is no Editor (yet)
 
     @property
     def editor(self) -> Editor | None:
@@ -86,7 +87,7 @@ class EditContext:
         <reason>" for the first space that refuses."""
         editor = self.editor
         if editor is None:
-            return "The library is still opening"
+            return self.not_open
         stores = self.stores
         refusing = [s for s in stores if not editor.access.can_edit(s)]
         if not refusing:

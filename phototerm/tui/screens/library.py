@@ -127,6 +127,7 @@ class LibraryScreen(EditActions, Screen[None]):
 
     def on_mount(self) -> None:
         self.info.display = False
+        self.sidebar.refresh_tree()  # the photos indexed before this screen was on
         self.sidebar.show_view(self.spec)
         self.grid.focus()
         self.watch(self.grid, "tile_size", self._tile_size_changed, init=False)
@@ -193,12 +194,16 @@ class LibraryScreen(EditActions, Screen[None]):
 
     def index_changed(self) -> None:
         """New photos arrived: refresh the model, the folders tree and the counts."""
+        if not self.is_mounted:
+            return  # mounting builds the first model from the index as it is then
         self.sidebar.refresh_tree()
         # Until the user moves, the cursor stays on the first photo while others stream in.
         self.rebuild(keep_photo=self.user_moved)
 
     def show_progress(self, progress: IndexProgress | None) -> None:
         """Indexing progress in the status line (None: it is over)."""
+        if not self.is_mounted:
+            return
         status = self.query_one(StatusBar)
         if progress is None:
             status.progress(0, 0, "done", finished=True)
