@@ -161,6 +161,13 @@ def require_readable_stores(library: Library, *, ignore: bool) -> None:
         return
     for problem in problems:
         error(problem)
+    for store in library.stores.values():
+        if _could_not_read(store.status) and os.path.exists(f"{store.path}-journal"):
+            # A writer was killed mid-edit; SQLite finishes it for the next one that may write.
+            note(
+                f"{safe(store.path)}: the next edit by a user allowed to write it (the browser, "
+                "or a command such as rate or tag) finishes the interrupted one"
+            )
     raise Failed(
         "the ratings, tags, descriptions and albums kept there cannot be read, so the "
         "answer would be wrong; nothing was done (--ignore-store goes on without them)"

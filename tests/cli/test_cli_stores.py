@@ -111,10 +111,29 @@ def test_a_store_that_cannot_be_read_is_exit_1_naming_it(broken, capsysbinary, a
     captured = capsys.readouterr()
     assert captured.out == ""
     lines = error_lines(captured.err)
-    assert all(line.startswith("phototerm: error: ") for line in lines)
-    assert str(store_path(personal)) in lines[0]
-    assert "--ignore-store" in lines[-1]
+    assert lines[0].startswith("phototerm: error: ") and str(store_path(personal)) in lines[0]
+    assert lines[-1].startswith("phototerm: error: ") and "--ignore-store" in lines[-1]
     assert _files(personal) == before  # read-only: not even a hot journal is touched
+    finishes = "the next edit by a user allowed to write it" in captured.err
+    assert finishes == (f"{store_path(personal)}-journal" in {str(p) for p in _paths(personal)})
+
+
+def _paths(root: Path) -> list[Path]:
+    return list(store_path(root).parent.iterdir())
+
+
+def test_the_next_edit_finishes_an_interrupted_one(lib, capsysbinary):
+    personal, _ = lib
+    assert run(lib, "rate", "5", str(personal / A)) == 0
+    hot_journal(personal)
+    assert run(lib, "rate", "4", str(personal / B)) == 0  # SQLite rolls the journal back
+    capsysbinary.readouterr()
+    assert run(lib, "ls", "rating:>=4", "--sort", "name") == 0
+    assert capsysbinary.readouterr().out.splitlines() == [
+        os.fsencode(personal / A),
+        os.fsencode(personal / B),
+    ]
+    assert not Path(f"{store_path(personal)}-journal").exists()
 
 
 def test_ignore_store_goes_on_and_still_says_it(broken, capsysbinary):
