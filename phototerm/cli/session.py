@@ -49,9 +49,10 @@ def photo_ids(library: Library, given: list[str]) -> list[int]:
         for path in bad:
             reason = "no such file" if not os.path.lexists(path) else "not a photo in a space"
             error(f"{path}: {reason}")
+        what = "is not a photo" if len(bad) == 1 else "are not photos"
         raise UsageError(
-            f"{len(bad)} of {counted(len(given), 'path')} are not photos of the spaces "
-            f"({roots}); nothing was changed"
+            f"{len(bad)} of {counted(len(given), 'path')} {what} of the spaces ({roots}); "
+            "nothing was changed"
         )
     return ids
 

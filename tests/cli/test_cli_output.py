@@ -192,6 +192,8 @@ def test_counts_say_one_photo(tmp_path, capsys):
     capsys.readouterr()
     assert _main(root, "album", "list") == 0
     assert capsys.readouterr().out == "One\t1 photo\tPersonal Space\n"
+    assert _main(root, "rate", "3", str(root / "a.jpg"), str(root / "b.jpg")) == 2
+    assert "1 of 2 paths is not a photo of the spaces" in capsys.readouterr().err
 
 
 def test_demo_summary_says_one_photo():
