@@ -1,7 +1,9 @@
-"""Command line: `phototerm [SUBCOMMAND] ...`. Each area registers its sub-commands.
+"""Command line: `phototerm [--personal DIR] [--shared DIR] [SUBCOMMAND] ...`.
 
-Sub-commands are thin callers of the library, so a script and a key run the same code.
-Bad arguments give a usage message and exit 2; no traceback ever reaches the user.
+Sub-commands are thin callers of the library, so a script and a key run the same code. One
+rule for every sub-command (see ``parsing.EXIT_STATUS``): exit 2 for bad arguments or values,
+1 for refused or failed, and every error line starts with ``phototerm: error: ``; no
+traceback ever reaches the user.
 """
 
 from __future__ import annotations
@@ -9,68 +11,95 @@ from __future__ import annotations
 import argparse
 import functools
 import logging
+import os
 import sys
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, NoReturn, TypeAlias
+from collections.abc import Collection, Sequence
+from typing import TYPE_CHECKING
+
+from phototerm.cli.parsing import (
+    EXIT_ERROR,
+    EXIT_OK,
+    EXIT_STATUS,
+    EXIT_USAGE,
+    ArgumentParser,
+    CommandParser,
+    Failed,
+    Subcommands,
+    UsageError,
+    add_space_arguments,
+    check_top_options,
+)
+from phototerm.library.text import safe
 
 if TYPE_CHECKING:
     from phototerm.library import Library, Settings, SpaceSetup
+    from phototerm.library.store import StoreStatus
 
-EXIT_OK = 0
-EXIT_ERROR = 1
-EXIT_USAGE = 2
+__all__ = [
+    "EXIT_ERROR",
+    "EXIT_OK",
+    "EXIT_STATUS",
+    "EXIT_USAGE",
+    "ArgumentParser",
+    "CommandParser",
+    "Failed",
+    "Subcommands",
+    "UsageError",
+    "add_ignore_store_argument",
+    "add_space_arguments",
+    "counted",
+    "error",
+    "main",
+    "note",
+    "open_library",
+    "require_readable_stores",
+    "settings",
+    "spaces",
+    "unreadable_stores",
+]
 
 
-class UsageError(Exception):
-    """Wrong input from the user: printed as 'phototerm: error: ...' with exit 2."""
+def error(message: str) -> None:
+    """One error line on stderr, in the one wording every command uses."""
+    print(f"phototerm: error: {safe(message)}", file=sys.stderr)
 
 
-class ArgumentParser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:  # argparse would exit with its own wording
-        self.print_usage(sys.stderr)
-        raise UsageError(message)
+def counted(count: int, word: str, plural: str | None = None) -> str:
+    """Say "1 photo" or "2 photos": every count the command line prints goes through here."""
+    return f"{count} {word if count == 1 else plural or word + 's'}"
 
 
-# What each area's ``register`` adds its sub-commands to.
-Subcommands: TypeAlias = "argparse._SubParsersAction[ArgumentParser]"
-
-
-def add_space_arguments(parser: argparse.ArgumentParser) -> None:
-    """--personal / --shared, taken by every command that reads a library."""
-    parser.add_argument(
-        "--personal",
-        metavar="DIR",
-        default=None,
-        help="Personal Space root (default ~/Photos; '' turns it off)",
-    )
-    parser.add_argument(
-        "--shared",
-        metavar="DIR",
-        default=None,
-        help="Shared Space root (default /photo; '' turns it off)",
-    )
+def note(message: str) -> None:
+    """A line on stderr that is not an error (a space that is off, a config problem)."""
+    print(f"phototerm: {safe(message)}", file=sys.stderr)
 
 
 @functools.cache
 def settings() -> Settings:
-    """config.toml, read once per process; each problem with it is said once, on stderr."""
+    """config.toml, read once per command; each problem with it is said once, on stderr.
+    ``main`` forgets it at every start, so a second ``main()`` in one process reads the file
+    again (and reports again)."""
     from phototerm.library import load_settings
 
     loaded = load_settings()
     for problem in loaded.problems:
-        print(f"phototerm: {problem}", file=sys.stderr)
+        note(problem)
     return loaded
 
 
-def spaces(args: argparse.Namespace, *, quiet: bool = False) -> SpaceSetup:
+def spaces(args: argparse.Namespace, *, quiet: bool = False, required: bool = True) -> SpaceSetup:
     """The spaces the command's --personal/--shared, the environment and config.toml give;
-    why a space is off is said on stderr (unless ``quiet``)."""
+    why a space is off is said on stderr (unless ``quiet``). With ``required``, no space on
+    at all is a usage error naming why each is off: a script must tell "no library" from
+    "nothing matched"."""
     from phototerm.library import resolve
 
     setup = resolve(settings(), getattr(args, "personal", None), getattr(args, "shared", None))
+    if required and not setup.on:
+        raise UsageError("no space is on: " + "; ".join(reason for _, reason in setup.off))
     if not quiet:
         for _name, reason in setup.off:
-            print(f"phototerm: {reason}", file=sys.stderr)
+            note(reason)
     return setup
 
 
@@ -82,19 +111,94 @@ def open_library(setup: SpaceSetup, *, writable: bool = False, with_stores: bool
     return library.open_library(settings(), setup, writable=writable, with_stores=with_stores)
 
 
+# -- stores that cannot be read -----------------------------------------------------------------
+
+
+def add_ignore_store_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--ignore-store",
+        action="store_true",
+        help="go on when a space's store (its ratings, tags, albums) cannot be read",
+    )
+
+
+def unreadable_stores(library: Library, only: Collection[str] | None = None) -> list[str]:
+    """One line (naming the file) per store, of the spaces ``only`` (default all), that exists
+    but could not be read: at opening (its status), or when its rows were loaded (a problem
+    of the library that names the file)."""
+    stores = [s for name, s in library.stores.items() if only is None or name in only]
+    lines = [s.status.message for s in stores if _could_not_read(s.status)]
+    told = {s.status.message for s in library.stores.values()}
+    lines += [
+        problem
+        for problem in library.problems
+        if problem not in told and any(safe(s.path) in problem for s in stores)
+    ]
+    return lines
+
+
+def _could_not_read(status: StoreStatus) -> bool:
+    # A status has a message both when the store could not be read and when it was read but
+    # cannot be written (those say "edits are off" or name a newer phototerm); a file that
+    # does not exist holds nothing to miss.
+    return (
+        bool(status.message)
+        and os.path.exists(status.path)
+        and not status.message.endswith("edits are off")
+        and "newer phototerm" not in status.message
+    )
+
+
+def require_readable_stores(library: Library, *, ignore: bool) -> None:
+    """A command that reads the stores stops (exit 1) when one cannot be read: its answer
+    would be wrong without saying so. ``ignore`` (--ignore-store) goes on, still saying it."""
+    problems = unreadable_stores(library)
+    if not problems:
+        return
+    if ignore:
+        for problem in problems:
+            note(f"{problem} (--ignore-store: going on without it)")
+        return
+    for problem in problems:
+        error(problem)
+    for store in library.stores.values():
+        if _could_not_read(store.status) and os.path.exists(f"{store.path}-journal"):
+            # A writer was killed mid-edit; SQLite finishes it for the next one that may write.
+            note(
+                f"{safe(store.path)}: the next edit by a user allowed to write it (the browser, "
+                "or a command such as rate or tag) finishes the interrupted one"
+            )
+    raise Failed(
+        "the ratings, tags, descriptions and albums kept there cannot be read, so the "
+        "answer would be wrong; nothing was done (--ignore-store goes on without them)"
+    )
+
+
+# -- the parser and main -------------------------------------------------------------------------
+
+
 def build_parser() -> ArgumentParser:
-    from phototerm.cli import bench_cmd, browse, demo_cmd, edit_cmds, library_cmds
+    from phototerm import __version__
+    from phototerm.cli import (
+        album_cmds,
+        bench_cmd,
+        browse,
+        demo_cmd,
+        edit_cmds,
+        library_cmds,
+    )
 
     parser = ArgumentParser(
         prog="phototerm",
-        description="A terminal photo library. Without a sub-command, opens the browser.",
+        description=(
+            "A terminal photo library. Without a sub-command, opens the browser.\n"
+            "--personal and --shared may come before or after the sub-command."
+        ),
     )
-    from phototerm import __version__
-
     parser.add_argument("--version", action="version", version=f"phototerm {__version__}")
     browse.add_browse_arguments(parser)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ArgumentParser)
-    for module in (library_cmds, demo_cmd, edit_cmds, bench_cmd):
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=CommandParser)
+    for module in (library_cmds, album_cmds, edit_cmds, demo_cmd, bench_cmd):
         module.register(sub)
     parser.set_defaults(handler=browse.run)
     return parser
@@ -104,13 +208,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     # exifread and PIL log warnings about odd files; they are recorded per file instead.
     logging.getLogger("exifread").setLevel(logging.CRITICAL)
     logging.getLogger("PIL").setLevel(logging.CRITICAL)
+    settings.cache_clear()
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
+        check_top_options(args)
         return int(args.handler(args) or 0)
     except UsageError as exc:
-        print(f"phototerm: error: {exc}", file=sys.stderr)
+        error(str(exc))
+        for line in exc.details:
+            print(line, file=sys.stderr)
         return EXIT_USAGE
+    except Failed as exc:
+        error(str(exc))
+        return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `phototerm ls | head`

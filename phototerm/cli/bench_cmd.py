@@ -10,7 +10,7 @@ import sys
 import time
 
 from phototerm.bench import BenchOptions, Figure
-from phototerm.cli import EXIT_OK, Subcommands, UsageError
+from phototerm.cli import EXIT_OK, Subcommands, UsageError, counted
 
 AREAS = ("indexing", "query", "browser", "store")
 
@@ -68,7 +68,8 @@ def run(args: argparse.Namespace) -> int:
         if not args.json:
             print(f"   ({time.perf_counter() - start:.1f} s)", flush=True)
     if not args.json and failed:
-        print(f"{failed} figure(s) miss their target", flush=True)
+        misses = "misses its" if failed == 1 else "miss their"
+        print(f"{counted(failed, 'figure')} {misses} target", flush=True)
     return EXIT_OK
 
 

@@ -16,7 +16,7 @@ from phototerm.library.spaces import SpaceSetup, resolve
 
 
 def add_browse_arguments(parser: argparse.ArgumentParser) -> None:
-    add_space_arguments(parser)
+    add_space_arguments(parser, top=True)
     parser.add_argument(
         "--theme",
         metavar="NAME",
@@ -26,7 +26,8 @@ def add_browse_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    setup = spaces(args, quiet=True)  # the browser says why a space is off itself
+    # The browser says why a space is off itself, and shows an empty library with the reason.
+    setup = spaces(args, quiet=True, required=False)
     return browse(setup, theme=getattr(args, "theme", None), settings=settings())
 
 

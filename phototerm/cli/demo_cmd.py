@@ -12,10 +12,13 @@ import importlib
 import shlex
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from phototerm.cli import EXIT_ERROR, EXIT_OK, Subcommands, UsageError
+from phototerm.cli import EXIT_OK, Failed, Subcommands, UsageError, counted, settings
 from phototerm.library.text import safe
-from phototerm.samples import demo
+
+if TYPE_CHECKING:  # the demo's painting (and Pillow) is imported only when `demo` runs
+    from phototerm.samples import demo
 
 
 def register(sub: Subcommands) -> None:
@@ -30,7 +33,7 @@ def register(sub: Subcommands) -> None:
     )
     p.add_argument("dir", nargs="?", metavar="DIR", default=None, help="where to put it")
     p.add_argument("--no-open", action="store_true", help="do not open the browser")
-    p.set_defaults(handler=run)
+    p.set_defaults(handler=run, takes_theme=True)  # `phototerm --theme NAME demo`
 
 
 class _Progress:
@@ -57,15 +60,18 @@ def browse_command(summary: demo.DemoSummary) -> str:
 
 
 def describe(summary: demo.DemoSummary) -> list[str]:
+    from phototerm.samples import demo
+
     verb = "Created" if summary.created else "Reusing"
     took = f" in {summary.seconds:.1f} s" if summary.created else ""
     lines = [f"{verb} the demo library at {safe(summary.root)}{took}"]
     for space, label in ((demo.PERSONAL_DIR, "Personal"), (demo.SHARED_DIR, "Shared")):
         folders = summary.folders.get(space, [])
         lines.append(
-            f"  {label} Space: {summary.photos.get(space, 0)} photos, "
-            f"{summary.videos.get(space, 0)} videos, {summary.broken.get(space, 0)} broken "
-            f"files, in {len(folders)} folders"
+            f"  {label} Space: {counted(summary.photos.get(space, 0), 'photo')}, "
+            f"{counted(summary.videos.get(space, 0), 'video')}, "
+            f"{counted(summary.broken.get(space, 0), 'broken file')}, "
+            f"in {counted(len(folders), 'folder')}"
         )
         for folder, count in folders:
             lines.append(f"    {safe(folder) or '.'}  ({count})")
@@ -77,7 +83,7 @@ def describe(summary: demo.DemoSummary) -> list[str]:
     return lines
 
 
-def _find_opener() -> Callable[[str, str], int] | None:
+def _find_opener() -> Callable[..., int] | None:
     try:
         browse = importlib.import_module("phototerm.cli.browse")
     except ImportError:
@@ -90,29 +96,31 @@ def _interactive() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
-def open_browser(personal: str, shared: str) -> int | None:
+def open_browser(personal: str, shared: str, theme: str | None = None) -> int | None:
     """Open the browser on the two spaces, when this phototerm has one; else None."""
     opener = _find_opener()
-    return None if opener is None else int(opener(personal, shared) or 0)
+    return None if opener is None else int(opener(personal, shared, theme=theme) or 0)
 
 
 def run(args: argparse.Namespace) -> int:
     target = args.dir if args.dir is not None else None
     if target == "":
         raise UsageError("DIR must not be empty")
+    settings()  # config.toml's problems are said by every command, before any work
+    from phototerm.samples import demo
+
     try:
         summary = demo.make_demo(target, progress=_Progress())
     except demo.DemoError as exc:
         raise UsageError(str(exc)) from exc
     except OSError as exc:
         where = safe(exc.filename) if exc.filename else "the demo folder"
-        print(f"phototerm: cannot write {where}: {exc.strerror or exc}", file=sys.stderr)
-        return EXIT_ERROR
+        raise Failed(f"cannot write {where}: {exc.strerror or exc}") from None
     for line in describe(summary):
         print(line)
     # Without a terminal (a script, a pipe) there is nothing to open: say how instead.
     if not args.no_open and _interactive():
-        status = open_browser(summary.personal, summary.shared)
+        status = open_browser(summary.personal, summary.shared, getattr(args, "theme", None))
         if status is not None:
             return status
     print("Browse it with:")

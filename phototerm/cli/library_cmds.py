@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import sys
-from datetime import UTC, datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, NoReturn
 
 from phototerm.cli import (
     EXIT_OK,
-    EXIT_USAGE,
+    EXIT_STATUS,
     Subcommands,
+    UsageError,
+    add_ignore_store_argument,
     add_space_arguments,
+    counted,
     open_library,
+    require_readable_stores,
     spaces,
 )
-from phototerm.library.photo import Photo
+from phototerm.cli.photo_output import json_line, write_photos
 from phototerm.library.query import QueryError, parse
 from phototerm.library.text import safe
 
@@ -26,14 +27,36 @@ if TYPE_CHECKING:
 
 SORT_KEYS = ("taken", "name", "size", "mtime", "rating", "path")
 
+QUERY_WORDS = """\
+The query may be one argument or several words; a word that starts with "-" and is not an
+option of ls is part of it (ls -camera:canon: not a Canon), and every word after "--"
+is too (ls -- -0: photos without "0" in them).
+
+"""
+
+OUTPUT = """\
+Output: to a pipe, each path as its raw bytes (non-UTF-8 names as on disk) followed by a
+newline, so a name that holds a newline spans two lines: use -0 to end each path with a NUL
+byte instead (xargs -0). To a terminal, control characters in names are shown as U+FFFD.
+--json writes one JSON object per line (or per NUL with -0).
+
+"""
+
 
 def register(sub: Subcommands) -> None:
-    ls = sub.add_parser("ls", help="list matching photos, one path per line")
-    ls.add_argument("query", nargs="?", default="", help="search language query (see README)")
+    ls = sub.add_parser(
+        "ls",
+        help="list matching photos, one path per line",
+        description="List the photos that match QUERY (all photos without one).",
+        epilog=QUERY_WORDS + OUTPUT + EXIT_STATUS,
+        query_words=True,
+    )
+    ls.add_argument("query", nargs="*", metavar="QUERY", help="search language query (see README)")
     add_space_arguments(ls)
     ls.add_argument("--sort", choices=SORT_KEYS, default="taken", help="sort key (default taken)")
     ls.add_argument("--desc", action="store_true", help="descending order")
-    ls.add_argument("--json", action="store_true", help="one JSON object per line")
+    add_output_arguments(ls)
+    add_ignore_store_argument(ls)
     ls.set_defaults(handler=run_ls)
 
     idx = sub.add_parser("index", help="scan both spaces, refresh the cache, print a summary")
@@ -42,82 +65,46 @@ def register(sub: Subcommands) -> None:
     idx.set_defaults(handler=run_index)
 
 
-def iso_taken(photo: Photo) -> str | None:
-    if photo.taken is None:
-        return None
-    wall = datetime.fromtimestamp(photo.taken, UTC).replace(tzinfo=None)
-    if photo.tz_offset is not None:
-        return wall.replace(tzinfo=timezone(timedelta(minutes=photo.tz_offset))).isoformat()
-    return wall.isoformat()
-
-
-def photo_json(photo: Photo) -> dict[str, Any]:
-    # JSON cannot carry surrogate escapes: a non-UTF-8 path is given in its displayable form
-    # plus the raw bytes in hex, so a script can still reach the file.
-    path = photo.path
-    record: dict[str, Any] = {"path": safe(path) if _has_surrogates(path) else path}
-    if _has_surrogates(path):
-        record["path_bytes_hex"] = os.fsencode(path).hex()
-    record.update(
-        space=photo.space,
-        taken=iso_taken(photo),
-        camera=photo.camera or None,
-        lens=photo.lens or None,
-        rating=photo.rating,
-        width=photo.width or None,
-        height=photo.height or None,
-        type=photo.kind,
+def add_output_arguments(parser: argparse.ArgumentParser) -> None:
+    """--json and -0, for the commands that list photos."""
+    parser.add_argument(
+        "--json", action="store_true", help="one JSON object per photo (tags, exposure, GPS, ...)"
     )
-    if photo.error:
-        record["error"] = photo.error
-    return record
-
-
-def _has_surrogates(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
+    parser.add_argument(
+        "-0",
+        "--null",
+        action="store_true",
+        help="end each path (or JSON object) with a NUL byte instead of a newline",
+    )
 
 
 def run_ls(args: argparse.Namespace) -> int:
+    query = " ".join(args.query)
     try:
-        parse(args.query)  # a bad query fails before any scanning
+        parse(query)  # a bad query fails before any scanning
     except QueryError as exc:
-        print(f"phototerm: bad query: {exc}", file=sys.stderr)
-        print(f"  {safe(args.query)}\n  {' ' * exc.position}^", file=sys.stderr)
-        return EXIT_USAGE
+        bad_query(query, exc)
     with open_library(spaces(args)) as library:
-        return _list(library.index, args)
+        require_readable_stores(library, ignore=args.ignore_store)
+        return _list(library.index, query, args)
 
 
-def _list(index: Index, args: argparse.Namespace) -> int:
+def bad_query(query: str, exc: QueryError) -> NoReturn:
+    """A query that cannot be understood: the reason, and where (exit 2)."""
+    raise UsageError(f"bad query: {exc}", [f"  {safe(query)}", f"  {' ' * exc.position}^"])
+
+
+def _list(index: Index, query: str, args: argparse.Namespace) -> int:
     try:
-        ids = index.search(args.query, sort=args.sort, descending=args.desc)
+        ids = index.search(query, sort=args.sort, descending=args.desc)
     except QueryError as exc:  # album:/tag: names are only known once the store is read
-        print(f"phototerm: bad query: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    unknown = unknown_albums(args.query, index.album_names())
+        raise UsageError(f"bad query: {exc}") from None
+    unknown = unknown_albums(query, index.album_names())
     if unknown:
         names = ", ".join(safe(n) for n in index.album_names()) or "none yet"
         listed = ", ".join(repr(safe(n)) for n in unknown)
-        print(f"phototerm: error: no album named {listed} (albums: {names})", file=sys.stderr)
-        return EXIT_USAGE
-    out = sys.stdout
-    for photo_id in ids:
-        photo = index.get(photo_id)
-        if args.json:
-            out.write(json.dumps(photo_json(photo), ensure_ascii=False) + "\n")
-        else:
-            # Paths are written as on disk (raw bytes for non-UTF-8 names), so they can be
-            # passed to other commands; a pipe is not a terminal, a terminal gets safe().
-            if out.isatty():
-                out.write(safe(photo.path) + "\n")
-            else:
-                out.flush()
-                out.buffer.write(os.fsencode(photo.path) + b"\n")
-    out.flush()
+        raise UsageError(f"no album named {listed} (albums: {names})")
+    write_photos(index, ids, sys.stdout, as_json=args.json, null=args.null)
     return EXIT_OK
 
 
@@ -158,7 +145,7 @@ def run_index(args: argparse.Namespace) -> int:
     ]
     if args.json:
         print(
-            json.dumps(
+            json_line(
                 {
                     "photos": photos,
                     "videos": videos,
@@ -167,19 +154,18 @@ def run_index(args: argparse.Namespace) -> int:
                     "spaces": {s.name: s.root for s in setup.on},
                     "cached": result.cached,
                     "read": result.read,
-                },
-                ensure_ascii=False,
+                }
             )
         )
         return EXIT_OK
     for space in setup.on:
         print(f"{space.label}: {safe(space.root)}")
     print(
-        f"{photos} photos, {videos} videos in {result.seconds:.2f} s "
+        f"{counted(photos, 'photo')}, {counted(videos, 'video')} in {result.seconds:.2f} s "
         f"({result.read} read, {result.cached} from cache)"
     )
     if errors:
-        print(f"{len(errors)} problems:")
+        print(f"{counted(len(errors), 'problem')}:")
         for err in errors[:50]:
             print(f"  {err['path']}: {err['reason']}")
         if len(errors) > 50:

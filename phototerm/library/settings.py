@@ -95,7 +95,8 @@ def _checked(data: dict[str, Any], path: Path) -> Settings:
     where = safe(path.name)
 
     def bad(key: str, value: object, expected: str, default: object) -> None:
-        shown = safe(repr(value), 60)
+        # As written in TOML (true, not Python's True), so the user finds it in the file.
+        shown = safe(str(value).lower() if isinstance(value, bool) else repr(value), 60)
         used = "no value" if default is None else repr(default)
         problems.append(f"{where}: {key} = {shown} is not {expected} (using {used})")
 

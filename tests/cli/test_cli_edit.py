@@ -6,46 +6,16 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from types import SimpleNamespace
 
-import pytest
-from PIL import Image
+from cli_helpers import (
+    Text,
+    albums,
+    lib_fixture,  # noqa: F401  (the lib fixture)
+    run,
+    states,
+)
 
-from phototerm.cli import main
 from phototerm.cli.library_cmds import unknown_albums
-from phototerm.library.store import Store
-
-
-@pytest.fixture
-def lib(tmp_path, monkeypatch):
-    # XDG_* dirs and PHOTOTERM_* variables: conftest's autouse xdg_home fixture.
-    monkeypatch.setattr(sys.stdin, "isatty", lambda: False, raising=False)
-    personal, shared = tmp_path / "Photos", tmp_path / "photo"
-    for root, names in (
-        (personal, ["2023/a.jpg", "2023/b.jpg", "2024/c.jpg", "2024/caf\udce9 [bold].jpg"]),
-        (shared, ["team/s1.jpg", "team/s2.jpg"]),
-    ):
-        for i, name in enumerate(names):
-            path = root / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            Image.new("RGB", (16, 12), (40 * i, 100, 200)).save(path, "JPEG")
-    (personal / "notes.txt").write_text("not a photo")
-    return personal, shared
-
-
-def run(lib, *argv: str) -> int:
-    personal, shared = lib
-    return main([*argv, "--personal", str(personal), "--shared", str(shared)])
-
-
-def states(root: Path, *rels: str):
-    with Store.open("x", str(root), read_only=True) as st:
-        return st.get_states(rels)
-
-
-def albums(root: Path) -> dict[str, list[str]]:
-    with Store.open("x", str(root), read_only=True) as st:
-        return {a.name: [r for _, r in a.members] for a in st.albums.all()}
 
 
 def test_rate_and_tag(lib, capsys, monkeypatch):
@@ -89,20 +59,9 @@ def test_bad_input_exits_2_and_changes_nothing(lib, capsys):
     assert states(personal, "2023/a.jpg")["2023/a.jpg"].rating is None
 
 
-class _Text:
-    """capsys-like text view of a binary capture."""
-
-    def __init__(self, binary) -> None:
-        self.binary = binary
-
-    def readouterr(self) -> SimpleNamespace:
-        got = self.binary.readouterr()
-        return SimpleNamespace(out=got.out.decode(), err=got.err.decode())
-
-
 def test_albums(lib, capsysbinary):
     personal, shared = lib
-    capsys = _Text(capsysbinary)  # `album show` writes raw bytes: capture those
+    capsys = Text(capsysbinary)  # `album show` writes raw bytes: capture those
 
     a, b, c = (str(personal / r) for r in ("2023/a.jpg", "2023/b.jpg", "2024/c.jpg"))
     s1 = str(shared / "team/s1.jpg")

@@ -85,7 +85,7 @@ def test_each_bad_value_is_named_once_with_the_default_used() -> None:
     text = "\n".join(loaded.problems)
     assert len(loaded.problems) == 6, text
     assert "personal = 5 is not text" in text
-    assert "sidecars = True is not one of off, write (using 'off')" in text
+    assert "sidecars = true is not one of off, write (using 'off')" in text
     assert "tile_size = 'huge' is not one of small, medium, large (using 'medium')" in text
     assert "color = 'purple'" in text and "using 'auto'" in text
     assert "unknown setting 'favourite'" in text

@@ -233,9 +233,11 @@ def test_cli_creates_in_cache_dir_and_prints_browse_command(tmp_path, capsys, sm
 
 def test_cli_opens_the_browser_when_there_is_one(tmp_path, monkeypatch, capsys, small_demo) -> None:
     calls = []
+    themes: list[str | None] = []
 
-    def fake_open(personal: str, shared: str) -> int:
+    def fake_open(personal: str, shared: str, theme: str | None = None) -> int:
         calls.append((personal, shared))
+        themes.append(theme)
         return 0
 
     monkeypatch.setattr(demo_cmd, "_find_opener", lambda: fake_open)
@@ -245,6 +247,8 @@ def test_cli_opens_the_browser_when_there_is_one(tmp_path, monkeypatch, capsys, 
     assert calls == [(str(root / "Personal"), str(root / "Shared"))]
     assert main(["demo", str(root), "--no-open"]) == 0
     assert len(calls) == 1
+    assert main(["--theme", "phototerm-mono", "demo", str(root)]) == 0  # the browser's option
+    assert themes == [None, "phototerm-mono"]
     monkeypatch.setattr(demo_cmd, "_find_opener", lambda: None)
     assert main(["demo", str(root)]) == 0
     assert "Browse it with:" in capsys.readouterr().out

@@ -106,7 +106,18 @@ class Editor:
             tags = tuple(have + [t for t in new if t.casefold() not in lower])
             return PhotoState(state.rating, state.description, state.rotation, tags)
 
-        return self._edit(ids, lambda n: f"Tagged {n} with {quote_names(new)}", change)
+        # Only the photos that lack a tag are edited and counted, as in remove_tags: "Tagged
+        # 3 photos" must not count photos that already carried it (the effective tags).
+        wanted = {t.casefold() for t in new}
+        lacking = [
+            i
+            for i in dict.fromkeys(ids)
+            if not wanted <= {t.casefold() for t in self.index.get(i).tags}
+        ]
+        if ids and not lacking:
+            count = len(dict.fromkeys(ids))
+            return EditResult(0, f"Already tagged {quote_names(new)}: {n_photos(count)}")
+        return self._edit(lacking, lambda n: f"Tagged {n} with {quote_names(new)}", change)
 
     def remove_tags(self, ids: Sequence[int], tags: Iterable[str]) -> EditResult:
         named = unique_names(clean_name(t) for t in tags)
