@@ -83,7 +83,7 @@ def open_library(setup: SpaceSetup, *, writable: bool = False, with_stores: bool
 
 
 def build_parser() -> ArgumentParser:
-    from phototerm.cli import bench_cmd, browse, demo_cmd, edit_cmds, library_cmds
+    from phototerm.cli import bench_cmd, browse, demo_cmd, edit_cmds, library_cmds, themes_cmd
 
     parser = ArgumentParser(
         prog="phototerm",
@@ -94,7 +94,7 @@ def build_parser() -> ArgumentParser:
     parser.add_argument("--version", action="version", version=f"phototerm {__version__}")
     browse.add_browse_arguments(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ArgumentParser)
-    for module in (library_cmds, demo_cmd, edit_cmds, bench_cmd):
+    for module in (library_cmds, demo_cmd, edit_cmds, bench_cmd, themes_cmd):
         module.register(sub)
     parser.set_defaults(handler=browse.run)
     return parser
