@@ -6,10 +6,21 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from conftest import SIZE, make_app, notes, run, screen_text, settle, write_config
+from conftest import (
+    SIZE,
+    Shot,
+    make_app,
+    make_library,
+    notes,
+    run,
+    screen_text,
+    settle,
+    write_config,
+)
 from rich.color import Color as RichColor
 from textual.color import Color
 
@@ -235,5 +246,33 @@ def test_stars_and_reject_marks_take_the_theme_colours(tmp_path: Path) -> None:
             cross = grid._caption(1)[1].style.color
             assert star == RichColor.parse(Color.parse("#FFD60A").hex)
             assert cross == RichColor.parse(Color.parse("#FF8080").hex)
+
+    run(scenario())
+
+
+def test_a_live_switch_repaints_the_whole_grid_in_the_new_colours(tmp_path: Path) -> None:
+    shots = [
+        Shot(f"2023/IMG_{n}.jpg", datetime(2023, 5, 1, 9 + n), size=(240, 320)) for n in range(4)
+    ]
+    personal = make_library(tmp_path / "lib", shots)  # portrait: letterboxed in every tile
+
+    def backgrounds(app: Any) -> set[str]:
+        grid = app.library.grid
+        colours = set()
+        for y in range(grid.size.height):
+            for segment in grid.render_line(y):
+                if segment.style is not None and segment.style.bgcolor is not None:
+                    colours.add(segment.style.bgcolor.get_truecolor().hex.upper())
+        return colours
+
+    async def scenario() -> None:
+        app = make_app(tmp_path, personal=personal)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert "#1B1B1B" in backgrounds(app)  # phototerm's surface around the pictures
+            app.theme = "darkroom"
+            await settle(pilot)
+            after = backgrounds(app)
+            assert "#3A3A3A" in after and "#1B1B1B" not in after
 
     run(scenario())
