@@ -352,3 +352,12 @@ def test_the_wheel_holds_every_theme_file(tmp_path: Path) -> None:
     assert "phototerm/themes/__init__.py" in held
     assert "phototerm/tui/phototerm.tcss" in held
     assert not any(name.startswith("themes/") for name in held)  # not a top-level package
+
+
+def test_the_readme_example_is_the_shipped_darkroom_theme() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Themes\n", 1)[1].split("\n## ", 1)[0]
+    example = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    shipped = load_catalogue().get("darkroom")
+    assert shipped is not None
+    assert parse_theme(example.encode(), "example") == shipped.theme
