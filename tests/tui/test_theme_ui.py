@@ -13,6 +13,7 @@ from typing import Any
 from conftest import (
     SIZE,
     Shot,
+    cursor_name,
     make_app,
     make_library,
     notes,
@@ -190,7 +191,7 @@ def test_theme_flag_naming_a_broken_or_unknown_theme_falls_back(tmp_path: Path) 
         app = make_app(tmp_path, library=False, theme=requested)
         messages: list = []
         async with app.run_test(size=SIZE, message_hook=messages.append) as pilot:
-            await pilot.pause()
+            await settle(pilot)
             assert app.theme == "phototerm"
             assert any(expected in n for n in notes(messages)), notes(messages)
 
@@ -222,7 +223,7 @@ def test_missing_built_in_themes_are_said_and_textual_dark_used(
         app = make_app(tmp_path, library=False)
         messages: list = []
         async with app.run_test(size=SIZE, message_hook=messages.append) as pilot:
-            await pilot.pause()
+            await settle(pilot)
             assert app.theme == "textual-dark"
             assert any("reinstall phototerm" in n for n in notes(messages))
 
@@ -274,5 +275,24 @@ def test_a_live_switch_repaints_the_whole_grid_in_the_new_colours(tmp_path: Path
             await settle(pilot)
             after = backgrounds(app)
             assert "#3A3A3A" in after and "#1B1B1B" not in after
+
+    run(scenario())
+
+
+def test_textual_themes_of_every_kind_can_be_switched_to(tmp_path: Path) -> None:
+    """Textual's themes, the ANSI ones included (their colours are terminal palette names and
+    'transparent'): phototerm's variables derived from them are valid CSS, and the grid draws
+    with each. (Every theme would take a second each on a loaded machine.)"""
+
+    async def scenario() -> None:
+        app = make_app(tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            for name in ("ansi-dark", "ansi-light", "textual-light"):
+                app.theme = name
+                await pilot.pause()
+                assert app.theme == name
+                assert cursor_name(app) in screen_text(app)
+            assert load_settings().theme == name  # the last one chosen
 
     run(scenario())
