@@ -55,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
                     "source": bad.source,
                     "name": bad.name or None,
                     "error": bad.error,
+                    "folder": bad.folder,  # the whole themes folder, not one file
                 }
                 for bad in catalogue.broken
             ],

@@ -106,9 +106,12 @@ class BrokenTheme:
     source: str  # BUILTIN or USER
     name: str  # the theme it would have been, as far as known ('' when not)
     error: str
+    folder: bool = False  # the whole folder (or package) of themes, not one file
 
     @property
     def message(self) -> str:
+        if self.folder:
+            return f"themes folder {self.path}: {self.error}"
         return f"theme file {self.path}: {self.error} (ignored)"
 
 
@@ -307,8 +310,8 @@ def _builtin_files(broken: list[BrokenTheme]) -> Iterator[File]:
             (item for item in folder.iterdir() if item.name.endswith(SUFFIX)), key=_by_name
         )
     except (ImportError, OSError) as exc:
-        error = f"the built-in themes are missing ({safe(exc, 80)}): reinstall phototerm"
-        broken.append(BrokenTheme(BUILTIN_PACKAGE, BUILTIN, "", error))
+        error = f"missing from this installation ({safe(exc, 80)}); reinstall phototerm"
+        broken.append(BrokenTheme(BUILTIN_PACKAGE, BUILTIN, "", error, folder=True))
         return
     for item in found:
         shown = safe(str(item))
@@ -332,8 +335,8 @@ def _user_files(folder: Path, broken: list[BrokenTheme]) -> Iterator[File]:
     except FileNotFoundError:
         return
     except OSError as exc:
-        error = f"cannot read the themes folder: {safe(exc.strerror or exc, 80)}"
-        broken.append(BrokenTheme(safe(str(folder)), USER, "", error))
+        error = f"cannot read it: {safe(exc.strerror or exc, 80)}"
+        broken.append(BrokenTheme(safe(str(folder)), USER, "", error, folder=True))
         return
     for name in names:
         path = folder / name

@@ -67,6 +67,7 @@ def test_json_lists_the_same(user_themes, capsys) -> None:
     assert broken["bad.toml"]["source"] == "user" and broken["bad.toml"]["name"] == "bad"
     assert "is not a colour" in broken["bad.toml"]["error"]
     assert broken["[bold]x.toml"]["name"] is None
+    assert not any(bad["folder"] for bad in document["broken"])
 
 
 def test_without_user_themes_nothing_is_broken(capsys) -> None:

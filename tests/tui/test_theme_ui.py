@@ -225,7 +225,8 @@ def test_missing_built_in_themes_are_said_and_textual_dark_used(
         async with app.run_test(size=SIZE, message_hook=messages.append) as pilot:
             await settle(pilot)
             assert app.theme == "textual-dark"
-            assert any("reinstall phototerm" in n for n in notes(messages))
+            told = [n for n in notes(messages) if n.startswith("themes folder phototerm.no_such")]
+            assert len(told) == 1 and told[0].endswith("; reinstall phototerm")
 
     run(scenario())
 
