@@ -186,6 +186,7 @@ def build_parser() -> ArgumentParser:
         demo_cmd,
         edit_cmds,
         library_cmds,
+        themes_cmd,
     )
 
     parser = ArgumentParser(
@@ -198,7 +199,7 @@ def build_parser() -> ArgumentParser:
     parser.add_argument("--version", action="version", version=f"phototerm {__version__}")
     browse.add_browse_arguments(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=CommandParser)
-    for module in (library_cmds, album_cmds, edit_cmds, demo_cmd, bench_cmd):
+    for module in (library_cmds, album_cmds, edit_cmds, demo_cmd, bench_cmd, themes_cmd):
         module.register(sub)
     parser.set_defaults(handler=browse.run)
     return parser

@@ -21,7 +21,7 @@ def add_browse_arguments(parser: argparse.ArgumentParser) -> None:
         "--theme",
         metavar="NAME",
         default=None,
-        help="colour theme (phototerm, phototerm-mono or any Textual theme)",
+        help="colour theme for this session (see `phototerm themes`)",
     )
 
 

@@ -33,5 +33,10 @@ def config_file() -> Path:
     return config_dir() / "config.toml"
 
 
+def themes_dir() -> Path:
+    """The user's own colour themes, one TOML file each."""
+    return config_dir() / "themes"
+
+
 def space_data_dir(root: str | os.PathLike[str]) -> Path:
     return Path(root) / SPACE_DATA_DIR

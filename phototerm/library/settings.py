@@ -12,8 +12,12 @@ the README instead.
 
 from __future__ import annotations
 
+import fcntl
+import os
+import time
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -170,19 +174,46 @@ def _keymap(raw: object, where: str, problems: list[str]) -> dict[str, str]:
 
 
 def save_keys(updates: Mapping[str, Any], path: Path | None = None) -> None:
-    """Merge top-level keys into config.toml and write it atomically (``None`` removes one).
+    """Merge top-level keys into config.toml and write it atomically (``None`` removes one),
+    one writer at a time.
 
     Refuses to overwrite a file it could not parse (that would silently drop the user's
     settings): raises OSError then, as for a failed write.
     """
     path = path or paths.config_file()
-    data, problem = _read(path)
-    if problem:
-        raise OSError(f"not rewriting {safe(str(path))}: {problem}")
-    for key, value in updates.items():
-        if value is None:
-            data.pop(key, None)
-        else:
-            data[key] = value
     path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(path, tomli_w.dumps(data).encode("utf-8"))
+    with _writers_take_turns(path.parent):
+        data, problem = _read(path)
+        if problem:
+            raise OSError(f"not rewriting {safe(str(path))}: {problem}")
+        for key, value in updates.items():
+            if value is None:
+                data.pop(key, None)
+            else:
+                data[key] = value
+        atomic_write(path, tomli_w.dumps(data).encode("utf-8"))
+
+
+LOCK_WAIT = 5.0  # seconds; a write holds the lock for milliseconds
+
+
+@contextmanager
+def _writers_take_turns(folder: Path) -> Iterator[None]:
+    """An exclusive lock on the config folder around a read-modify-write of config.toml, so
+    that two sessions saving different keys at once both keep theirs (each would otherwise
+    write back the file it read, without the other's key). Waits at most LOCK_WAIT seconds
+    for a writer that does not let go, then raises OSError rather than hang."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        deadline = time.monotonic() + LOCK_WAIT
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise OSError(f"{safe(str(folder))} is locked by another writer") from None
+                time.sleep(0.01)
+        yield
+    finally:
+        os.close(fd)  # releases the lock

@@ -50,6 +50,7 @@ from phototerm.tui.screens.library_palette import library_commands
 from phototerm.tui.screens.viewer import ViewerScreen
 from phototerm.tui.services import Services
 from phototerm.tui.session import Session, SessionStore, library_key
+from phototerm.tui.theme_files import ThemeCatalogue, derived_variables, load_catalogue
 
 REFRESH_EVERY = 0.3  # seconds between grid refreshes while photos stream in
 POLL_EVERY = 1.0  # seconds between looks at other sessions' edits
@@ -98,8 +99,13 @@ class PhotoApp(App[None]):
         cache_dir: str | None = None,
         session_store: SessionStore | None = None,
         read_only: bool = False,
+        remember_theme: bool | None = None,
     ) -> None:
-        """``index_on_start=False``: show ``index`` as it is; nothing is opened (nor edited)."""
+        """``index_on_start=False``: show ``index`` as it is; nothing is opened (nor edited).
+
+        ``remember_theme``: a theme chosen in the app is saved to config.toml (default: unless
+        ``read_only``); False keeps every switch for this session only, as a kiosk needs.
+        """
         self.settings = settings if settings is not None else load_settings()
         self.color = color if color is not None else terminal.detect(os.environ, self.settings)
         # Textual's console reads the colour system from the environment in App.__init__.
@@ -125,6 +131,10 @@ class PhotoApp(App[None]):
         self.viewer_info = False
         self.keymap: dict[str, str] = {}
         self._requested_theme = theme
+        self.remember_theme = not read_only if remember_theme is None else remember_theme
+        self._saved_theme = self.settings.theme  # what config.toml says now
+        self._theme_installed = False
+        self.theme_catalogue = ThemeCatalogue((), ())  # read on mount
         self._refresh_timer: Timer | None = None
         self._last_refresh = 0.0
         self._save_timer: Timer | None = None
@@ -147,7 +157,11 @@ class PhotoApp(App[None]):
     # ------------------------------------------------------------------------ start-up
 
     def on_mount(self) -> None:
-        self.problems.extend(themes.install(self, self._requested_theme, self.settings))
+        self.theme_catalogue = load_catalogue()
+        self.problems.extend(
+            themes.install(self, self._requested_theme, self.settings, self.theme_catalogue)
+        )
+        self._theme_installed = True
         known = keys.known_ids(binding_sections(type(self)))
         self.keymap, keymap_problems = keys.load_keymap(self.settings.keymap, known)
         self.problems.extend(keymap_problems)
@@ -170,6 +184,22 @@ class PhotoApp(App[None]):
         if self.index_on_start:
             self.indexing = True
             self._open()
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        """phototerm's $pt-* variables for a theme that leaves some out (Textual's own)."""
+        return derived_variables(self.current_theme)
+
+    def watch_theme(self, theme: str) -> None:
+        """A theme chosen once the app runs (a "Theme: NAME" palette entry, Textual's own
+        theme picker) is saved to config.toml, unless this session must not remember it."""
+        if not self._theme_installed or not self.remember_theme or theme == self._saved_theme:
+            return
+        try:
+            save_keys({"theme": theme})
+        except OSError as exc:
+            self.notify(f"Could not save the theme: {safe(exc)}", severity="warning", markup=False)
+            return
+        self._saved_theme = theme
 
     def _bound_key(self, binding_id: str) -> str:
         """The key (in Textual's long form) that runs ``binding_id`` now, the keymap applied."""
@@ -430,6 +460,7 @@ class PhotoApp(App[None]):
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand("Help: every key", "Show every binding and its id", self.action_help)
+        yield from themes.palette_commands(self, self.theme_catalogue, remember=self.remember_theme)
         if isinstance(screen, ViewerScreen):
             yield from edit_commands(self, self.keymap, screen)
         elif isinstance(screen, LibraryScreen):

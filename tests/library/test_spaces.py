@@ -99,3 +99,48 @@ def test_colour_spellings_are_normalised() -> None:
     assert load_settings().color == "truecolor"
     path.write_text('color = "auto"\n')
     assert load_settings().color == ""
+
+
+def _save_many(prefix: str, path: str, count: int) -> None:
+    for i in range(count):
+        save_keys({f"{prefix}{i}": i}, Path(path))
+
+
+def test_two_processes_saving_at_once_keep_every_key(tmp_path: Path) -> None:
+    import multiprocessing
+    import tomllib
+
+    path = tmp_path / "config.toml"
+    writers = [
+        multiprocessing.Process(target=_save_many, args=(prefix, str(path), 40)) for prefix in "ab"
+    ]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join(60)
+        assert writer.exitcode == 0
+    data = tomllib.loads(path.read_text())
+    assert sorted(data) == sorted(f"{p}{i}" for p in "ab" for i in range(40))
+
+
+def test_a_writer_that_never_lets_go_is_an_error_not_a_hang(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import fcntl
+    import os
+
+    from phototerm.library import settings
+
+    monkeypatch.setattr(settings, "LOCK_WAIT", 0.2)
+    path = tmp_path / "config.toml"
+    path.write_text('theme = "nord"\n')
+    fd = os.open(tmp_path, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # another writer, stuck
+        with pytest.raises(OSError, match="locked by another writer"):
+            save_keys({"theme": "dark"}, path)
+    finally:
+        os.close(fd)
+    assert path.read_text() == 'theme = "nord"\n'
+    save_keys({"theme": "dark"}, path)  # once it lets go
+    assert load_settings(path).theme == "dark"

@@ -82,3 +82,22 @@ def test_help_snapshot(snap_compare, tmp_path: Path, fixed_library: Path) -> Non
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=before)
+
+
+SHIPPED_THEMES = sorted(path.stem for path in (Path(__file__).parents[2] / "themes").glob("*.toml"))
+
+
+@pytest.mark.parametrize("theme", SHIPPED_THEMES)
+def test_theme_snapshot(snap_compare, tmp_path: Path, fixed_library: Path, theme: str) -> None:
+    """The grid in each shipped theme: the cursor, a selected and a rejected photo, stars,
+    an unreadable file, thumbnails on the theme's tile border."""
+    app = make_app(tmp_path, personal=fixed_library, theme=theme)
+
+    async def before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("right", "x", "right", "space", "down")
+        await settle(pilot)
+        pilot.app.clear_notifications()  # "Rejected 1 photo" would go after its timeout
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=before)

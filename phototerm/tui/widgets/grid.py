@@ -30,7 +30,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from phototerm.library.photo import VIDEO
+from phototerm.library.photo import REJECTED, VIDEO, Photo
 from phototerm.library.text import safe
 from phototerm.library.thumbnails import ThumbnailService
 from phototerm.tui import pixels
@@ -80,6 +80,7 @@ class ThumbnailGrid(ScrollView, can_focus=True):
         "thumbnail-grid--placeholder",
         "thumbnail-grid--error",
         "thumbnail-grid--rating",
+        "thumbnail-grid--reject",
     }
 
     DEFAULT_CSS = """
@@ -96,6 +97,7 @@ class ThumbnailGrid(ScrollView, can_focus=True):
     ThumbnailGrid > .thumbnail-grid--placeholder { background: $panel; color: $text-muted; }
     ThumbnailGrid > .thumbnail-grid--error { background: $error 25%; color: $text-error; }
     ThumbnailGrid > .thumbnail-grid--rating { color: $text-warning; }
+    ThumbnailGrid > .thumbnail-grid--reject { color: $text-error; }
     """
 
     tile_size: reactive[str] = reactive("medium", repaint=False)
@@ -417,11 +419,12 @@ class ThumbnailGrid(ScrollView, can_focus=True):
         )
         if not right:
             return [Segment(left, style)]
-        rating_style = style if is_cursor else style + self._rating_style()
+        rating_style = style if is_cursor else style + self._marks_style(tile.photo)
         return [Segment(left, style), Segment(right, rating_style)]
 
-    def _rating_style(self) -> Style:
-        return self.get_component_rich_style("thumbnail-grid--rating", partial=True)
+    def _marks_style(self, photo: Photo) -> Style:
+        marks = "reject" if photo.rating == REJECTED else "rating"
+        return self.get_component_rich_style(f"thumbnail-grid--{marks}", partial=True)
 
     # ------------------------------------------------------------------ partial repaints
 
