@@ -93,15 +93,16 @@ def test_albums_shares_sort_orders(tmp_path):
     root = _root(tmp_path)
     st = Store.open("personal", root)
     st.albums.put(AlbumRecord("Trip", members=[("personal", "a.jpg"), ("shared", "b.jpg")]))
-    assert st.albums.add_members("trip", [("personal", WEIRD), ("personal", "a.jpg")]) == 1
+    added = st.albums.add_members("trip", [("personal", WEIRD), ("personal", "a.jpg")])
+    assert added == [("personal", WEIRD)]  # what was added, for an undo
     st.albums.put(AlbumRecord("Best", query="rating:>=4"))
     trip = st.albums.get("Trip")
     assert trip.members == [("personal", "a.jpg"), ("shared", "b.jpg"), ("personal", WEIRD)]
     assert [a.name for a in st.albums.all()] == ["Best", "Trip"]
     assert st.albums.get("Best").conditional
-    st.albums.set_cover("Trip", ("shared", "b.jpg"))
+    assert st.albums.set_cover("Trip", ("shared", "b.jpg")) is None  # the cover it replaced
     assert st.albums.get("Trip").cover == ("shared", "b.jpg")
-    assert st.albums.remove_members("Trip", [("shared", "b.jpg")]) == 1
+    assert st.albums.remove_members("Trip", [("shared", "b.jpg")]) == [("shared", "b.jpg", 1)]
     sid = st.shares.add(
         "album", "tok", album="Trip", recipients=["bob", "@family"], expires=2e9, password_hash="h"
     )
@@ -114,7 +115,9 @@ def test_albums_shares_sort_orders(tmp_path):
         st.albums.rename("Trip", "best")  # names are unique, case-insensitively
     st.albums.rename("Trip", "Voyage")
     assert st.shares.get("tok").album == "Voyage"
-    st.albums.delete("Voyage")
+    was, links = st.albums.delete("Voyage")
+    assert was.name == "Voyage" and was.members == [("personal", "a.jpg"), ("personal", WEIRD)]
+    assert [s.token for s in links] == ["tok"]  # returned for an undo
     assert st.shares.get("tok") is None  # links go with the album
     assert st.shares.get("tok2") is not None
     with pytest.raises(store_mod.StoreError, match="No album"):
