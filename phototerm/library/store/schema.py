@@ -313,6 +313,8 @@ def _connect(path: str, writable: bool, *, immutable: bool = False) -> sqlite3.C
 
 def _uri(path: str, **params: str) -> str:
     # A URI is the only way to pass mode=ro / immutable; quote() keeps '?' and '#' in
-    # folder names from being read as its query or fragment.
+    # folder names from being read as its query or fragment. The path's bytes as on disk
+    # are percent-encoded (SQLite decodes them back to those bytes), so a folder whose name
+    # is not UTF-8 (surrogate escapes in Python) works like any other.
     query = "&".join(f"{k}={v}" for k, v in params.items())
-    return f"file:{urllib.parse.quote(path)}?{query}"
+    return f"file:{urllib.parse.quote(os.fsencode(path))}?{query}"
