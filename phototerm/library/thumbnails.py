@@ -19,6 +19,7 @@ threads use both cores (the bench measures it). Nothing here imports textual.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import heapq
 import io
@@ -37,9 +38,12 @@ from urllib.parse import quote
 
 from PIL import ExifTags, Image, ImageFile, UnidentifiedImageError
 
+from phototerm.library.decode_budget import CONVERT_FIRST, decode_cost, too_large
 from phototerm.library.durable import atomic_write
+from phototerm.library.links import stays_inside
 from phototerm.library.metadata.reader import TRUNCATED_JPEG
 from phototerm.library.photo import VIDEO, Photo
+from phototerm.library.regular_files import open_regular
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +61,8 @@ TOUCH_AFTER = 3600.0  # refresh a disk entry's mtime (its LRU age) at most hourl
 # the index already flagged as truncated, whose tile shows ⚠; see _find.)
 ImageFile.LOAD_TRUNCATED_IMAGES = False
 # Between MAX_IMAGE_PIXELS and twice that Pillow only *warns*, on stderr, which would scribble
-# over a TUI. The hard limit (DecompressionBombError above 2x) stays on; non-JPEG files above
-# 1x are refused in _find, since only JPEG can be decoded at a reduced scale.
+# over a TUI. The hard limit (DecompressionBombError above 2x) stays on; below it, the
+# decoding budget (decode_budget.py) decides, per picture, from its size after draft().
 warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
 
 
@@ -173,6 +177,7 @@ class ThumbnailService:
         self._seq = itertools.count()
         self._closed = False
         self._disk_bytes: int | None = None  # measured lazily on the first write
+        self._real_roots: dict[str, str] = {}  # space root -> its realpath
         self._threads = [
             threading.Thread(target=self._worker, name=f"thumbs-{i}", daemon=True)
             for i in range(max(1, workers))
@@ -243,7 +248,9 @@ class ThumbnailService:
         try:
             image, source = self._find(photo, source_box)
         except Image.DecompressionBombError as exc:
-            return ThumbResult(None, f"image too large to decode safely ({exc})", "decode")
+            return ThumbResult(None, f"too large to preview ({exc})", "decode")
+        except TooLargeToPreview as exc:
+            return ThumbResult(None, str(exc), "decode")
         except UnidentifiedImageError:
             return ThumbResult(None, "not an image Pillow can read", "decode")
         except (OSError, SyntaxError, ValueError, EOFError) as exc:
@@ -263,7 +270,7 @@ class ThumbnailService:
     def _find(self, photo: Photo, box: Box) -> tuple[Image.Image | None, str]:
         path = photo.path
         st = os.stat(path)
-        image = self._synology(path, st.st_mtime, box)
+        image = self._synology(path, st.st_mtime, box, self._real_root(photo.root))
         if image is not None:
             return image, "synology"
         image = self._freedesktop(path, st.st_mtime, box)
@@ -271,49 +278,75 @@ class ThumbnailService:
             return image, "freedesktop"
         if photo.kind == VIDEO:
             return None, "none"  # videos are never decoded; the grid draws a film strip
-        try:
-            im = Image.open(path)
-        except UnidentifiedImageError:
-            if photo.is_raw:
-                return None, "none"  # a RAW Pillow cannot read: no preview, not an error
-            raise
-        with im:
-            if im.format != "JPEG" and im.width * im.height > (Image.MAX_IMAGE_PIXELS or 1 << 62):
-                raise Image.DecompressionBombError(
-                    f"{im.width}x{im.height} pixels is over the limit of {Image.MAX_IMAGE_PIXELS}"
-                )
-            orientation = _orientation(im, photo.orientation)
-            thumb = _exif_thumbnail(im, _swap(box, orientation))
-            if thumb is not None:
-                return orient(thumb, orientation), "exif"
-            want = _swap(box, orientation)
+        # Only a regular file is opened (a FIFO under a photo's name would block the worker
+        # for ever); Pillow reads from our handle, which the stack closes after it.
+        with contextlib.ExitStack() as stack:
+            fh = stack.enter_context(open_regular(path))
             try:
-                small = _decode(im, want)
-            except OSError:
-                if photo.error != TRUNCATED_JPEG or im.format != "JPEG":
-                    raise
-                # The index knows this JPEG is cut short, so the tile and the viewer carry
-                # the ⚠ mark and the reason: show what decodes (the rest grey) rather than
-                # nothing. An EOI appended lets libjpeg finish without LOAD_TRUNCATED_IMAGES.
-                with open(path, "rb") as fh, Image.open(io.BytesIO(fh.read() + b"\xff\xd9")) as cut:
-                    small = _decode(cut, want)
-            return orient(small, orientation), "decode"
+                im = stack.enter_context(Image.open(fh))
+            except UnidentifiedImageError:
+                if photo.is_raw:
+                    return None, "none"  # a RAW Pillow cannot read: no preview, not an error
+                raise
+            return self._decode_photo(photo, path, im, box)
 
-    def _synology(self, path: str, mtime: float, box: Box) -> Image.Image | None:
+    def _decode_photo(
+        self, photo: Photo, path: str, im: Image.Image, box: Box
+    ) -> tuple[Image.Image | None, str]:
+        if im.format == "JPEG":  # decoded at a reduced scale: _decode counts that size
+            return self._decode_within_budget(photo, path, im, box)
+        # Any other format is decoded whole, and may be by the first look at its EXIF (a
+        # PNG's can follow the pixels): its full size counts before anything is read.
+        _check_budget(im)
+        with _taking_turns(im):
+            return self._decode_within_budget(photo, path, im, box)
+
+    def _decode_within_budget(
+        self, photo: Photo, path: str, im: Image.Image, box: Box
+    ) -> tuple[Image.Image | None, str]:
+        orientation = _orientation(im, photo.orientation)
+        want = _swap(box, orientation)
+        thumb = _exif_thumbnail(im, want)
+        if thumb is not None:
+            return orient(thumb, orientation), "exif"
+        try:
+            small = _decode(im, want)
+        except OSError:
+            if photo.error != TRUNCATED_JPEG or im.format != "JPEG":
+                raise
+            # The index knows this JPEG is cut short, so the tile and the viewer carry
+            # the ⚠ mark and the reason: show what decodes (the rest grey) rather than
+            # nothing. An EOI appended lets libjpeg finish without LOAD_TRUNCATED_IMAGES.
+            with open_regular(path) as fh:
+                data = fh.read()
+            with Image.open(io.BytesIO(data + b"\xff\xd9")) as cut:
+                small = _decode(cut, want)
+        return orient(small, orientation), "decode"
+
+    def _real_root(self, root: str) -> str:
+        real = self._real_roots.get(root)
+        if real is None:
+            real = self._real_roots[root] = os.path.realpath(root)
+        return real
+
+    def _synology(self, path: str, mtime: float, box: Box, real_root: str) -> Image.Image | None:
         folder, name = os.path.split(path)
         for thumb_name in SYNOLOGY_NAMES:
             thumb = os.path.join(folder, "@eaDir", name, thumb_name)
             try:
                 if os.stat(thumb).st_mtime < mtime:
                     continue  # older than the photo: the photo was edited since
-                with Image.open(thumb) as im:
+                # The photos' rule for links: followed only while they stay in the space.
+                if not stays_inside(thumb, real_root):
+                    continue
+                with open_regular(thumb) as fh, Image.open(fh) as im:
                     if not _covers(im.size, box) and thumb_name != SYNOLOGY_NAMES[-1]:
                         continue
-                    im.draft("RGB", (box[0] * 2, box[1] * 2))
-                    im.load()
-                    return im.copy()
+                    return _decode(im, box)
             except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
                 continue
+            except TooLargeToPreview:
+                continue  # not what Synology writes: the photo itself will say
         return None
 
     def _freedesktop(self, path: str, mtime: float, box: Box) -> Image.Image | None:
@@ -325,7 +358,9 @@ class ThumbnailService:
                 continue
             thumb = os.path.join(self.freedesktop_dir, folder, name)
             try:
-                with Image.open(thumb) as im:
+                with open_regular(thumb) as fh, Image.open(fh) as im:
+                    if too_large(im.width, im.height, im.mode, "transparency" in im.info):
+                        continue  # not a thumbnail a file manager wrote
                     im.load()
                     stamp = getattr(im, "text", {}).get("Thumb::MTime") or im.info.get(
                         "Thumb::MTime"
@@ -344,7 +379,7 @@ class ThumbnailService:
         if path is None:
             return None
         try:
-            with Image.open(path) as im:
+            with open_regular(path) as fh, Image.open(fh) as im:
                 im.load()
                 image = im.convert("RGB") if im.mode != "RGB" else im.copy()
             if not self.read_only:
@@ -505,12 +540,57 @@ class ThumbnailService:
                 thread.join(timeout=5)
 
 
+class TooLargeToPreview(Exception):
+    """Decoding the picture would take more memory than the budget (decode_budget.py)."""
+
+
+# Decodes costing more than this take turns (the grid's workers and the viewer share it), so
+# two large pictures never sit in memory at once: the peak stays near one budget. Re-entrant:
+# a photo's decode holds it while its parts (EXIF, pixels) are read.
+BIG_DECODE = 64 * 1024 * 1024
+_big_decodes = threading.RLock()
+
+
+def _check_budget(im: Image.Image) -> None:
+    """Raise TooLargeToPreview when decoding ``im`` at its present size is over budget."""
+    reason = too_large(im.width, im.height, im.mode, "transparency" in im.info)
+    if reason:
+        raise TooLargeToPreview(reason)
+
+
+def _taking_turns(im: Image.Image) -> contextlib.AbstractContextManager[object]:
+    """The big decodes' turn when decoding ``im`` is one, else nothing to wait for."""
+    if decode_cost(im.width, im.height, im.mode, "transparency" in im.info) > BIG_DECODE:
+        return _big_decodes
+    return contextlib.nullcontext()
+
+
 def _decode(im: Image.Image, want: Box) -> Image.Image:
-    # draft() picks the largest libjpeg scale (1/2..1/8) still >= the requested size;
-    # ask for twice the box so LANCZOS has pixels to average.
-    im.draft("RGB", (want[0] * 2, want[1] * 2))
-    im.load()
-    return fit(_rgb(im), (want[0] * 2, want[1] * 2))
+    """``im`` decoded, scaled to fit twice ``want`` (so LANCZOS has pixels to average),
+    within the memory budget; raises TooLargeToPreview rather than go over it."""
+    target = (want[0] * 2, want[1] * 2)
+    # draft() picks the largest libjpeg scale (1/2..1/8) still >= the requested size, and
+    # gives the size the decoder will then produce; other formats ignore it.
+    im.draft("RGB", target)
+    _check_budget(im)
+    with _taking_turns(im):
+        im.load()
+        # Scaled down before anything else: the RGB conversion and the resize then work on
+        # a few hundred pixels, not on another full-size copy.
+        small = _reduce(im, target)
+    return fit(_rgb(small), target)
+
+
+def _reduce(im: Image.Image, target: Box) -> Image.Image:
+    """A cheap integer downscale (box averaging) to no less than ``target``; palette and
+    16-bit pictures are made RGB(A) first, since their values cannot be averaged."""
+    factor = min(im.width // max(1, target[0]), im.height // max(1, target[1]))
+    if factor < 2:
+        return im
+    if im.mode in CONVERT_FIRST:
+        alpha = im.mode in ("PA",) or "transparency" in im.info
+        im = im.convert("RGBA" if alpha else "RGB")
+    return im.reduce(factor)
 
 
 def _orientation(im: Image.Image, fallback: int) -> int:
