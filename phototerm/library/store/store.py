@@ -9,6 +9,7 @@ a safe mode (read-only, damaged, newer) are in schema.py.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import sqlite3
@@ -114,6 +115,11 @@ class Store:
     @property
     def writable(self) -> bool:
         return self.status.writable
+
+    def mark_unreadable(self, reason: str) -> None:
+        """Record that reading the store failed after it opened (its status then says so,
+        as for a store that could not be opened at all)."""
+        self._db.status = dataclasses.replace(self.status, unreadable=True, message=reason)
 
     def repair(self) -> str:
         """Start a fresh store after moving an unusable one aside. Explicit, never automatic.
