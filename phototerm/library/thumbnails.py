@@ -40,10 +40,10 @@ from PIL import ExifTags, Image, ImageFile, UnidentifiedImageError
 
 from phototerm.library.decode_budget import CONVERT_FIRST, decode_cost, too_large
 from phototerm.library.durable import atomic_write
-from phototerm.library.links import stays_inside
+from phototerm.library.files.links import stays_inside
+from phototerm.library.files.regular import open_regular
 from phototerm.library.metadata.reader import TRUNCATED_JPEG
 from phototerm.library.photo import VIDEO, Photo
-from phototerm.library.regular_files import open_regular
 
 log = logging.getLogger(__name__)
 

@@ -19,6 +19,7 @@ import pytest
 from PIL import Image
 
 from phototerm.library.edits import Editor
+from phototerm.library.files.regular import NotRegularFile, open_regular
 from phototerm.library.index import Index
 from phototerm.library.ingest.indexer import index_spaces
 from phototerm.library.ingest.scanner import scan
@@ -26,7 +27,6 @@ from phototerm.library.metadata import reader as metadata
 from phototerm.library.metadata.sidecar import SidecarError, write_sidecar
 from phototerm.library.metadata.xmp import EMPTY, read_sidecar
 from phototerm.library.photo import Photo
-from phototerm.library.regular_files import NotRegularFile, open_regular
 from phototerm.library.roles import Identity
 from phototerm.library.settings import Settings
 from phototerm.library.spaces import SpaceRoot

@@ -4,7 +4,7 @@ Nothing is deleted: each photo is moved under ``<root>/#recycle``, keeping its f
 name already taken there gets a suffix. Emptying the bin is left to the user (DSM's recycle
 bin settings, a file manager): phototerm never deletes a photo.
 
-Nothing leaves the space either (folders.py): ``#recycle``, and every folder on the way to a
+Nothing leaves the space either (files/folders.py): ``#recycle``, and every folder on the way to a
 photo's place in it, is opened without following links and must be on the space's device;
 a ``#recycle`` that is a link or a mount refuses the whole run. A photo that is a link
 moves as the link it is, only if it leads to the same file from the bin (an absolute
@@ -20,11 +20,11 @@ import os
 import stat
 from dataclasses import dataclass
 
-from phototerm.library.edits.folders import Refused, SpaceFolders, entry, is_link, move_noreplace
 from phototerm.library.edits.results import n_photos
+from phototerm.library.files.folders import Refused, SpaceFolders, entry, is_link, move_noreplace
+from phototerm.library.files.links import inside
 from phototerm.library.index import Index
 from phototerm.library.ingest.scanner import MEDIA_EXTENSIONS
-from phototerm.library.links import inside
 from phototerm.library.photo import Photo
 from phototerm.library.roles import Access
 from phototerm.library.spaces import LABELS

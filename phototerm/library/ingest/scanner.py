@@ -6,7 +6,7 @@ Rules:
   ``*@SynoEAStream``; ``.DS_Store``, ``._*`` (macOS), ``Thumbs.db`` (Windows); every hidden
   file and folder, which includes phototerm's own ``.phototerm``;
 - a symbolic link (to a photo, a folder or an XMP sidecar) is followed only when its target
-  resolves inside the space root (``links``); one that leads out is reported and ignored.
+  resolves inside the space root (``files.links``); one that leads out is reported and ignored.
   Each real folder is walked once (device + inode), so links cannot loop or repeat a
   folder. Real folders are walked before linked ones, so a folder reached both ways keeps
   its real path. An ``@eaDir`` that is a link out of the root is reported too: the
@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from stat import S_ISREG
 from typing import NamedTuple
 
-from phototerm.library.links import OUTSIDE, inside, stays_inside
+from phototerm.library.files.links import OUTSIDE, inside, stays_inside
 from phototerm.library.photo import PHOTO_EXTENSIONS, RAW_EXTENSIONS, VIDEO_EXTENSIONS
 
 MEDIA_EXTENSIONS = PHOTO_EXTENSIONS | RAW_EXTENSIONS | VIDEO_EXTENSIONS  # as photo.kind_of

@@ -28,8 +28,8 @@ from typing import Final
 from xml.etree import ElementTree as ET
 
 from phototerm.library.durable import atomic_write
+from phototerm.library.files.regular import kind_of, open_regular
 from phototerm.library.metadata.xmp import MAX_PACKET, NS_DC, NS_RDF, NS_XMP
-from phototerm.library.regular_files import kind_of, open_regular
 from phototerm.library.text import safe
 
 NS_X = "adobe:ns:meta/"

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 from xml.etree import ElementTree
 
-from phototerm.library.regular_files import open_regular
+from phototerm.library.files.regular import open_regular
 
 NS_XMP = "http://ns.adobe.com/xap/1.0/"
 NS_DC = "http://purl.org/dc/elements/1.1/"

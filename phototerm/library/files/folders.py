@@ -17,7 +17,7 @@ import stat
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
-from phototerm.library.links import inside
+from phototerm.library.files.links import inside
 from phototerm.library.text import safe
 
 _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
