@@ -14,7 +14,11 @@ The store's view rotation (``rotation``) is applied last and is part of the in-m
 not of the disk key, so rotating a photo does not decode it again.
 
 Decoding runs on worker threads: Pillow releases the GIL while decoding and resizing, so two
-threads use both cores (the bench measures it). Nothing here imports textual.
+threads use both cores (the bench measures it). It stays within a memory budget
+(pictures/decoding.py): a picture too large for it is refused before anything is decoded.
+Only regular files are opened (a FIFO would block a worker for ever), and an ``@eaDir``
+thumbnail reached through a link is used only while the link stays inside the space.
+Nothing here imports textual.
 """
 
 from __future__ import annotations
@@ -36,18 +40,32 @@ from types import TracebackType
 from typing import TypeAlias
 from urllib.parse import quote
 
-from PIL import ExifTags, Image, ImageFile, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 
-from phototerm.library.decode_budget import CONVERT_FIRST, decode_cost, too_large
 from phototerm.library.durable import atomic_write
 from phototerm.library.files.links import stays_inside
 from phototerm.library.files.regular import open_regular
 from phototerm.library.metadata.reader import TRUNCATED_JPEG
 from phototerm.library.photo import VIDEO, Photo
+from phototerm.library.pictures.budget import too_large
+from phototerm.library.pictures.decoding import (
+    Box,
+    TooLargeToPreview,
+    check_budget,
+    covers,
+    decode,
+    exif_orientation,
+    exif_thumbnail,
+    fit,
+    orient,
+    rgb,
+    rotate,
+    swap,
+    taking_turns,
+)
 
 log = logging.getLogger(__name__)
 
-Box: TypeAlias = tuple[int, int]  # (width, height) in pixels
 # (cache key, the picture or None, why there is none) once a requested thumbnail is ready
 Callback: TypeAlias = Callable[[str, "Image.Image | None", str], None]
 
@@ -62,7 +80,7 @@ TOUCH_AFTER = 3600.0  # refresh a disk entry's mtime (its LRU age) at most hourl
 ImageFile.LOAD_TRUNCATED_IMAGES = False
 # Between MAX_IMAGE_PIXELS and twice that Pillow only *warns*, on stderr, which would scribble
 # over a TUI. The hard limit (DecompressionBombError above 2x) stays on; below it, the
-# decoding budget (decode_budget.py) decides, per picture, from its size after draft().
+# decoding budget (pictures/budget.py) decides, per picture, from its size after draft().
 warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
 
 
@@ -83,67 +101,6 @@ def freedesktop_uri(path: str) -> str:
 
 def freedesktop_name(path: str) -> str:
     return hashlib.md5(freedesktop_uri(path).encode("ascii")).hexdigest() + ".png"
-
-
-def fit(image: Image.Image, box: Box) -> Image.Image:
-    """Resize to fit inside ``box`` keeping the aspect ratio (LANCZOS, with a cheap reduce
-    first when the image is much larger). Never enlarges by more than the box allows."""
-    w, h = image.size
-    bw, bh = max(1, box[0]), max(1, box[1])
-    scale = min(bw / w, bh / h)
-    size = (max(1, round(w * scale)), max(1, round(h * scale)))
-    if size == image.size:
-        return image
-    return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
-
-
-def rotate(image: Image.Image, rotation: int) -> Image.Image:
-    """Apply a view rotation in degrees clockwise (0/90/180/270)."""
-    rotation %= 360
-    if rotation == 90:
-        return image.transpose(Image.Transpose.ROTATE_270)
-    if rotation == 180:
-        return image.transpose(Image.Transpose.ROTATE_180)
-    if rotation == 270:
-        return image.transpose(Image.Transpose.ROTATE_90)
-    return image
-
-
-def orient(image: Image.Image, orientation: int) -> Image.Image:
-    """Apply EXIF orientation 2..8 (other values are ignored, as the spec says)."""
-    method = {
-        2: Image.Transpose.FLIP_LEFT_RIGHT,
-        3: Image.Transpose.ROTATE_180,
-        4: Image.Transpose.FLIP_TOP_BOTTOM,
-        5: Image.Transpose.TRANSPOSE,
-        6: Image.Transpose.ROTATE_270,
-        7: Image.Transpose.TRANSVERSE,
-        8: Image.Transpose.ROTATE_90,
-    }.get(orientation)
-    return image.transpose(method) if method is not None else image
-
-
-def _rgb(image: Image.Image) -> Image.Image:
-    """RGB pixels; transparency composited on black so letterboxing stays uniform."""
-    if image.mode == "RGB":
-        return image
-    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
-        rgba = image.convert("RGBA")
-        base = Image.new("RGB", rgba.size, (0, 0, 0))
-        base.paste(rgba, mask=rgba.getchannel("A"))
-        return base
-    return image.convert("RGB")
-
-
-def _covers(size: Box, box: Box) -> bool:
-    """Whether an image of ``size`` is at least as large as ``box`` needs (after fitting)."""
-    w, h = size
-    scale = min(box[0] / w, box[1] / h)
-    return scale <= 1.0
-
-
-def _swap(box: Box, orientation: int) -> Box:
-    return (box[1], box[0]) if orientation in (5, 6, 7, 8) else box
 
 
 class ThumbnailService:
@@ -226,7 +183,7 @@ class ThumbnailService:
     def put(self, photo: Photo, box: Box, image: Image.Image, rotation: int = 0) -> None:
         """Store a finished (unrotated, already fitted) thumbnail in both caches."""
         source_box = self._source_box(box, rotation)
-        image = fit(_rgb(image), source_box)
+        image = fit(rgb(image), source_box)
         self._write_disk(photo, source_box, image)
         self._remember(self.key(photo, box, rotation), rotate(image, rotation))
 
@@ -260,7 +217,7 @@ class ThumbnailService:
             return ThumbResult(None, f"{type(exc).__name__}: {exc}", "decode")
         if image is None:
             return ThumbResult(None, "", source)
-        image = fit(_rgb(image), source_box)
+        image = fit(rgb(image), source_box)
         if source != "disk":
             self._write_disk(photo, source_box, image)
         image = rotate(image, rotation)
@@ -297,20 +254,20 @@ class ThumbnailService:
             return self._decode_within_budget(photo, path, im, box)
         # Any other format is decoded whole, and may be by the first look at its EXIF (a
         # PNG's can follow the pixels): its full size counts before anything is read.
-        _check_budget(im)
-        with _taking_turns(im):
+        check_budget(im)
+        with taking_turns(im):
             return self._decode_within_budget(photo, path, im, box)
 
     def _decode_within_budget(
         self, photo: Photo, path: str, im: Image.Image, box: Box
     ) -> tuple[Image.Image | None, str]:
-        orientation = _orientation(im, photo.orientation)
-        want = _swap(box, orientation)
-        thumb = _exif_thumbnail(im, want)
+        orientation = exif_orientation(im, photo.orientation)
+        want = swap(box, orientation)
+        thumb = exif_thumbnail(im, want)
         if thumb is not None:
             return orient(thumb, orientation), "exif"
         try:
-            small = _decode(im, want)
+            small = decode(im, want)
         except OSError:
             if photo.error != TRUNCATED_JPEG or im.format != "JPEG":
                 raise
@@ -320,7 +277,7 @@ class ThumbnailService:
             with open_regular(path) as fh:
                 data = fh.read()
             with Image.open(io.BytesIO(data + b"\xff\xd9")) as cut:
-                small = _decode(cut, want)
+                small = decode(cut, want)
         return orient(small, orientation), "decode"
 
     def _real_root(self, root: str) -> str:
@@ -340,9 +297,9 @@ class ThumbnailService:
                 if not stays_inside(thumb, real_root):
                     continue
                 with open_regular(thumb) as fh, Image.open(fh) as im:
-                    if not _covers(im.size, box) and thumb_name != SYNOLOGY_NAMES[-1]:
+                    if not covers(im.size, box) and thumb_name != SYNOLOGY_NAMES[-1]:
                         continue
-                    return _decode(im, box)
+                    return decode(im, box)
             except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
                 continue
             except TooLargeToPreview:
@@ -538,111 +495,6 @@ class ThumbnailService:
         for thread in self._threads:
             if thread is not threading.current_thread():
                 thread.join(timeout=5)
-
-
-class TooLargeToPreview(Exception):
-    """Decoding the picture would take more memory than the budget (decode_budget.py)."""
-
-
-# Decodes costing more than this take turns (the grid's workers and the viewer share it), so
-# two large pictures never sit in memory at once: the peak stays near one budget. Re-entrant:
-# a photo's decode holds it while its parts (EXIF, pixels) are read.
-BIG_DECODE = 64 * 1024 * 1024
-_big_decodes = threading.RLock()
-
-
-def _check_budget(im: Image.Image) -> None:
-    """Raise TooLargeToPreview when decoding ``im`` at its present size is over budget."""
-    reason = too_large(im.width, im.height, im.mode, "transparency" in im.info)
-    if reason:
-        raise TooLargeToPreview(reason)
-
-
-def _taking_turns(im: Image.Image) -> contextlib.AbstractContextManager[object]:
-    """The big decodes' turn when decoding ``im`` is one, else nothing to wait for."""
-    if decode_cost(im.width, im.height, im.mode, "transparency" in im.info) > BIG_DECODE:
-        return _big_decodes
-    return contextlib.nullcontext()
-
-
-def _decode(im: Image.Image, want: Box) -> Image.Image:
-    """``im`` decoded, scaled to fit twice ``want`` (so LANCZOS has pixels to average),
-    within the memory budget; raises TooLargeToPreview rather than go over it."""
-    target = (want[0] * 2, want[1] * 2)
-    # draft() picks the largest libjpeg scale (1/2..1/8) still >= the requested size, and
-    # gives the size the decoder will then produce; other formats ignore it.
-    im.draft("RGB", target)
-    _check_budget(im)
-    with _taking_turns(im):
-        im.load()
-        # Scaled down before anything else: the RGB conversion and the resize then work on
-        # a few hundred pixels, not on another full-size copy.
-        small = _reduce(im, target)
-    return fit(_rgb(small), target)
-
-
-def _reduce(im: Image.Image, target: Box) -> Image.Image:
-    """A cheap integer downscale (box averaging) to no less than ``target``; palette and
-    16-bit pictures are made RGB(A) first, since their values cannot be averaged."""
-    factor = min(im.width // max(1, target[0]), im.height // max(1, target[1]))
-    if factor < 2:
-        return im
-    if im.mode in CONVERT_FIRST:
-        alpha = im.mode in ("PA",) or "transparency" in im.info
-        im = im.convert("RGBA" if alpha else "RGB")
-    return im.reduce(factor)
-
-
-def _orientation(im: Image.Image, fallback: int) -> int:
-    try:
-        value = im.getexif().get(0x0112, fallback)
-        value = int(value)
-    except Exception:  # noqa: BLE001 - broken EXIF: trust the index's value
-        value = fallback
-    return value if 1 <= value <= 8 else 1
-
-
-def _exif_thumbnail(im: Image.Image, box: Box) -> Image.Image | None:
-    """The IFD1 JPEG thumbnail, if present, decodable and large enough for ``box``."""
-    raw = im.info.get("exif")
-    if not raw or im.format != "JPEG":
-        return None
-    try:
-        ifd1 = im.getexif().get_ifd(ExifTags.IFD.IFD1)
-        offset, length = ifd1.get(0x0201), ifd1.get(0x0202)
-        if not offset or not length:
-            return None
-        tiff = raw[6:] if raw.startswith(b"Exif\x00\x00") else raw
-        data = tiff[offset : offset + length]
-        if len(data) != length:
-            return None
-        thumb: Image.Image = Image.open(io.BytesIO(data))
-        if not _covers(thumb.size, box):
-            return None
-        thumb.load()
-        thumb = _rgb(thumb)
-    except Exception:  # noqa: BLE001 - a broken thumbnail just means: decode the photo
-        return None
-    return _crop_to_aspect(thumb, im.size)
-
-
-def _crop_to_aspect(thumb: Image.Image, full: tuple[int, int]) -> Image.Image:
-    """Cameras pad a 3:2 photo's 160x120 thumbnail with black bars: cut them off."""
-    tw, th = thumb.size
-    fw, fh = full
-    if not fw or not fh:
-        return thumb
-    want = fw / fh
-    have = tw / th
-    if abs(want - have) / want < 0.04:
-        return thumb
-    if want > have:  # full image wider: bars top and bottom
-        h = max(1, round(tw / want))
-        top = (th - h) // 2
-        return thumb.crop((0, top, tw, top + h))
-    w = max(1, round(th * want))
-    left = (tw - w) // 2
-    return thumb.crop((left, 0, left + w, th))
 
 
 def _reason(exc: BaseException) -> str:

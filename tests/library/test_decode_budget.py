@@ -20,10 +20,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from phototerm.library import decode_budget
-from phototerm.library.decode_budget import DECODE_BUDGET, decode_cost, too_large
 from phototerm.library.metadata import reader as metadata
 from phototerm.library.photo import Photo
+from phototerm.library.pictures import budget as decode_budget
+from phototerm.library.pictures.budget import DECODE_BUDGET, decode_cost, too_large
 from phototerm.library.thumbnails import ThumbnailService
 
 REPO = str(Path(__file__).resolve().parents[2])

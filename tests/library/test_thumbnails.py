@@ -11,9 +11,9 @@ import time
 import pytest
 from PIL import Image, PngImagePlugin
 
-from phototerm.library import decode_budget
 from phototerm.library.metadata import reader as metadata
 from phototerm.library.photo import VIDEO, Photo
+from phototerm.library.pictures import budget as decode_budget
 from phototerm.library.thumbnails import ThumbnailService, freedesktop_name, freedesktop_uri
 from phototerm.samples import exifwrite
 

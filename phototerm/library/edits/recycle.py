@@ -4,9 +4,9 @@ Nothing is deleted: each photo is moved under ``<root>/#recycle``, keeping its f
 name already taken there gets a suffix. Emptying the bin is left to the user (DSM's recycle
 bin settings, a file manager): phototerm never deletes a photo.
 
-Nothing leaves the space either (files/folders.py): ``#recycle``, and every folder on the way to a
-photo's place in it, is opened without following links and must be on the space's device;
-a ``#recycle`` that is a link or a mount refuses the whole run. A photo that is a link
+Nothing leaves the space either (files/folders.py): ``#recycle``, and every folder on the
+way to a photo's place in it, is opened without following links and must be on the space's
+device; a ``#recycle`` that is a link or a mount refuses the whole run. A photo that is a link
 moves as the link it is, only if it leads to the same file from the bin (an absolute
 target, or a relative one that still resolves there), else it stays where it is.
 

@@ -28,12 +28,12 @@ from typing import Any, BinaryIO, TypeAlias
 
 import exifread
 
-from phototerm.library.decode_budget import TOO_LARGE, jpeg_too_large, too_large
 from phototerm.library.files.links import stays_inside
 from phototerm.library.files.regular import is_regular, open_regular
 from phototerm.library.metadata import xmp
 from phototerm.library.metadata.exiftags import exif_fields, slim_exif, wall_clock
 from phototerm.library.photo import PHOTO, RAW_EXTENSIONS, VIDEO, Photo, extension, kind_of
+from phototerm.library.pictures.budget import TOO_LARGE, jpeg_too_large, too_large
 from phototerm.library.text import clean_metadata
 
 # exifread logs through `logging`; unhandled, its warnings would land on stderr, i.e. over the
