@@ -33,7 +33,6 @@ from phototerm.library.text import safe
 
 if TYPE_CHECKING:
     from phototerm.library import Library, Settings, SpaceSetup
-    from phototerm.library.store import StoreStatus
 
 __all__ = [
     "EXIT_ERROR",
@@ -123,30 +122,13 @@ def add_ignore_store_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def unreadable_stores(library: Library, only: Collection[str] | None = None) -> list[str]:
-    """One line (naming the file) per store, of the spaces ``only`` (default all), that exists
-    but could not be read: at opening (its status), or when its rows were loaded (a problem
-    of the library that names the file)."""
-    stores = [s for name, s in library.stores.items() if only is None or name in only]
-    lines = [s.status.message for s in stores if _could_not_read(s.status)]
-    told = {s.status.message for s in library.stores.values()}
-    lines += [
-        problem
-        for problem in library.problems
-        if problem not in told and any(safe(s.path) in problem for s in stores)
+    """One line (naming the file and why) per store, of the spaces ``only`` (default all),
+    that exists but could not be read, at opening or when its rows were loaded."""
+    return [
+        status.message
+        for name, status in library.unreadable_stores.items()
+        if only is None or name in only
     ]
-    return lines
-
-
-def _could_not_read(status: StoreStatus) -> bool:
-    # A status has a message both when the store could not be read and when it was read but
-    # cannot be written (those say "edits are off" or name a newer phototerm); a file that
-    # does not exist holds nothing to miss.
-    return (
-        bool(status.message)
-        and os.path.exists(status.path)
-        and not status.message.endswith("edits are off")
-        and "newer phototerm" not in status.message
-    )
 
 
 def require_readable_stores(library: Library, *, ignore: bool) -> None:
@@ -161,8 +143,8 @@ def require_readable_stores(library: Library, *, ignore: bool) -> None:
         return
     for problem in problems:
         error(problem)
-    for store in library.stores.values():
-        if _could_not_read(store.status) and os.path.exists(f"{store.path}-journal"):
+    for name, store in library.stores.items():
+        if name in library.unreadable_stores and os.path.exists(f"{store.path}-journal"):
             # A writer was killed mid-edit; SQLite finishes it for the next one that may write.
             note(
                 f"{safe(store.path)}: the next edit by a user allowed to write it (the browser, "

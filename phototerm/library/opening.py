@@ -27,7 +27,7 @@ from phototerm.library.photo import Photo
 from phototerm.library.roles import Identity
 from phototerm.library.settings import Settings
 from phototerm.library.spaces import SpaceSetup
-from phototerm.library.store import OverlayRow, Store, StoreError, open_store
+from phototerm.library.store import OverlayRow, Store, StoreError, StoreStatus, open_store
 from phototerm.library.store.overlay import load_albums
 
 
@@ -43,6 +43,15 @@ class Library:
     scan: IndexResult
     writable: bool = False  # the stores were opened for edits
     problems: list[str] = field(default_factory=list)  # stores that cannot be read, caches
+
+    @property
+    def unreadable_stores(self) -> dict[str, StoreStatus]:
+        """The spaces whose store file is there but could not be read (space name -> its
+        status; ``message`` names the file and says why). Their ratings, tags and albums
+        are not on the index: a search by them is incomplete, and a read-only command
+        should say so rather than print a partial answer. A space with no store yet is
+        not listed."""
+        return {name: s.status for name, s in self.stores.items() if s.status.unreadable}
 
     def close(self) -> None:
         for store in self.stores.values():
@@ -122,7 +131,6 @@ def open_library(
     editor.refresh()
     library.stores, library.editor = stores, editor
     library.problems.extend(s.status.message for s in stores.values() if s.status.message)
-    library.problems.extend(opening.problems)
     return library
 
 
@@ -159,7 +167,6 @@ class _StoresOpening:
         self._tokens: dict[str, int] = {}
         self._rows: dict[str, dict[str, OverlayRow]] = {}
         self._error: BaseException | None = None
-        self.problems: list[str] = []
         self._thread = threading.Thread(
             target=self._open, args=(setup, read_only), name="opening the stores", daemon=True
         )
@@ -175,7 +182,7 @@ class _StoresOpening:
                 try:
                     self._rows[space.name] = {row[0]: row for row in store.overlay_rows()}
                 except StoreError as exc:
-                    self.problems.append(str(exc))
+                    store.mark_unreadable(str(exc))
                     self._rows[space.name] = {}
         except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread by result()
             self._error = exc

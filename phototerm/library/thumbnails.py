@@ -14,11 +14,16 @@ The store's view rotation (``rotation``) is applied last and is part of the in-m
 not of the disk key, so rotating a photo does not decode it again.
 
 Decoding runs on worker threads: Pillow releases the GIL while decoding and resizing, so two
-threads use both cores (the bench measures it). Nothing here imports textual.
+threads use both cores (the bench measures it). It stays within a memory budget
+(pictures/decoding.py): a picture too large for it is refused before anything is decoded.
+Only regular files are opened (a FIFO would block a worker for ever), and an ``@eaDir``
+thumbnail reached through a link is used only while the link stays inside the space.
+Nothing here imports textual.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import heapq
 import io
@@ -35,15 +40,32 @@ from types import TracebackType
 from typing import TypeAlias
 from urllib.parse import quote
 
-from PIL import ExifTags, Image, ImageFile, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 
 from phototerm.library.durable import atomic_write
+from phototerm.library.files.links import stays_inside
+from phototerm.library.files.regular import open_regular
 from phototerm.library.metadata.reader import TRUNCATED_JPEG
 from phototerm.library.photo import VIDEO, Photo
+from phototerm.library.pictures.budget import too_large
+from phototerm.library.pictures.decoding import (
+    Box,
+    TooLargeToPreview,
+    check_budget,
+    covers,
+    decode,
+    exif_orientation,
+    exif_thumbnail,
+    fit,
+    orient,
+    rgb,
+    rotate,
+    swap,
+    taking_turns,
+)
 
 log = logging.getLogger(__name__)
 
-Box: TypeAlias = tuple[int, int]  # (width, height) in pixels
 # (cache key, the picture or None, why there is none) once a requested thumbnail is ready
 Callback: TypeAlias = Callable[[str, "Image.Image | None", str], None]
 
@@ -57,8 +79,8 @@ TOUCH_AFTER = 3600.0  # refresh a disk entry's mtime (its LRU age) at most hourl
 # the index already flagged as truncated, whose tile shows ⚠; see _find.)
 ImageFile.LOAD_TRUNCATED_IMAGES = False
 # Between MAX_IMAGE_PIXELS and twice that Pillow only *warns*, on stderr, which would scribble
-# over a TUI. The hard limit (DecompressionBombError above 2x) stays on; non-JPEG files above
-# 1x are refused in _find, since only JPEG can be decoded at a reduced scale.
+# over a TUI. The hard limit (DecompressionBombError above 2x) stays on; below it, the
+# decoding budget (pictures/budget.py) decides, per picture, from its size after draft().
 warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
 
 
@@ -79,67 +101,6 @@ def freedesktop_uri(path: str) -> str:
 
 def freedesktop_name(path: str) -> str:
     return hashlib.md5(freedesktop_uri(path).encode("ascii")).hexdigest() + ".png"
-
-
-def fit(image: Image.Image, box: Box) -> Image.Image:
-    """Resize to fit inside ``box`` keeping the aspect ratio (LANCZOS, with a cheap reduce
-    first when the image is much larger). Never enlarges by more than the box allows."""
-    w, h = image.size
-    bw, bh = max(1, box[0]), max(1, box[1])
-    scale = min(bw / w, bh / h)
-    size = (max(1, round(w * scale)), max(1, round(h * scale)))
-    if size == image.size:
-        return image
-    return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
-
-
-def rotate(image: Image.Image, rotation: int) -> Image.Image:
-    """Apply a view rotation in degrees clockwise (0/90/180/270)."""
-    rotation %= 360
-    if rotation == 90:
-        return image.transpose(Image.Transpose.ROTATE_270)
-    if rotation == 180:
-        return image.transpose(Image.Transpose.ROTATE_180)
-    if rotation == 270:
-        return image.transpose(Image.Transpose.ROTATE_90)
-    return image
-
-
-def orient(image: Image.Image, orientation: int) -> Image.Image:
-    """Apply EXIF orientation 2..8 (other values are ignored, as the spec says)."""
-    method = {
-        2: Image.Transpose.FLIP_LEFT_RIGHT,
-        3: Image.Transpose.ROTATE_180,
-        4: Image.Transpose.FLIP_TOP_BOTTOM,
-        5: Image.Transpose.TRANSPOSE,
-        6: Image.Transpose.ROTATE_270,
-        7: Image.Transpose.TRANSVERSE,
-        8: Image.Transpose.ROTATE_90,
-    }.get(orientation)
-    return image.transpose(method) if method is not None else image
-
-
-def _rgb(image: Image.Image) -> Image.Image:
-    """RGB pixels; transparency composited on black so letterboxing stays uniform."""
-    if image.mode == "RGB":
-        return image
-    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
-        rgba = image.convert("RGBA")
-        base = Image.new("RGB", rgba.size, (0, 0, 0))
-        base.paste(rgba, mask=rgba.getchannel("A"))
-        return base
-    return image.convert("RGB")
-
-
-def _covers(size: Box, box: Box) -> bool:
-    """Whether an image of ``size`` is at least as large as ``box`` needs (after fitting)."""
-    w, h = size
-    scale = min(box[0] / w, box[1] / h)
-    return scale <= 1.0
-
-
-def _swap(box: Box, orientation: int) -> Box:
-    return (box[1], box[0]) if orientation in (5, 6, 7, 8) else box
 
 
 class ThumbnailService:
@@ -173,6 +134,7 @@ class ThumbnailService:
         self._seq = itertools.count()
         self._closed = False
         self._disk_bytes: int | None = None  # measured lazily on the first write
+        self._real_roots: dict[str, str] = {}  # space root -> its realpath
         self._threads = [
             threading.Thread(target=self._worker, name=f"thumbs-{i}", daemon=True)
             for i in range(max(1, workers))
@@ -221,7 +183,7 @@ class ThumbnailService:
     def put(self, photo: Photo, box: Box, image: Image.Image, rotation: int = 0) -> None:
         """Store a finished (unrotated, already fitted) thumbnail in both caches."""
         source_box = self._source_box(box, rotation)
-        image = fit(_rgb(image), source_box)
+        image = fit(rgb(image), source_box)
         self._write_disk(photo, source_box, image)
         self._remember(self.key(photo, box, rotation), rotate(image, rotation))
 
@@ -243,7 +205,9 @@ class ThumbnailService:
         try:
             image, source = self._find(photo, source_box)
         except Image.DecompressionBombError as exc:
-            return ThumbResult(None, f"image too large to decode safely ({exc})", "decode")
+            return ThumbResult(None, f"too large to preview ({exc})", "decode")
+        except TooLargeToPreview as exc:
+            return ThumbResult(None, str(exc), "decode")
         except UnidentifiedImageError:
             return ThumbResult(None, "not an image Pillow can read", "decode")
         except (OSError, SyntaxError, ValueError, EOFError) as exc:
@@ -253,7 +217,7 @@ class ThumbnailService:
             return ThumbResult(None, f"{type(exc).__name__}: {exc}", "decode")
         if image is None:
             return ThumbResult(None, "", source)
-        image = fit(_rgb(image), source_box)
+        image = fit(rgb(image), source_box)
         if source != "disk":
             self._write_disk(photo, source_box, image)
         image = rotate(image, rotation)
@@ -263,7 +227,7 @@ class ThumbnailService:
     def _find(self, photo: Photo, box: Box) -> tuple[Image.Image | None, str]:
         path = photo.path
         st = os.stat(path)
-        image = self._synology(path, st.st_mtime, box)
+        image = self._synology(path, st.st_mtime, box, self._real_root(photo.root))
         if image is not None:
             return image, "synology"
         image = self._freedesktop(path, st.st_mtime, box)
@@ -271,49 +235,75 @@ class ThumbnailService:
             return image, "freedesktop"
         if photo.kind == VIDEO:
             return None, "none"  # videos are never decoded; the grid draws a film strip
-        try:
-            im = Image.open(path)
-        except UnidentifiedImageError:
-            if photo.is_raw:
-                return None, "none"  # a RAW Pillow cannot read: no preview, not an error
-            raise
-        with im:
-            if im.format != "JPEG" and im.width * im.height > (Image.MAX_IMAGE_PIXELS or 1 << 62):
-                raise Image.DecompressionBombError(
-                    f"{im.width}x{im.height} pixels is over the limit of {Image.MAX_IMAGE_PIXELS}"
-                )
-            orientation = _orientation(im, photo.orientation)
-            thumb = _exif_thumbnail(im, _swap(box, orientation))
-            if thumb is not None:
-                return orient(thumb, orientation), "exif"
-            want = _swap(box, orientation)
+        # Only a regular file is opened (a FIFO under a photo's name would block the worker
+        # for ever); Pillow reads from our handle, which the stack closes after it.
+        with contextlib.ExitStack() as stack:
+            fh = stack.enter_context(open_regular(path))
             try:
-                small = _decode(im, want)
-            except OSError:
-                if photo.error != TRUNCATED_JPEG or im.format != "JPEG":
-                    raise
-                # The index knows this JPEG is cut short, so the tile and the viewer carry
-                # the ⚠ mark and the reason: show what decodes (the rest grey) rather than
-                # nothing. An EOI appended lets libjpeg finish without LOAD_TRUNCATED_IMAGES.
-                with open(path, "rb") as fh, Image.open(io.BytesIO(fh.read() + b"\xff\xd9")) as cut:
-                    small = _decode(cut, want)
-            return orient(small, orientation), "decode"
+                im = stack.enter_context(Image.open(fh))
+            except UnidentifiedImageError:
+                if photo.is_raw:
+                    return None, "none"  # a RAW Pillow cannot read: no preview, not an error
+                raise
+            return self._decode_photo(photo, path, im, box)
 
-    def _synology(self, path: str, mtime: float, box: Box) -> Image.Image | None:
+    def _decode_photo(
+        self, photo: Photo, path: str, im: Image.Image, box: Box
+    ) -> tuple[Image.Image | None, str]:
+        if im.format == "JPEG":  # decoded at a reduced scale: _decode counts that size
+            return self._decode_within_budget(photo, path, im, box)
+        # Any other format is decoded whole, and may be by the first look at its EXIF (a
+        # PNG's can follow the pixels): its full size counts before anything is read.
+        check_budget(im)
+        with taking_turns(im):
+            return self._decode_within_budget(photo, path, im, box)
+
+    def _decode_within_budget(
+        self, photo: Photo, path: str, im: Image.Image, box: Box
+    ) -> tuple[Image.Image | None, str]:
+        orientation = exif_orientation(im, photo.orientation)
+        want = swap(box, orientation)
+        thumb = exif_thumbnail(im, want)
+        if thumb is not None:
+            return orient(thumb, orientation), "exif"
+        try:
+            small = decode(im, want)
+        except OSError:
+            if photo.error != TRUNCATED_JPEG or im.format != "JPEG":
+                raise
+            # The index knows this JPEG is cut short, so the tile and the viewer carry
+            # the ⚠ mark and the reason: show what decodes (the rest grey) rather than
+            # nothing. An EOI appended lets libjpeg finish without LOAD_TRUNCATED_IMAGES.
+            with open_regular(path) as fh:
+                data = fh.read()
+            with Image.open(io.BytesIO(data + b"\xff\xd9")) as cut:
+                small = decode(cut, want)
+        return orient(small, orientation), "decode"
+
+    def _real_root(self, root: str) -> str:
+        real = self._real_roots.get(root)
+        if real is None:
+            real = self._real_roots[root] = os.path.realpath(root)
+        return real
+
+    def _synology(self, path: str, mtime: float, box: Box, real_root: str) -> Image.Image | None:
         folder, name = os.path.split(path)
         for thumb_name in SYNOLOGY_NAMES:
             thumb = os.path.join(folder, "@eaDir", name, thumb_name)
             try:
                 if os.stat(thumb).st_mtime < mtime:
                     continue  # older than the photo: the photo was edited since
-                with Image.open(thumb) as im:
-                    if not _covers(im.size, box) and thumb_name != SYNOLOGY_NAMES[-1]:
+                # The photos' rule for links: followed only while they stay in the space.
+                if not stays_inside(thumb, real_root):
+                    continue
+                with open_regular(thumb) as fh, Image.open(fh) as im:
+                    if not covers(im.size, box) and thumb_name != SYNOLOGY_NAMES[-1]:
                         continue
-                    im.draft("RGB", (box[0] * 2, box[1] * 2))
-                    im.load()
-                    return im.copy()
+                    return decode(im, box)
             except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
                 continue
+            except TooLargeToPreview:
+                continue  # not what Synology writes: the photo itself will say
         return None
 
     def _freedesktop(self, path: str, mtime: float, box: Box) -> Image.Image | None:
@@ -325,7 +315,9 @@ class ThumbnailService:
                 continue
             thumb = os.path.join(self.freedesktop_dir, folder, name)
             try:
-                with Image.open(thumb) as im:
+                with open_regular(thumb) as fh, Image.open(fh) as im:
+                    if too_large(im.width, im.height, im.mode, "transparency" in im.info):
+                        continue  # not a thumbnail a file manager wrote
                     im.load()
                     stamp = getattr(im, "text", {}).get("Thumb::MTime") or im.info.get(
                         "Thumb::MTime"
@@ -344,7 +336,7 @@ class ThumbnailService:
         if path is None:
             return None
         try:
-            with Image.open(path) as im:
+            with open_regular(path) as fh, Image.open(fh) as im:
                 im.load()
                 image = im.convert("RGB") if im.mode != "RGB" else im.copy()
             if not self.read_only:
@@ -503,66 +495,6 @@ class ThumbnailService:
         for thread in self._threads:
             if thread is not threading.current_thread():
                 thread.join(timeout=5)
-
-
-def _decode(im: Image.Image, want: Box) -> Image.Image:
-    # draft() picks the largest libjpeg scale (1/2..1/8) still >= the requested size;
-    # ask for twice the box so LANCZOS has pixels to average.
-    im.draft("RGB", (want[0] * 2, want[1] * 2))
-    im.load()
-    return fit(_rgb(im), (want[0] * 2, want[1] * 2))
-
-
-def _orientation(im: Image.Image, fallback: int) -> int:
-    try:
-        value = im.getexif().get(0x0112, fallback)
-        value = int(value)
-    except Exception:  # noqa: BLE001 - broken EXIF: trust the index's value
-        value = fallback
-    return value if 1 <= value <= 8 else 1
-
-
-def _exif_thumbnail(im: Image.Image, box: Box) -> Image.Image | None:
-    """The IFD1 JPEG thumbnail, if present, decodable and large enough for ``box``."""
-    raw = im.info.get("exif")
-    if not raw or im.format != "JPEG":
-        return None
-    try:
-        ifd1 = im.getexif().get_ifd(ExifTags.IFD.IFD1)
-        offset, length = ifd1.get(0x0201), ifd1.get(0x0202)
-        if not offset or not length:
-            return None
-        tiff = raw[6:] if raw.startswith(b"Exif\x00\x00") else raw
-        data = tiff[offset : offset + length]
-        if len(data) != length:
-            return None
-        thumb: Image.Image = Image.open(io.BytesIO(data))
-        if not _covers(thumb.size, box):
-            return None
-        thumb.load()
-        thumb = _rgb(thumb)
-    except Exception:  # noqa: BLE001 - a broken thumbnail just means: decode the photo
-        return None
-    return _crop_to_aspect(thumb, im.size)
-
-
-def _crop_to_aspect(thumb: Image.Image, full: tuple[int, int]) -> Image.Image:
-    """Cameras pad a 3:2 photo's 160x120 thumbnail with black bars: cut them off."""
-    tw, th = thumb.size
-    fw, fh = full
-    if not fw or not fh:
-        return thumb
-    want = fw / fh
-    have = tw / th
-    if abs(want - have) / want < 0.04:
-        return thumb
-    if want > have:  # full image wider: bars top and bottom
-        h = max(1, round(tw / want))
-        top = (th - h) // 2
-        return thumb.crop((0, top, tw, top + h))
-    w = max(1, round(th * want))
-    left = (tw - w) // 2
-    return thumb.crop((left, 0, left + w, th))
 
 
 def _reason(exc: BaseException) -> str:

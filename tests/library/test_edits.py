@@ -263,10 +263,10 @@ def test_second_store_failing_rolls_back_the_first(tmp_path, monkeypatch):
     lib.editor.set_rating(lib.ids()[:2], 2)
     before = _snapshot(lib)
 
-    def broken(states):
+    def broken(rels, change):
         raise StoreError("Could not save to /x/library.db: disk I/O error")
 
-    monkeypatch.setattr(lib.stores["shared"], "put_states", broken)
+    monkeypatch.setattr(lib.stores["shared"], "update_states", broken)
     result = lib.editor.set_rating(lib.ids("personal")[:3] + lib.ids("shared")[:1], 5)
     assert not result.ok and "disk I/O error" in result.message
     assert _snapshot(lib) == before

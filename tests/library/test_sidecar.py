@@ -155,3 +155,81 @@ def test_unwritable_folder_gives_a_message(photo, monkeypatch):
     monkeypatch.setattr(tempfile, "mkstemp", refuse)
     with pytest.raises(SidecarError, match="Permission denied"):
         write_sidecar(photo, rating=3)
+
+
+# -- values XML 1.0 forbids ----------------------------------------------------------------------
+
+FORBIDDEN = ["sea\uffffside", "bell\x07", "form\x0cfeed", "nul\x00", "\ufffe", "lone\udcff"]
+
+
+def test_tags_xml_forbids_are_made_safe_and_darktable_history_stays_readable(photo):
+    side = sidecar_path(photo)
+    with open(side, "w", encoding="utf-8") as fh:
+        fh.write(DARKTABLE)
+    write_sidecar(photo, rating=3, tags=[*FORBIDDEN, "tab\tok"])
+    root = ET.parse(side).getroot()  # parses again: darktable can read it
+    history = root.findall(".//darktable:history/rdf:Seq/rdf:li", NS)
+    assert [li.get(f"{{{NS['darktable']}}}operation") for li in history] == [
+        "exposure",
+        "colorin",
+    ]
+    data = read_sidecar(side)
+    assert data.rating == 3
+    assert data.subjects == (
+        "sea\ufffdside",
+        "bell\ufffd",
+        "form\ufffdfeed",
+        "nul\ufffd",
+        "\ufffd",
+        "lone\ufffd",
+        "tab\tok",
+    )
+
+
+def test_a_new_sidecar_with_forbidden_characters_parses(photo):
+    write_sidecar(photo, tags=FORBIDDEN)
+    ET.parse(sidecar_path(photo))  # raises if not well-formed
+
+
+def test_a_sidecar_is_only_replaced_by_a_document_that_parses(photo, monkeypatch):
+    from phototerm.library.metadata import sidecar as sidecar_mod
+
+    side = sidecar_path(photo)
+    with open(side, "w", encoding="utf-8") as fh:
+        fh.write(DARKTABLE)
+    before = _fingerprint(side)
+    serialise = sidecar_mod._serialise
+    # Whatever goes wrong in building the new document, the old one stays.
+    monkeypatch.setattr(
+        sidecar_mod, "_serialise", lambda root, packet: serialise(root, packet)[:-20]
+    )
+    with pytest.raises(SidecarError, match="would not be valid XML"):
+        write_sidecar(photo, rating=5)
+    assert _fingerprint(side) == before
+    assert [p for p in os.listdir(os.path.dirname(side)) if p.endswith(".tmp")] == []
+
+
+def test_tag_command_with_a_forbidden_character_writes_a_readable_sidecar(
+    tmp_path, capsys, request
+):
+    from phototerm.cli import main
+    from phototerm.cli import settings as cli_settings
+
+    config = Path(os.environ["XDG_CONFIG_HOME"]) / "phototerm" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text('sidecars = "write"\n')
+    cli_settings.cache_clear()  # the CLI reads config.toml once per process
+    request.addfinalizer(cli_settings.cache_clear)
+    root = tmp_path / "Photos"
+    root.mkdir()
+    photo = root / "IMG_1.JPG"
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(photo)
+    with open(sidecar_path(str(photo)), "w", encoding="utf-8") as fh:
+        fh.write(DARKTABLE)
+    code = main(
+        ["tag", "add", "sea\uffffside", str(photo), "--personal", str(root), "--shared", ""]
+    )
+    assert code == 0, capsys.readouterr().err
+    tree = ET.parse(sidecar_path(str(photo)))
+    assert tree.getroot().findall(".//darktable:history/rdf:Seq/rdf:li", NS)
+    assert "sea\ufffdside" in read_sidecar(sidecar_path(str(photo))).subjects

@@ -93,15 +93,16 @@ def test_albums_shares_sort_orders(tmp_path):
     root = _root(tmp_path)
     st = Store.open("personal", root)
     st.albums.put(AlbumRecord("Trip", members=[("personal", "a.jpg"), ("shared", "b.jpg")]))
-    assert st.albums.add_members("trip", [("personal", WEIRD), ("personal", "a.jpg")]) == 1
+    added = st.albums.add_members("trip", [("personal", WEIRD), ("personal", "a.jpg")])
+    assert added == [("personal", WEIRD)]  # what was added, for an undo
     st.albums.put(AlbumRecord("Best", query="rating:>=4"))
     trip = st.albums.get("Trip")
     assert trip.members == [("personal", "a.jpg"), ("shared", "b.jpg"), ("personal", WEIRD)]
     assert [a.name for a in st.albums.all()] == ["Best", "Trip"]
     assert st.albums.get("Best").conditional
-    st.albums.set_cover("Trip", ("shared", "b.jpg"))
+    assert st.albums.set_cover("Trip", ("shared", "b.jpg")) is None  # the cover it replaced
     assert st.albums.get("Trip").cover == ("shared", "b.jpg")
-    assert st.albums.remove_members("Trip", [("shared", "b.jpg")]) == 1
+    assert st.albums.remove_members("Trip", [("shared", "b.jpg")]) == [("shared", "b.jpg", 1)]
     sid = st.shares.add(
         "album", "tok", album="Trip", recipients=["bob", "@family"], expires=2e9, password_hash="h"
     )
@@ -114,7 +115,9 @@ def test_albums_shares_sort_orders(tmp_path):
         st.albums.rename("Trip", "best")  # names are unique, case-insensitively
     st.albums.rename("Trip", "Voyage")
     assert st.shares.get("tok").album == "Voyage"
-    st.albums.delete("Voyage")
+    was, links = st.albums.delete("Voyage")
+    assert was.name == "Voyage" and was.members == [("personal", "a.jpg"), ("personal", WEIRD)]
+    assert [s.token for s in links] == ["tok"]  # returned for an undo
     assert st.shares.get("tok") is None  # links go with the album
     assert st.shares.get("tok2") is not None
     with pytest.raises(store_mod.StoreError, match="No album"):
@@ -492,3 +495,109 @@ def test_bench_smoke(tmp_path):
     assert all(f.value >= 0 and f.unit for f in figures.values())
     assert any(name.startswith("rating edit p50") for name in figures)
     assert os.listdir(tmp_path) == []  # the bench cleans up after itself
+
+
+# -- a store that is there but cannot be read, told apart from no store at all ------------------
+
+
+def _filled(root: str, n: int = 3000) -> None:
+    with Store.open("personal", root) as st:
+        st.put_states({f"p{i}.jpg": PhotoState(rating=5) for i in range(n)})
+
+
+def _hot_journal(root: str) -> None:
+    """A writer killed in the middle of a transaction, as a crash or kill -9 leaves it."""
+    _filled(root)
+    writer = f"""
+import sqlite3, sys
+conn = sqlite3.connect({str(_db(root))!r}, isolation_level=None)
+conn.execute("PRAGMA cache_size = 1")  # pages go to the file before the commit
+conn.execute("BEGIN IMMEDIATE")
+conn.execute("UPDATE photo SET rating = 1")
+print("in the middle", flush=True)
+sys.stdin.read()
+"""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", writer], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    assert proc.stdout.readline().strip() == "in the middle"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert os.path.getsize(str(_db(root)) + "-journal") > 0
+
+
+def _truncated(root: str) -> None:
+    _filled(root)
+    data = _db(root).read_bytes()
+    _db(root).write_bytes(data[: len(data) // 3])
+
+
+def _garbage(root: str) -> None:
+    _db(root).parent.mkdir()
+    _db(root).write_bytes(os.urandom(50_000))
+
+
+def _foreign(root: str) -> None:
+    _db(root).parent.mkdir()
+    conn = sqlite3.connect(_db(root))
+    conn.execute("CREATE TABLE notes(x)")
+    conn.commit()
+    conn.close()
+
+
+@pytest.mark.parametrize("damage", [_hot_journal, _truncated, _garbage, _foreign])
+def test_a_store_that_cannot_be_read_says_so(tmp_path, damage):
+    root = _root(tmp_path)
+    damage(root)
+    before = _snapshot(_db(root).parent)
+    with Store.open("personal", root, read_only=True) as st:  # as `ls` opens it
+        assert st.status.unreadable and not st.writable
+        assert str(_db(root)) in st.status.message
+    assert _snapshot(_db(root).parent) == before  # a read-only session changed nothing
+    if damage is not _hot_journal:  # (a writer rolls a hot journal back: readable again)
+        with Store.open("personal", root) as st:
+            assert st.status.unreadable and not st.writable
+
+
+def test_no_store_yet_and_a_read_only_store_are_not_unreadable(tmp_path):
+    root = _root(tmp_path)
+    with Store.open("personal", root, read_only=True) as st:
+        assert not st.status.unreadable and st.status.message == ""
+    _filled(root, 10)
+    conn = sqlite3.connect(_db(root))
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.commit()
+    conn.close()
+    with Store.open("personal", root) as st:  # newer: read-only, but read
+        assert not st.writable and not st.status.unreadable
+
+
+def test_the_library_names_the_stores_it_could_not_read(tmp_path):
+    from phototerm.library import open_library
+    from phototerm.library.settings import Settings
+    from phototerm.library.spaces import SpaceRoot, SpaceSetup
+
+    personal, shared = _root(tmp_path, "Photos"), _root(tmp_path, "photo")
+    _truncated(personal)
+    _filled(shared, 10)
+    setup = SpaceSetup((SpaceRoot("personal", personal), SpaceRoot("shared", shared)), ())
+    with open_library(Settings(), setup, write_cache=False) as library:
+        unreadable = library.unreadable_stores
+        assert list(unreadable) == ["personal"]
+        assert str(_db(personal)) in unreadable["personal"].message
+        assert unreadable["personal"].message in library.problems
+
+
+def test_unreadable_store_folder_as_unprivileged_user(as_nobody: Nobody) -> None:
+    root = Path(as_nobody.base) / "space"
+    root.mkdir(mode=0o755)
+    _filled(str(root), 10)
+    os.chmod(_db(str(root)).parent, 0o700)  # root's: nobody may not even look inside
+    out = as_nobody(f"""
+        from phototerm.library.store import Store
+        for read_only in (True, False):
+            st = Store.open("shared", {str(root)!r}, read_only=read_only)
+            print(st.status.unreadable, st.status.message)
+    """)
+    for line in out.splitlines():
+        assert line.startswith("True Cannot read ") and str(_db(str(root))) in line

@@ -13,6 +13,7 @@ from PIL import Image, PngImagePlugin
 
 from phototerm.library.metadata import reader as metadata
 from phototerm.library.photo import VIDEO, Photo
+from phototerm.library.pictures import budget as decode_budget
 from phototerm.library.thumbnails import ThumbnailService, freedesktop_name, freedesktop_uri
 from phototerm.samples import exifwrite
 
@@ -247,12 +248,14 @@ def test_decompression_bomb_gives_error(tmp_path, service, monkeypatch):
     assert "too large" in result.error
 
 
-def test_png_between_limit_and_twice_is_refused(tmp_path, service, monkeypatch):
+def test_png_over_the_decoding_budget_is_refused(tmp_path, service, monkeypatch):
     path = tmp_path / "big.png"
     Image.new("RGB", (120, 100), RED).save(path)
-    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 10_000)  # 12,000: only a warning in Pillow
+    monkeypatch.setattr(decode_budget, "DECODE_BUDGET", 120 * 100 * 4 - 1)  # one byte short
     result = service.load(photo_for(str(path)), BOX)
-    assert result.image is None and "too large" in result.error
+    assert result.image is None and result.error.startswith("too large to preview")
+    monkeypatch.setattr(decode_budget, "DECODE_BUDGET", 120 * 100 * 4)
+    assert service.load(photo_for(str(path)), BOX).image is not None
 
 
 def test_missing_file_gives_error(tmp_path, service):

@@ -2,15 +2,19 @@
 undo. ``Editor.albums`` is one of these.
 
 Every operation checks the acting identity's right to edit the album's space, writes one
-store transaction, then re-reads the albums into the index. Albums are edited as they are
-now: each operation first applies what other sessions committed (``refresh``).
+store transaction that reads what it changes (the members it adds or removes, the cover or
+the album it replaces), then re-reads the albums into the index. Its undo is built from what
+that transaction replaced, so it takes back this edit and nothing another session did since.
+Names are checked against the albums as they are now: each operation first applies what
+other sessions committed (``refresh``).
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
+from typing import TypeAlias, TypeVar
 
 from phototerm.library.edits.results import (
     MAX_NAME,
@@ -26,6 +30,10 @@ from phototerm.library.photo import PERSONAL, SHARED
 from phototerm.library.roles import Access
 from phototerm.library.store import AlbumRecord, ShareRecord, Store, StoreError
 from phototerm.library.store.overlay import album_table, album_to_index
+
+T = TypeVar("T")
+# What a stored album change means for the person: (message, count, undo step).
+Outcome: TypeAlias = tuple[str, int, Callable[[Store], object]]
 
 
 class AlbumEdits:
@@ -118,13 +126,11 @@ class AlbumEdits:
         record = AlbumRecord(name, query, members)
         kind = "conditional album" if query is not None else "album"
         extra = f" with {n_photos(len(members))}" if members else ""
+        message = f"Created {kind} {quote_name(name)}{extra}"
         return self._album_edit(
             space,
-            None,
-            name,
             lambda store: store.albums.put(record),
-            f"Created {kind} {quote_name(name)}{extra}",
-            len(members),
+            lambda _: (message, len(members), lambda store: _delete_if_there(store, name)),
         )
 
     def add(self, name: str, ids: Sequence[int]) -> EditResult:
@@ -132,22 +138,20 @@ class AlbumEdits:
         if entry is None:
             return err
         space, record = entry
+        album = record.name
         members = self._members(ids)
         problem = _check_members(space, members)
         if problem:
             return fail(problem)
-        have = set(record.members)
-        new = [m for m in members if m not in have]
-        msg = f"Added {n_photos(len(new))} to {quote_name(record.name)}"
-        if len(new) < len(members):
-            msg += f" ({len(members) - len(new)} already in it)"
+
+        def outcome(added: list[tuple[str, str]]) -> Outcome:
+            msg = f"Added {n_photos(len(added))} to {quote_name(album)}"
+            if len(added) < len(members):
+                msg += f" ({len(members) - len(added)} already in it)"
+            return msg, len(added), lambda store: store.albums.remove_members(album, added)
+
         return self._album_edit(
-            space,
-            record,
-            record.name,
-            lambda s: s.albums.add_members(record.name, new),
-            msg,
-            len(new),
+            space, lambda store: store.albums.add_members(album, members), outcome
         )
 
     def remove(self, name: str, ids: Sequence[int]) -> EditResult:
@@ -155,15 +159,18 @@ class AlbumEdits:
         if entry is None:
             return err
         space, record = entry
-        have = set(record.members)
-        members = [m for m in self._members(ids) if m in have]
+        album = record.name
+        members = self._members(ids)
+
+        def outcome(removed: list[tuple[str, str, int]]) -> Outcome:
+            return (
+                f"Removed {n_photos(len(removed))} from {quote_name(album)}",
+                len(removed),
+                lambda store: store.albums.restore_members(album, removed),
+            )
+
         return self._album_edit(
-            space,
-            record,
-            record.name,
-            lambda s: s.albums.remove_members(record.name, members),
-            f"Removed {n_photos(len(members))} from {quote_name(record.name)}",
-            len(members),
+            space, lambda store: store.albums.remove_members(album, members), outcome
         )
 
     def rename(self, old: str, new: str) -> EditResult:
@@ -171,17 +178,19 @@ class AlbumEdits:
         if entry is None:
             return err
         space, record = entry
+        album = record.name
         new = clean_name(new)
         problem = self._name_problem(new, keep_id=record.id)
         if problem:
             return fail(problem)
         return self._album_edit(
             space,
-            record,
-            new,
-            lambda s: s.albums.rename(record.name, new),
-            f"Renamed album {quote_name(record.name)} to {quote_name(new)}",
-            1,
+            lambda store: store.albums.rename(album, new),
+            lambda _: (
+                f"Renamed album {quote_name(album)} to {quote_name(new)}",
+                1,
+                lambda store: store.albums.rename(new, album),
+            ),
         )
 
     def delete(self, name: str) -> EditResult:
@@ -189,35 +198,40 @@ class AlbumEdits:
         if entry is None:
             return err
         space, record = entry
-        # Its share links go with it (``AlbumStore.delete``): keep them for undo.
-        shares = [s for s in self.stores[space].shares.all() if s.album == record.name]
-        return self._album_edit(
-            space,
-            record,
-            None,
-            lambda s: s.albums.delete(record.name),
-            f"Deleted album {quote_name(record.name)} (its photos are kept)",
-            1,
-            shares,
-        )
+        album = record.name
+
+        def outcome(deleted: tuple[AlbumRecord, list[ShareRecord]]) -> Outcome:
+            was, shares = deleted
+            # A copy each time: put() writes the new id into its record, and the step must
+            # stay as recorded in case this undo fails and is tried again.
+            return (
+                f"Deleted album {quote_name(album)} (its photos are kept)",
+                1,
+                lambda store: store.albums.put(replace(was), shares=shares),
+            )
+
+        # Its share links go with it (``AlbumStore.delete`` returns them for the undo).
+        return self._album_edit(space, lambda store: store.albums.delete(album), outcome)
 
     def set_cover(self, name: str, photo_id: int | None) -> EditResult:
         entry, err = self._editable_album(name)
         if entry is None:
             return err
         space, record = entry
+        album = record.name
         cover = None
         if photo_id is not None:
             photo = self.index.get(photo_id)
             cover = (photo.space, photo.rel)
-        return self._album_edit(
-            space,
-            record,
-            record.name,
-            lambda s: s.albums.set_cover(record.name, cover),
-            f"Set the cover of {quote_name(record.name)}",
-            1,
-        )
+
+        def outcome(previous: tuple[str, str] | None) -> Outcome:
+            return (
+                f"Set the cover of {quote_name(album)}",
+                1,
+                lambda store: store.albums.set_cover(album, previous, unless_changed_from=cover),
+            )
+
+        return self._album_edit(space, lambda store: store.albums.set_cover(album, cover), outcome)
 
     # -- shared steps -----------------------------------------------------------------------
 
@@ -263,29 +277,20 @@ class AlbumEdits:
     def _album_edit(
         self,
         space: str,
-        before: AlbumRecord | None,
-        after: str | None,
-        write: Callable[[Store], object],
-        message: str,
-        count: int,
-        shares: Iterable[ShareRecord] = (),
+        write: Callable[[Store], T],
+        outcome: Callable[[T], Outcome],
     ) -> EditResult:
-        """Write one album change to ``space``'s store. Only a change that was stored
-        reaches the index and the undo stack: a failed write says why and changes nothing."""
+        """Write one album change to ``space``'s store: ``write`` is one transaction that
+        reads what it changes and returns what it replaced; ``outcome`` turns that into the
+        message, the count and the undo. Only a change that was stored reaches the index and
+        the undo stack: a failed write says why and changes nothing."""
         try:
-            write(self.stores[space])
+            replaced = write(self.stores[space])
         except StoreError as exc:
             return fail(str(exc))
+        message, count, undo = outcome(replaced)
         self.reload()
-        self._undo.append(
-            UndoStep(
-                message,
-                album_space=space,
-                album_before=before,
-                album_after=after,
-                shares=list(shares),
-            )
-        )
+        self._undo.append(UndoStep(message, album_space=space, album_undo=undo))
         return EditResult(count, message)
 
     def reload(self) -> None:
@@ -305,24 +310,20 @@ class AlbumEdits:
         )
 
     def undo(self, step: UndoStep) -> str:
-        """Put the album back as ``step`` recorded it; '' when done, else why not."""
-        store = self.stores[step.album_space]
+        """Take back the album edit ``step`` recorded; '' when done, else why not."""
+        if step.album_undo is None:
+            return ""
         try:
-            if step.album_before is None:  # undo a create
-                if step.album_after and store.albums.get(step.album_after):
-                    store.albums.delete(step.album_after)
-            else:
-                current = store.albums.get(step.album_after) if step.album_after else None
-                # A copy: put_album writes the new id into its record, and the step must stay
-                # as recorded in case this undo fails and is tried again.
-                store.albums.put(
-                    replace(step.album_before), replace=current.name if current else None
-                )
-                for share in step.shares:
-                    store.shares.restore(share)
+            step.album_undo(self.stores[step.album_space])
         except StoreError as exc:
             return str(exc)
         return ""
+
+
+def _delete_if_there(store: Store, name: str) -> None:
+    """The undo of a create: the album goes, unless another session deleted it already."""
+    if store.albums.get(name) is not None:
+        store.albums.delete(name)
 
 
 def _check_members(space: str, members: list[tuple[str, str]]) -> str:

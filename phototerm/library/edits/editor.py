@@ -2,11 +2,17 @@
 
     permission check -> store transaction (durable) -> index overlay -> XMP sidecar (if enabled)
 
-and recorded on an undo stack that restores the exact previous values. The TUI and the CLI
-both call the Editor, so a script and a key do the same thing.
+and recorded on an undo stack. The TUI and the CLI both call the Editor, so a script and a
+key do the same thing.
+
+Every edit is a read-modify-write inside ONE write transaction of the store
+(``Store.update_states``; the album methods likewise): the photo's state is read after the
+write lock is taken, so two sessions editing the same photos at once take turns and neither
+overwrites the other's edit with an old value. Undo works the same way and takes back only
+its own edit (edits/revert.py says how, field by field).
 
 An edit touching photos of both spaces writes two stores (two SQLite files cannot share a
-transaction): if the second fails, the first is put back as it was, so nothing is half-done.
+transaction): if the second fails, the first is taken back, so nothing is half-done.
 
 This module is the Editor's core: photo edits, sort orders, undo and other sessions' edits.
 Album operations are its ``albums`` part (albums.py), moving rejects to #recycle is
@@ -17,6 +23,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TypeAlias
 
 from phototerm.library.edits import recycle
 from phototerm.library.edits.albums import AlbumEdits
@@ -24,7 +31,6 @@ from phototerm.library.edits.recycle import RECYCLE, RecycleResult
 from phototerm.library.edits.results import (
     MAX_NAME,
     EditResult,
-    States,
     UndoStep,
     clean_name,
     fail,
@@ -32,9 +38,10 @@ from phototerm.library.edits.results import (
     quote_names,
     unique_names,
 )
+from phototerm.library.edits.revert import revert
 from phototerm.library.index import Index
 from phototerm.library.metadata.sidecar import SidecarError, write_sidecar
-from phototerm.library.photo import REJECTED, Photo
+from phototerm.library.photo import REJECTED
 from phototerm.library.roles import Access, Identity
 from phototerm.library.settings import Settings
 from phototerm.library.store import PhotoState, Store, StoreError
@@ -44,6 +51,11 @@ from phototerm.library.text import safe
 __all__ = ["MAX_NAME", "RECYCLE", "UNDO_DEPTH", "EditResult", "Editor", "RecycleResult"]
 
 UNDO_DEPTH = 100  # edits a person can step back through; each holds only what it replaced
+
+# A store's read-modify-write step: (rel, stored state) -> new state; see Store.update_states.
+Change: TypeAlias = Callable[[str, PhotoState], PhotoState]
+# What one store's update replaced: (before, after), rel -> state.
+Replaced: TypeAlias = tuple[dict[str, PhotoState], dict[str, PhotoState]]
 
 
 class Editor:
@@ -84,14 +96,14 @@ class Editor:
             (lambda n: f"Cleared the rating of {n}")
             if rating == 0
             else (lambda n: f"Rated {n} {stars}"),
-            lambda s, p: PhotoState(rating, s.description, s.rotation, s.tags),
+            lambda s, _files: PhotoState(rating, s.description, s.rotation, s.tags),
         )
 
     def reject(self, ids: Sequence[int]) -> EditResult:
         return self._edit(
             ids,
             lambda n: f"Rejected {n}",
-            lambda s, p: PhotoState(REJECTED, s.description, s.rotation, s.tags),
+            lambda s, _files: PhotoState(REJECTED, s.description, s.rotation, s.tags),
         )
 
     def add_tags(self, ids: Sequence[int], tags: Iterable[str]) -> EditResult:
@@ -99,9 +111,9 @@ class Editor:
         if not new:
             return fail("No tag given")
 
-        def change(state: PhotoState, photo: Photo) -> PhotoState:
+        def change(state: PhotoState, file_tags: tuple[str, ...]) -> PhotoState:
             # The first edit of a photo's tags starts from the file's own tags.
-            have = list(photo.tags if state.tags is None else state.tags)
+            have = list(file_tags if state.tags is None else state.tags)
             lower = {t.casefold() for t in have}
             tags = tuple(have + [t for t in new if t.casefold() not in lower])
             return PhotoState(state.rating, state.description, state.rotation, tags)
@@ -125,8 +137,8 @@ class Editor:
         if not gone:
             return fail("No tag given")
 
-        def change(state: PhotoState, photo: Photo) -> PhotoState:
-            have = photo.tags if state.tags is None else state.tags
+        def change(state: PhotoState, file_tags: tuple[str, ...]) -> PhotoState:
+            have = file_tags if state.tags is None else state.tags
             tags = tuple(t for t in have if t.casefold() not in gone)
             return PhotoState(state.rating, state.description, state.rotation, tags)
 
@@ -148,7 +160,7 @@ class Editor:
             (lambda n: f"Described {n}")
             if value
             else (lambda n: f"Cleared the description of {n}"),
-            lambda s, p: PhotoState(s.rating, value, s.rotation, s.tags),
+            lambda s, _files: PhotoState(s.rating, value, s.rotation, s.tags),
         )
 
     def rotate(self, ids: Sequence[int], degrees: int) -> EditResult:
@@ -158,67 +170,86 @@ class Editor:
         return self._edit(
             ids,
             lambda n: f"Rotated {n} {abs(degrees)}° {way}",
-            lambda s, p: PhotoState(s.rating, s.description, (s.rotation + degrees) % 360, s.tags),
+            lambda s, _files: PhotoState(
+                s.rating, s.description, (s.rotation + degrees) % 360, s.tags
+            ),
         )
 
     def _edit(
         self,
         ids: Sequence[int],
         message: Callable[[str], str],
-        change: Callable[[PhotoState, Photo], PhotoState],
+        change: Callable[[PhotoState, tuple[str, ...]], PhotoState],
     ) -> EditResult:
-        """Apply ``change`` (stored state, Photo -> new state) to the photos ``ids``, all or
-        nothing, and push one undo step holding every previous state."""
-        targets: dict[str, dict[str, Photo]] = {}  # space -> rel -> Photo
-        pids: dict[tuple[str, str], int] = {}
+        """Apply ``change`` (stored state, the file's own tags -> new state) to the photos
+        ``ids``, all or nothing, and push one undo step holding what it replaced.
+
+        ``change`` sees each photo's state as stored at the moment of the write: it runs
+        inside the store's write transaction (``Store.update_states``), so an edit another
+        session committed a moment ago is built upon, never overwritten."""
+        targets: dict[str, dict[str, int]] = {}  # space -> rel -> photo id
         for i in dict.fromkeys(ids):
             photo = self.index.get(i)
-            targets.setdefault(photo.space, {})[photo.rel] = photo
-            pids[photo.space, photo.rel] = i
+            targets.setdefault(photo.space, {})[photo.rel] = i
         if not targets:
             return fail("No photo selected")
         for space in targets:  # every space first: a refusal must come before any write
             reason = self.access.why_not_edit(space)
             if reason:
                 return fail(reason)
-        try:
-            before = {sp: self.stores[sp].get_states(rels) for sp, rels in targets.items()}
-        except StoreError as exc:
-            return fail(str(exc))
-        after = {
-            sp: {rel: change(before[sp][rel], photo) for rel, photo in rels.items()}
-            for sp, rels in targets.items()
-        }
-        problem = self._put(after, before)
+        work: dict[str, tuple[list[str], Change]] = {}
+        for space, rels in targets.items():
+            # Read before the store's lock is taken: the index has its own lock.
+            files = {rel: self.index.file_tags(pid) for rel, pid in rels.items()}
+            work[space] = (list(rels), _with_file_tags(change, files))
+        done, problem = self._update(work)
         if problem:
             return fail(problem)
+        before = {sp: b for sp, (b, _a) in done.items()}
+        after = {sp: a for sp, (_b, a) in done.items()}
+        pids = {(sp, rel): pid for sp, rels in targets.items() for rel, pid in rels.items()}
         warnings = self._apply(after, before, pids)
         count = sum(len(r) for r in targets.values())
         text = message(n_photos(count))
-        self._undo.append(UndoStep(text, before=before))
+        self._undo.append(UndoStep(text, before=before, after=after))
         return EditResult(count, text, warnings=warnings)
 
-    def _put(self, after: States, before: States) -> str:
-        """Write ``after`` to the stores; on a failure put back what was written. '' = done."""
-        done: list[str] = []
-        for space, states in after.items():
+    def _update(self, work: dict[str, tuple[list[str], Change]]) -> tuple[dict[str, Replaced], str]:
+        """Run each space's read-modify-write (one transaction per store: two SQLite files
+        cannot share one). When a store fails, the spaces already written are taken back the
+        same way, so nothing is half-done. Returns ({space: (before, after)}, '') or
+        ({}, why)."""
+        done: dict[str, Replaced] = {}
+        for space, (rels, change) in work.items():
             try:
-                self.stores[space].put_states(states)
+                done[space] = self.stores[space].update_states(rels, change)
             except StoreError as exc:
-                for back in done:
+                for back, (before, after) in done.items():
+                    files = self._file_tags(back, before)
                     try:
-                        self.stores[back].put_states(before[back])
+                        self.stores[back].update_states(before, _reverting(before, after, files))
                     except StoreError:
                         pass  # the first error is the one to report; this one has no cure
-                return str(exc)
-            done.append(space)
-        return ""
+                return {}, str(exc)
+        return done, ""
+
+    def _file_tags(self, space: str, rels: Iterable[str]) -> dict[str, tuple[str, ...]]:
+        """The files' own tags of these photos (those still in the index)."""
+        out: dict[str, tuple[str, ...]] = {}
+        for rel in rels:
+            pid = self.index.id_of(space, rel)
+            if pid is not None:
+                out[rel] = self.index.file_tags(pid)
+        return out
 
     def _apply(
-        self, states: States, before: States, pids: dict[tuple[str, str], int] | None = None
+        self,
+        states: Mapping[str, Mapping[str, PhotoState]],
+        before: Mapping[str, Mapping[str, PhotoState]],
+        pids: dict[tuple[str, str], int] | None = None,
     ) -> tuple[str, ...]:
         """Index overlay (and sidecars) for stored states that replaced ``before``."""
-        changed: list[int] = []
+        changed: list[tuple[int, PhotoState]] = []
         id_of = self.index.id_of
         for space, rels in states.items():
             old = before.get(space, {})
@@ -226,17 +257,21 @@ class Editor:
                 pid = pids.get((space, rel)) if pids else id_of(space, rel)
                 if pid is not None:
                     apply_state(self.index, pid, state, old.get(rel))
-                    changed.append(pid)
+                    changed.append((pid, state))
         return self._write_sidecars(changed) if self.write_sidecars else ()
 
-    def _write_sidecars(self, ids: list[int]) -> tuple[str, ...]:
+    def _write_sidecars(self, changed: list[tuple[int, PhotoState]]) -> tuple[str, ...]:
         # The store is the truth and already holds the edit: a sidecar that cannot be
-        # written is a warning, not a failure of the edit.
+        # written is a warning, not a failure of the edit. Its values come from the stored
+        # state (over the file's own), not from the index, which may not have caught up yet
+        # with another session's edit of the same photo.
         failed: list[str] = []
-        for pid in ids:
-            photo = self.index.get(pid)
+        for pid, state in changed:
+            path = self.index.get(pid).path
+            rating = state.rating if state.rating is not None else self.index.file_rating(pid)
+            tags = state.tags if state.tags is not None else self.index.file_tags(pid)
             try:
-                write_sidecar(photo.path, rating=photo.rating, tags=photo.tags)
+                write_sidecar(path, rating=rating, tags=tags)
             except SidecarError as exc:
                 failed.append(str(exc))
         if not failed:
@@ -283,11 +318,16 @@ class Editor:
             if reason:
                 return fail(reason)
         if step.before:
-            now = {sp: self.stores[sp].get_states(list(r)) for sp, r in step.before.items()}
-            problem = self._put(step.before, now)
+            work: dict[str, tuple[list[str], Change]] = {}
+            for space, before in step.before.items():
+                after, files = step.after[space], self._file_tags(space, before)
+                work[space] = (list(before), _reverting(before, after, files))
+            done, problem = self._update(work)
             if problem:
                 return fail(problem)
-            warnings = self._apply(step.before, now)
+            now = {sp: b for sp, (b, _a) in done.items()}
+            restored = {sp: a for sp, (_b, a) in done.items()}
+            warnings = self._apply(restored, now)
             count = sum(len(r) for r in step.before.values())
         else:
             count = 1
@@ -336,3 +376,26 @@ class Editor:
         """Move the space's rejected photos (and their sidecars) into ``<root>/#recycle``,
         keeping their folders; a name already taken there gets a suffix. Nothing is deleted."""
         return recycle.recycle_rejects(self.index, self.access, space)
+
+
+def _with_file_tags(
+    change: Callable[[PhotoState, tuple[str, ...]], PhotoState],
+    files: dict[str, tuple[str, ...]],
+) -> Change:
+    def step(rel: str, state: PhotoState) -> PhotoState:
+        return change(state, files[rel])
+
+    return step
+
+
+def _reverting(
+    before: dict[str, PhotoState],
+    after: dict[str, PhotoState],
+    files: dict[str, tuple[str, ...]],
+) -> Change:
+    """The store step that takes back the edit ``before`` -> ``after`` (see revert.py)."""
+
+    def step(rel: str, now: PhotoState) -> PhotoState:
+        return revert(now, before[rel], after[rel], files.get(rel, ()))
+
+    return step

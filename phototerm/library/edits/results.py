@@ -5,10 +5,10 @@ use one vocabulary without importing each other.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from phototerm.library.store import AlbumRecord, PhotoState, ShareRecord
+from phototerm.library.store import PhotoState, Store
 from phototerm.library.text import safe
 
 MAX_NAME = 200  # album and tag names: long enough for any real name, short enough to show
@@ -26,14 +26,15 @@ class EditResult:
 
 @dataclass(slots=True)
 class UndoStep:
-    """What one edit replaced, exactly: photo states by space, or one album as it was."""
+    """What one edit replaced: photo states by space (as they were and as the edit left them,
+    so the undo takes back only this edit), or, for an album edit, the store step that takes
+    it back (built from what the edit's own transaction replaced)."""
 
     label: str
     before: States = field(default_factory=dict)
+    after: States = field(default_factory=dict)
     album_space: str = ""
-    album_before: AlbumRecord | None = None  # None: the album did not exist
-    album_after: str | None = None  # the album's name after the edit (None: deleted)
-    shares: list[ShareRecord] = field(default_factory=list)  # deleted with an album
+    album_undo: Callable[[Store], object] | None = None
 
 
 def fail(message: str) -> EditResult:

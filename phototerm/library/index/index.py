@@ -161,6 +161,12 @@ class Index(Columns):
             self._check(id)
             return self._file_rating[id] - 1
 
+    def file_tags(self, id: int) -> tuple[str, ...]:
+        """The tags the file itself carries (XMP), whatever the store says."""
+        with self._lock:
+            self._check(id)
+            return tuple(self._file_tags.get(id, ()))
+
     # -- overlays from the store ------------------------------------------------------------
 
     def set_override(

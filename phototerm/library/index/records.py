@@ -142,8 +142,8 @@ def clean(
         taken = float(taken)
     if taken.__class__ is float and -1e14 < taken < 1e14:
         day = EPOCH_ORDINAL + int(taken // 86400)
-        if not 1 <= day <= MAX_ORDINAL:
-            day = 0
+        if not 1 <= day <= MAX_ORDINAL:  # no date shows it (before year 1, after 9999)
+            taken, day = -math.inf, 0
     else:
         taken, day = -math.inf, 0
     month = month_of.get(day)

@@ -5,9 +5,14 @@ Rules:
 - skipped: Synology's ``@eaDir``, ``#recycle``, ``#snapshot``, ``@SynoResource``,
   ``*@SynoEAStream``; ``.DS_Store``, ``._*`` (macOS), ``Thumbs.db`` (Windows); every hidden
   file and folder, which includes phototerm's own ``.phototerm``;
-- a symbolic link is followed only when its target resolves inside the space root; each real
-  folder is walked once (device + inode), so links cannot loop or repeat a folder. Real
-  folders are walked before linked ones, so a folder reached both ways keeps its real path;
+- a symbolic link (to a photo, a folder or an XMP sidecar) is followed only when its target
+  resolves inside the space root (``files.links``); one that leads out is reported and ignored.
+  Each real folder is walked once (device + inode), so links cannot loop or repeat a
+  folder. Real folders are walked before linked ones, so a folder reached both ways keeps
+  its real path. An ``@eaDir`` that is a link out of the root is reported too: the
+  thumbnails never use it;
+- only regular files are listed: a FIFO, socket or device named like a photo or a sidecar
+  is never opened (opening a FIFO would wait for ever);
 - an unreadable folder or file is a ScanError with a reason, and the walk goes on;
 - names that are not UTF-8 come through as surrogate escapes (os.fsdecode) and work for I/O.
 
@@ -27,6 +32,7 @@ from dataclasses import dataclass
 from stat import S_ISREG
 from typing import NamedTuple
 
+from phototerm.library.files.links import OUTSIDE, inside, stays_inside
 from phototerm.library.photo import PHOTO_EXTENSIONS, RAW_EXTENSIONS, VIDEO_EXTENSIONS
 
 MEDIA_EXTENSIONS = PHOTO_EXTENSIONS | RAW_EXTENSIONS | VIDEO_EXTENSIONS  # as photo.kind_of
@@ -35,7 +41,7 @@ SKIP_NAMES = frozenset(
     {"@eadir", "#recycle", "#snapshot", "@synoresource", "thumbs.db", "desktop.ini"}
 )
 SKIP_SUFFIX = "@synoeastream"
-OUTSIDE = "symbolic link leads outside the space; not followed"
+EADIR_OUTSIDE = "symbolic link leads outside the space; its thumbnails are not used"
 
 
 @dataclass(slots=True)
@@ -60,10 +66,6 @@ def skipped(name: str) -> bool:
         return True
     lower = name.lower()
     return lower in SKIP_NAMES or lower.endswith(SKIP_SUFFIX)
-
-
-def _inside(path: str, root: str) -> bool:
-    return path == root or path.startswith(root.rstrip("/") + "/")
 
 
 def scan(root: str, errors: list[ScanError] | None = None) -> Iterator[ScanEntry]:
@@ -92,11 +94,8 @@ def scan_folders(root: str, errors: list[ScanError] | None = None) -> Iterator[l
     while pending or linked:
         if not pending:
             path, prefix = linked.pop()
-            target = os.path.realpath(path)
-            if not _inside(target, real_root):
-                errors.append(ScanError(path, OUTSIDE))
-                continue
-            if _skipped_target(target, real_root):
+            target = _followed(path, real_root, errors)
+            if target is None:
                 continue
             try:
                 st = os.stat(path)
@@ -107,7 +106,7 @@ def scan_folders(root: str, errors: list[ScanError] | None = None) -> Iterator[l
             if key in seen:
                 # Walked already by its real path or another link. A link to one of its own
                 # ancestors is a loop: worth saying, since its contents appear only once.
-                if _inside(os.path.realpath(os.path.dirname(path)), target):
+                if inside(os.path.realpath(os.path.dirname(path)), target):
                     errors.append(ScanError(path, "symbolic link loop; not followed"))
                 continue
             seen.add(key)
@@ -135,7 +134,7 @@ def _scan_dir(
         errors.append(ScanError(path, _reason(exc)))
         return []
     media: list[tuple[str, os.DirEntry[str], bool]] = []
-    sidecars: dict[str, os.DirEntry[str]] = {}
+    sidecars: dict[str, tuple[os.DirEntry[str], bool]] = {}
     try:
         with it:
             for entry in it:
@@ -151,6 +150,8 @@ def _scan_dir(
                         continue
                     elif entry.is_symlink():
                         if skipped(name):
+                            if name.lower() == "@eadir" and not stays_inside(entry.path, real_root):
+                                errors.append(ScanError(entry.path, EADIR_OUTSIDE))
                             continue
                         if _is_linked_folder(entry):
                             linked.append((entry.path, prefix + name + "/"))
@@ -167,20 +168,15 @@ def _scan_dir(
                 if ext in MEDIA_EXTENSIONS:
                     media.append((name, entry, is_link))
                 elif ext == "xmp":
-                    sidecars[name.lower()] = entry
+                    sidecars[name.lower()] = (entry, is_link)
     except OSError as exc:  # the listing broke off (I/O error, folder vanished)
         errors.append(ScanError(path, _reason(exc)))
-    attached = _attach_sidecars(media, sidecars, prefix) if sidecars else {}
+    attached = _attach_sidecars(media, sidecars, prefix, real_root, errors) if sidecars else {}
     new_entry = tuple.__new__
     out: list[ScanEntry] = []
     for name, entry, is_link in media:
-        if is_link:
-            target = os.path.realpath(entry.path)
-            if not _inside(target, real_root):
-                errors.append(ScanError(entry.path, OUTSIDE))
-                continue
-            if _skipped_target(target, real_root):
-                continue
+        if is_link and _followed(entry.path, real_root, errors) is None:
+            continue
         try:
             st = entry.stat()
         except OSError as exc:
@@ -223,15 +219,19 @@ def _is_linked_folder(entry: os.DirEntry[str]) -> bool:
 
 def _attach_sidecars(
     media: list[tuple[str, os.DirEntry[str], bool]],
-    sidecars: dict[str, os.DirEntry[str]],
+    sidecars: dict[str, tuple[os.DirEntry[str], bool]],
     prefix: str,
+    real_root: str,
+    errors: list[ScanError],
 ) -> dict[str, tuple[str, int, float]]:
     """{media name: (sidecar rel, size, mtime)} for one folder. ``NAME.EXT.xmp`` wins over
     ``NAME.xmp`` (darktable and digiKam over Lightroom); names match case-insensitively.
-    Sidecars are few, so they are matched to the media, not the other way round."""
+    Sidecars are few, so they are matched to the media, not the other way round. A sidecar
+    obeys the photos' rules: a link is followed only inside the root, and only a regular
+    file is ever attached (the reader will open it)."""
     by_lower = {name.lower(): name for name, _, _ in media}
-    chosen: dict[str, os.DirEntry[str]] = {}
-    stem_form: list[tuple[str, os.DirEntry[str]]] = []
+    chosen: dict[str, tuple[os.DirEntry[str], bool]] = {}
+    stem_form: list[tuple[str, tuple[os.DirEntry[str], bool]]] = []
     for lower_side, side in sidecars.items():
         owner = by_lower.get(lower_side[:-4])
         if owner is not None:
@@ -248,13 +248,34 @@ def _attach_sidecars(
             for owner in stems.get(stem, ()):
                 chosen.setdefault(owner, side)
     out: dict[str, tuple[str, int, float]] = {}
-    for owner, side in chosen.items():
+    usable: dict[str, bool] = {}  # by sidecar name: a NAME.xmp may serve several photos
+    for owner, (entry, is_link) in chosen.items():
+        ok = usable.get(entry.name)
+        if ok is None:
+            ok = usable[entry.name] = not is_link or (
+                _followed(entry.path, real_root, errors) is not None
+            )
+        if not ok:
+            continue
         try:
-            st = side.stat()
+            st = entry.stat()
         except OSError:
             continue
-        out[owner] = (prefix + side.name, st.st_size, st.st_mtime)
+        if S_ISREG(st.st_mode):
+            out[owner] = (prefix + entry.name, st.st_size, st.st_mtime)
     return out
+
+
+def _followed(path: str, real_root: str, errors: list[ScanError]) -> str | None:
+    """The target of the link ``path`` when the walk may follow it, else None: a target
+    outside the root is reported (``OUTSIDE``), one in a folder the walk skips is not."""
+    target = os.path.realpath(path)
+    if not inside(target, real_root):
+        errors.append(ScanError(path, OUTSIDE))
+        return None
+    if _skipped_target(target, real_root):
+        return None
+    return target
 
 
 def _skipped_target(target: str, real_root: str) -> bool:

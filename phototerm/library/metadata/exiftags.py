@@ -311,10 +311,14 @@ def _offset(value: Any) -> int | None:
     return -total if sign == "-" else total
 
 
-def wall_clock(posix: float) -> tuple[float, int]:
-    """A POSIX time as local wall-clock seconds (see Photo.taken) and its UTC offset (min)."""
+def wall_clock(posix: float) -> tuple[float | None, int | None]:
+    """A POSIX time as local wall-clock seconds (see Photo.taken) and its UTC offset (min);
+    (None, None), unknown, for a time outside the years 1 to 9999 (tmpfs and btrfs let
+    ``touch -d @253402300800`` give a file such an mtime), which no date can show."""
     try:
         local = time.localtime(posix)
     except (OverflowError, OSError, ValueError):
-        return float(posix), 0
+        return None, None
+    if not 1 <= local.tm_year <= 9999:
+        return None, None
     return calendar.timegm(local) + (posix % 1), local.tm_gmtoff // 60

@@ -21,15 +21,19 @@ import io
 import logging
 import os
 import re
+import struct
 import warnings
 from collections.abc import Sequence
 from typing import Any, BinaryIO, TypeAlias
 
 import exifread
 
+from phototerm.library.files.links import stays_inside
+from phototerm.library.files.regular import is_regular, open_regular
 from phototerm.library.metadata import xmp
 from phototerm.library.metadata.exiftags import exif_fields, slim_exif, wall_clock
 from phototerm.library.photo import PHOTO, RAW_EXTENSIONS, VIDEO, Photo, extension, kind_of
+from phototerm.library.pictures.budget import TOO_LARGE, jpeg_too_large, too_large
 from phototerm.library.text import clean_metadata
 
 # exifread logs through `logging`; unhandled, its warnings would land on stderr, i.e. over the
@@ -41,7 +45,9 @@ _exif_log.setLevel(logging.CRITICAL + 1)
 
 # Bump when reading gives different rows for the same file (a field added, a bug fixed):
 # metadata caches written by another reader version are then rebuilt.
-READER_VERSION = 2  # 2: truncated JPEGs (no EOI after the scan) are flagged
+# 2: truncated JPEGs (no EOI after the scan) are flagged; 3: truncated PNG and TIFF, pictures
+# over the decoding budget, and mtimes no date can show (unknown, not a crash)
+READER_VERSION = 3
 
 # A row is a Photo's fields after (space, root), in Photo's order, so Photo(space, root, *row).
 # Derived from Photo itself: a field added there is carried (and the cache schema changes);
@@ -80,6 +86,11 @@ _RAW_MAGIC = (
 TAIL_PROBE = 4096
 TAIL_WINDOW = 65536
 TRUNCATED_JPEG = "truncated JPEG (the file ends before the image does)"
+TRUNCATED_PNG = "truncated PNG (the file ends before the image does)"
+TRUNCATED_TIFF = "truncated TIFF (the file ends before the image does)"
+_INTACT_HEADER = frozenset({TRUNCATED_JPEG, TRUNCATED_PNG, TRUNCATED_TIFF})
+_IEND = b"IEND\xaeB`\x82"  # the IEND chunk's type and its (fixed) CRC
+_MAX_PNG_CHUNKS = 100_000
 _EOI = b"\xff\xd9"
 # A byte pair that cannot occur in the scan data of a JPEG we would flag: inside a scan an FF is
 # stuffed (FF 00) or a restart marker (FF D0-D7); between the scans of a progressive JPEG come
@@ -97,7 +108,7 @@ def read(
     """The Photo for one file. ``sidecar``: its XMP sidecar's path, None when there is none,
     True to look for ``NAME.EXT.xmp`` / ``NAME.xmp`` beside the file."""
     if sidecar is True:
-        sidecar = find_sidecar(os.path.join(root, rel))
+        sidecar = find_sidecar(os.path.join(root, rel), root)
     row, _ = read_row(root, rel, size, mtime, sidecar or None)
     return photo_from_row(space, root, row)
 
@@ -119,11 +130,14 @@ def row_of(photo: Photo) -> Row:
     return tuple(getattr(photo, name) for name in ROW_FIELDS)
 
 
-def find_sidecar(path: str) -> str | None:
-    """``NAME.EXT.xmp`` (darktable, digiKam: preferred) or ``NAME.xmp`` (Lightroom)."""
+def find_sidecar(path: str, root: str) -> str | None:
+    """``NAME.EXT.xmp`` (darktable, digiKam: preferred) or ``NAME.xmp`` (Lightroom): a
+    regular file, reached through links only inside the space ``root`` (as the scanner
+    attaches them)."""
     stem, _ = os.path.splitext(path)
+    real_root = os.path.realpath(root)
     for candidate in (path + ".xmp", path + ".XMP", stem + ".xmp", stem + ".XMP"):
-        if os.path.isfile(candidate):
+        if is_regular(candidate) and stays_inside(candidate, real_root):
             return candidate
     return None
 
@@ -157,7 +171,8 @@ def _read_row(
         ), True
     path = os.path.join(root, rel)
     try:
-        with open(path, "rb", buffering=16384) as fh:
+        # Only a regular file is opened: a FIFO under a photo's name would block for ever.
+        with open_regular(path, buffering=16384) as fh:
             return _read_open(fh, rel, kind, size, mtime, side)
     except OSError as exc:  # open failed (reads inside are handled by _read_open)
         taken, tz = wall_clock(mtime)
@@ -178,8 +193,10 @@ def _read_open(
         return error_row(rel, size, mtime, f"cannot read: {_oserror(exc)}"), False
     fmt, error, source = _identify(fh, head, rel, fields)
     tags: dict[str, Any] = {}
-    # A truncated JPEG's header and EXIF are intact: read them (its date still sorts it).
-    if (not error or error == TRUNCATED_JPEG) and fmt in _EXIF_FORMATS:
+    # A truncated or too large picture's header and EXIF are intact: read them (its date
+    # still sorts it).
+    intact = not error or error in _INTACT_HEADER or error.startswith(TOO_LARGE)
+    if intact and fmt in _EXIF_FORMATS:
         try:
             # builtin_types=False: converting every tag costs ~10% of the read; the dozen
             # values used here are converted by _num()/_raw() instead.
@@ -191,7 +208,7 @@ def _read_open(
         if not isinstance(tags, dict):
             tags = {}
     packet = fields.pop("_xmp", None)
-    if not error and not fmt.startswith("jpeg"):
+    if intact and fmt and not fmt.startswith("jpeg"):
         packet = xmp.embedded_packet(fh, head)
     exif_fields(tags, fields)
     taken, tz = fields.pop("taken", None), fields.pop("tz_offset", None)
@@ -257,6 +274,9 @@ def _jpeg_header(fh: BinaryIO, head: bytes, fields: dict[str, Any]) -> tuple[str
         return f"cannot read: {_oserror(exc)}", b""
     if "width" not in fields:
         return "damaged JPEG: no image header (truncated?)", exif
+    large = jpeg_too_large(fields["width"], fields["height"])
+    if large:
+        return large, exif
     if segments[-1][0] != 0xDA:
         if len(segments) < xmp.MAX_SEGMENTS:
             return "damaged JPEG: no image data (truncated?)", exif
@@ -313,15 +333,69 @@ def _pillow_header(fh: BinaryIO, fields: dict[str, Any]) -> tuple[str, str]:
             # DecompressionBombWarning and "cannot identify" chatter would reach the terminal.
             warnings.simplefilter("ignore")
             with Image.open(fh) as im:
-                fields["width"], fields["height"] = im.size
-                fmt = (im.format or "").lower()
+                fields["width"], fields["height"] = width, height = im.size
+                fmt = {"mpo": "jpeg"}.get((im.format or "").lower(), (im.format or "").lower())
+                # What the grid would find when it decodes: too large for the budget (a
+                # JPEG is decoded at a reduced scale), or data cut off.
+                if fmt == "jpeg":
+                    error = jpeg_too_large(width, height)
+                else:
+                    error = too_large(width, height, im.mode, "transparency" in im.info)
+                if not error and fmt == "png" and _png_truncated(fh):
+                    error = TRUNCATED_PNG
+                elif not error and fmt == "tiff" and _tiff_truncated(fh, im):
+                    error = TRUNCATED_TIFF
     except Image.DecompressionBombError as exc:
-        return "", f"image too large to open safely ({exc})"
+        return "", f"{TOO_LARGE} ({exc})"
     except Image.UnidentifiedImageError:
         return "", "not an image (unrecognised content)"
     except Exception as exc:  # noqa: BLE001 - Pillow plugins raise many types on garbage
         return "", f"damaged image: {_describe(exc)}"
-    return ({"mpo": "jpeg"}.get(fmt, fmt)), ""
+    return fmt, error
+
+
+def _png_truncated(fh: BinaryIO) -> bool:
+    """Whether the PNG ends inside its chunks (its image data cut off). An intact PNG ends
+    with IEND, which one small read at the end sees; only a file that does not is walked
+    chunk by chunk (8 bytes read per chunk), which tells a cut file from one with bytes
+    appended after its IEND."""
+    end = fh.seek(0, os.SEEK_END)
+    probe = min(TAIL_PROBE, end)
+    fh.seek(end - probe)
+    if _IEND in fh.read(probe):
+        return False
+    pos = 8
+    for _ in range(_MAX_PNG_CHUNKS):
+        fh.seek(pos)
+        header = fh.read(8)
+        if len(header) < 8:
+            return pos < end  # a chunk header cut in two
+        length, kind = struct.unpack(">I4s", header)
+        if kind == b"IEND":
+            return False
+        pos += 12 + length
+        if pos > end:
+            return kind == b"IDAT"  # cut inside its image data (anything else is ignored)
+        if pos == end:
+            return False  # no IEND, but nothing is missing: Pillow shows it
+    return False  # too many chunks to say: not flagged
+
+
+def _tiff_truncated(fh: BinaryIO, im: Any) -> bool:
+    """Whether a strip or tile of the TIFF's first image lies past the end of the file."""
+    end = fh.seek(0, os.SEEK_END)
+    tags = getattr(im, "tag_v2", {})
+    for offsets_tag, counts_tag in ((273, 279), (324, 325)):  # strips, tiles
+        offsets, counts = tags.get(offsets_tag), tags.get(counts_tag)
+        if offsets is None or counts is None:
+            continue
+        offsets = offsets if isinstance(offsets, tuple) else (offsets,)
+        counts = counts if isinstance(counts, tuple) else (counts,)
+        try:
+            return any(int(o) + int(c) > end for o, c in zip(offsets, counts, strict=False))
+        except (TypeError, ValueError):
+            return False
+    return False
 
 
 # --- helpers ------------------------------------------------------------------------------

@@ -7,6 +7,12 @@ Rules:
   element, attribute and namespace (darktable's history, digiKam's tags, ...) is kept;
 - a sidecar we cannot parse, or one with a DOCTYPE/ENTITY declaration, is left alone (we would
   lose what it holds): the write fails with a message instead;
+- only a regular file is read or replaced: a sidecar name taken by a symbolic link (which
+  could lead anywhere), a FIFO (whose open would wait for ever), a socket or a device is
+  left alone, with a message;
+- every character XML 1.0 forbids (C0 controls but tab, LF and CR; U+FFFE, U+FFFF; lone
+  surrogates) becomes U+FFFD, and the new document is parsed again before it replaces the
+  old one: a sidecar is only ever replaced by one that other tools can read;
 - writes are atomic: a temp file in the same folder, fsync, ``os.replace``.
 """
 
@@ -16,17 +22,20 @@ import enum
 import io
 import os
 import re
+import stat
 from collections.abc import Sequence
 from typing import Final
 from xml.etree import ElementTree as ET
 
 from phototerm.library.durable import atomic_write
+from phototerm.library.files.regular import kind_of, open_regular
 from phototerm.library.metadata.xmp import MAX_PACKET, NS_DC, NS_RDF, NS_XMP
 from phototerm.library.text import safe
 
 NS_X = "adobe:ns:meta/"
 _PREFIXES = {"x": NS_X, "rdf": NS_RDF, "xmp": NS_XMP, "dc": NS_DC}
-_SURROGATES = re.compile("[\ud800-\udfff]")
+# Every character outside XML 1.0's Char production.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _RATING = f"{{{NS_XMP}}}Rating"
 _SUBJECT = f"{{{NS_DC}}}subject"
@@ -70,13 +79,7 @@ def write_sidecar(
     a sidecar just to say "unrated, no tags". Returns the sidecar's path, or None when nothing
     was written. Raises SidecarError."""
     path = sidecar_path(photo_path)
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_PACKET + 1)
-    except FileNotFoundError:
-        data = None
-    except OSError as exc:
-        raise SidecarError(f"Cannot read {safe(path)}: {exc.strerror}") from exc
+    data = _read_existing(path)
     if data is None:
         if (rating is _KEEP or not rating) and (tags is _KEEP or not tags):
             return None
@@ -90,8 +93,41 @@ def write_sidecar(
         _set_subjects(root, description, list(tags or ()))
     if data is None:  # a file we create is laid out for people; an existing one keeps its layout
         _indent_new(root)
-    _atomic_write(path, _serialise(root, packet))
+    document = _serialise(root, packet)
+    _check_parses(path, document)
+    _atomic_write(path, document)
     return path
+
+
+def _read_existing(path: str) -> bytes | None:
+    """The sidecar's bytes, None when there is none; SidecarError when it is there but is
+    not a regular file of its own (see the module docstring) or cannot be read."""
+    shown = safe(path)
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise SidecarError(f"Cannot read {shown}: {exc.strerror}") from exc
+    if not stat.S_ISREG(st.st_mode):
+        raise SidecarError(f"Not rewriting {shown}: it is {kind_of(st.st_mode)}")
+    try:
+        with open_regular(path) as fh:
+            return fh.read(MAX_PACKET + 1)
+    except FileNotFoundError:
+        return None  # gone since the lstat: write a new one
+    except OSError as exc:
+        raise SidecarError(f"Cannot read {shown}: {exc.strerror}") from exc
+
+
+def _check_parses(path: str, document: bytes) -> None:
+    """Refuse to replace a sidecar with a document an XML parser would reject."""
+    try:
+        ET.fromstring(document)
+    except ET.ParseError as exc:
+        raise SidecarError(
+            f"Not rewriting {safe(path)}: the new content would not be valid XML ({exc})"
+        ) from exc
 
 
 def _new_tree() -> ET.Element:
@@ -201,8 +237,10 @@ def _serialise(root: ET.Element, packet: bool) -> bytes:
             + '\n<?xpacket end="w"?>'
         )
         head = ""
-    # Lone surrogates cannot be UTF-8: they only come from broken input; replace them.
-    return _SURROGATES.sub("\ufffd", head + body + "\n").encode("utf-8")
+    # Characters XML 1.0 forbids (lone surrogates included, which cannot be UTF-8 either)
+    # only come from broken or hostile input, a tag typed with a control character, say.
+    # The markup itself never holds one, so replacing them in the whole text is safe.
+    return _NOT_XML.sub("\ufffd", head + body + "\n").encode("utf-8")
 
 
 def _atomic_write(path: str, data: bytes) -> None:

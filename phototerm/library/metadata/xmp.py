@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from typing import BinaryIO
 from xml.etree import ElementTree
 
+from phototerm.library.files.regular import open_regular
+
 NS_XMP = "http://ns.adobe.com/xap/1.0/"
 NS_DC = "http://purl.org/dc/elements/1.1/"
 NS_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -119,9 +121,10 @@ def _regex_fallback(body: bytes) -> XmpData:
 
 
 def read_sidecar(path: str | os.PathLike[str]) -> XmpData:
-    """Rating and subjects of an XMP sidecar file. Missing/unreadable/garbage -> EMPTY."""
+    """Rating and subjects of an XMP sidecar file. Missing/unreadable/garbage, or not a
+    regular file (a FIFO would block the read for ever) -> EMPTY."""
     try:
-        with open(path, "rb") as fh:
+        with open_regular(path) as fh:
             data = fh.read(MAX_PACKET + 1)
     except OSError:
         return EMPTY

@@ -1,6 +1,11 @@
 """A space's albums (``Store.albums``): normal albums with their members in order, and
 conditional albums (a saved search). Every method is one durable transaction of the store's
 ``Database``, which other sessions see through ``Store.changes_since``, as a photo edit.
+
+A method that changes an album reads what it changes inside its own write transaction (the
+members it adds or removes, the cover it replaces, the album it deletes) and returns what it
+replaced: two sessions editing one album at once both get their change, and an undo can take
+back exactly one edit without undoing anyone else's.
 """
 
 from __future__ import annotations
@@ -9,10 +14,14 @@ import sqlite3
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from types import EllipsisType
 
-from phototerm.library.store.database import Database, SqlRow
+from phototerm.library.store.database import Database, SqlRow, album_id
 from phototerm.library.store.schema import StoreError, decode_rel, encode_rel
+from phototerm.library.store.shares import ShareRecord, album_shares, restore_share
 from phototerm.library.text import safe
+
+_ALBUM_SELECT = "SELECT id, name, query, cover_space, cover_rel, created FROM album"
 
 
 @dataclass(slots=True)
@@ -37,10 +46,7 @@ class AlbumStore:
         self._log = db.log
 
     def all(self) -> list[AlbumRecord]:
-        rows = self._read(
-            "SELECT id, name, query, cover_space, cover_rel, created FROM album "
-            "ORDER BY name COLLATE NOCASE"
-        )
+        rows = self._read(_ALBUM_SELECT + " ORDER BY name COLLATE NOCASE")
         members: dict[int, list[tuple[str, str]]] = {r[0]: [] for r in rows}
         for aid, space, rel in self._read(
             "SELECT album, space, rel FROM album_member ORDER BY album, pos"
@@ -49,10 +55,7 @@ class AlbumStore:
         return [_album(r, members[r[0]]) for r in rows]
 
     def get(self, name: str) -> AlbumRecord | None:
-        rows = self._read(
-            "SELECT id, name, query, cover_space, cover_rel, created FROM album WHERE name = ?",
-            (name,),
-        )
+        rows = self._read(_ALBUM_SELECT + " WHERE name = ?", (name,))
         if not rows:
             return None
         members = [
@@ -63,8 +66,11 @@ class AlbumStore:
         ]
         return _album(rows[0], members)
 
-    def put(self, record: AlbumRecord, *, replace: str | None = None) -> None:
-        """Create an album (or replace the one named ``replace``) exactly as ``record`` says.
+    def put(
+        self, record: AlbumRecord, *, replace: str | None = None, shares: Iterable[ShareRecord] = ()
+    ) -> None:
+        """Create an album (or replace the one named ``replace``) exactly as ``record`` says,
+        with ``shares`` (the undo of a delete) in the same transaction.
 
         Replacing keeps the album's id, so its share records stay attached."""
         with self._write() as conn:
@@ -80,56 +86,74 @@ class AlbumStore:
                 None if cover[1] is None else encode_rel(cover[1]),
                 record.created or time.time(),
             )
-            if aid is None:
-                cur = conn.execute(
-                    "INSERT INTO album(name, query, cover_space, cover_rel, "
-                    "created) VALUES (?,?,?,?,?)",
-                    values,
-                )
-                aid = cur.lastrowid
-                assert aid is not None  # every INSERT sets it
-                # Undo of a delete: take the old id back when it is free, so the share
-                # records restored after this point at the album again.
-                if record.id is not None and record.id != aid:
-                    taken = conn.execute("SELECT 1 FROM album WHERE id=?", (record.id,)).fetchone()
-                    if not taken:
-                        conn.execute("UPDATE album SET id=? WHERE id=?", (record.id, aid))
-                        aid = record.id
-            else:
-                conn.execute(
-                    "UPDATE album SET name=?, query=?, cover_space=?, cover_rel=?, "
-                    "created=? WHERE id=?",
-                    (*values, aid),
-                )
+            try:
+                aid = _put(conn, aid, values, record.id)
+            except sqlite3.IntegrityError as exc:  # another session took the name meanwhile
+                raise StoreError(f"An album named {safe(record.name)!r} already exists") from exc
+            if replace is not None:
                 conn.execute("DELETE FROM album_member WHERE album = ?", (aid,))
             _insert_members(conn, aid, record.members, 0)
+            restored = 0
+            for restored, share in enumerate(shares, 1):
+                restore_share(conn, share)
             self._log(conn, "album")
+            if restored:
+                self._log(conn, "share")
         record.id = aid
 
-    def add_members(self, name: str, members: Iterable[tuple[str, str]]) -> int:
-        """Append members not already in the album; returns how many were added."""
+    def add_members(self, name: str, members: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+        """Append the members not already in the album, in one transaction that reads the
+        album's members as they are now; returns those it added, in order."""
         with self._write() as conn:
             aid = album_id(conn, name)
+            have = {
+                (s, decode_rel(r))
+                for s, r in conn.execute(
+                    "SELECT space, rel FROM album_member WHERE album=?", (aid,)
+                )
+            }
+            new = [m for m in dict.fromkeys(members) if m not in have]
             top = conn.execute(
                 "SELECT coalesce(max(pos), -1) FROM album_member WHERE album=?", (aid,)
             ).fetchone()[0]
-            before = conn.total_changes
-            _insert_members(conn, aid, members, top + 1)
-            added = conn.total_changes - before
+            _insert_members(conn, aid, new, top + 1)
             self._log(conn, "album")
-        return added
+        return new
 
-    def remove_members(self, name: str, members: Iterable[tuple[str, str]]) -> int:
+    def remove_members(
+        self, name: str, members: Iterable[tuple[str, str]]
+    ) -> list[tuple[str, str, int]]:
+        """Take members out of the album; returns those that were in it, with their places
+        (space, rel, position), read in the same transaction, so an undo can put them back."""
+        with self._write() as conn:
+            aid = album_id(conn, name)
+            removed: list[tuple[str, str, int]] = []
+            for space, rel in dict.fromkeys(members):
+                key = (aid, space, encode_rel(rel))
+                row = conn.execute(
+                    "SELECT pos FROM album_member WHERE album=? AND space=? AND rel=?", key
+                ).fetchone()
+                if row is not None:
+                    conn.execute(
+                        "DELETE FROM album_member WHERE album=? AND space=? AND rel=?", key
+                    )
+                    removed.append((space, rel, row[0]))
+            self._log(conn, "album")
+        return removed
+
+    def restore_members(self, name: str, members: Iterable[tuple[str, str, int]]) -> int:
+        """Put members back at the places ``remove_members`` returned (those already in the
+        album stay where they are); returns how many came back."""
         with self._write() as conn:
             aid = album_id(conn, name)
             before = conn.total_changes
             conn.executemany(
-                "DELETE FROM album_member WHERE album=? AND space=? AND rel=?",
-                ((aid, s, encode_rel(r)) for s, r in members),
+                "INSERT OR IGNORE INTO album_member(album, space, rel, pos) VALUES (?,?,?,?)",
+                ((aid, s, encode_rel(r), pos) for s, r, pos in members),
             )
-            removed = conn.total_changes - before
+            back = conn.total_changes - before
             self._log(conn, "album")
-        return removed
+        return back
 
     def rename(self, old: str, new: str) -> None:
         with self._write() as conn:
@@ -140,23 +164,76 @@ class AlbumStore:
                 raise StoreError(f"An album named {safe(new)!r} already exists") from exc
             self._log(conn, "album")
 
-    def delete(self, name: str) -> None:
-        """Delete an album, its members list and its share links. Photos are not touched."""
+    def delete(self, name: str) -> tuple[AlbumRecord, list[ShareRecord]]:
+        """Delete an album, its members list and its share links. Photos are not touched.
+        Returns the album and its share records as they were at the moment of deleting."""
         with self._write() as conn:
             aid = album_id(conn, name)
+            record = _read_album(conn, aid)
+            shares = album_shares(conn, aid)
             conn.execute("DELETE FROM share WHERE album = ?", (aid,))
             conn.execute("DELETE FROM album_member WHERE album = ?", (aid,))
             conn.execute("DELETE FROM album WHERE id = ?", (aid,))
             self._log(conn, "album")
+        return record, shares
 
-    def set_cover(self, name: str, cover: tuple[str, str] | None) -> None:
+    def set_cover(
+        self,
+        name: str,
+        cover: tuple[str, str] | None,
+        *,
+        unless_changed_from: tuple[str, str] | None | EllipsisType = ...,
+    ) -> tuple[str, str] | None:
+        """Set the album's cover; returns the cover it replaced. With
+        ``unless_changed_from``, the cover is set only while it still is that one (an undo
+        leaves a cover another session chose since alone)."""
         with self._write() as conn:
             aid = album_id(conn, name)
+            current = _read_album(conn, aid).cover
+            if unless_changed_from is not ... and current != unless_changed_from:
+                return current
             conn.execute(
                 "UPDATE album SET cover_space=?, cover_rel=? WHERE id=?",
                 (cover[0] if cover else None, encode_rel(cover[1]) if cover else None, aid),
             )
             self._log(conn, "album")
+        return current
+
+
+def _put(
+    conn: sqlite3.Connection, aid: int | None, values: tuple[object, ...], wanted: int | None
+) -> int:
+    """Write the album row: an update of ``aid``, or an insert (taking the id ``wanted`` back
+    when it is free: the undo of a delete, so the share records restored point at it)."""
+    if aid is not None:
+        conn.execute(
+            "UPDATE album SET name=?, query=?, cover_space=?, cover_rel=?, created=? WHERE id=?",
+            (*values, aid),
+        )
+        return aid
+    cur = conn.execute(
+        "INSERT INTO album(name, query, cover_space, cover_rel, created) VALUES (?,?,?,?,?)",
+        values,
+    )
+    new = cur.lastrowid
+    assert new is not None  # every INSERT sets it
+    if wanted is None or wanted == new:
+        return new
+    if conn.execute("SELECT 1 FROM album WHERE id=?", (wanted,)).fetchone():
+        return new  # taken since
+    conn.execute("UPDATE album SET id=? WHERE id=?", (wanted, new))
+    return wanted
+
+
+def _read_album(conn: sqlite3.Connection, aid: int) -> AlbumRecord:
+    row = conn.execute(_ALBUM_SELECT + " WHERE id = ?", (aid,)).fetchone()
+    members = [
+        (s, decode_rel(r))
+        for s, r in conn.execute(
+            "SELECT space, rel FROM album_member WHERE album = ? ORDER BY pos", (aid,)
+        )
+    ]
+    return _album(row, members)
 
 
 def _insert_members(
@@ -173,10 +250,3 @@ def _album(row: SqlRow, members: list[tuple[str, str]]) -> AlbumRecord:
     aid, name, query, cover_space, cover_rel, created = row
     cover = (cover_space, decode_rel(cover_rel)) if cover_space and cover_rel is not None else None
     return AlbumRecord(name, query, members, cover, created, aid)
-
-
-def album_id(conn: sqlite3.Connection, name: str) -> int:
-    row = conn.execute("SELECT id FROM album WHERE name = ?", (name,)).fetchone()
-    if row is None:
-        raise StoreError(f"No album named {safe(name)!r}")
-    return row[0]

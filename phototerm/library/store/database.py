@@ -1,6 +1,7 @@
 """One space's database connection: locked reads, durable write transactions and the change
 log that other sessions poll. The store's parts (photo states, albums, shares) all write
-through one ``Database``, so every change is one transaction other sessions see.
+through one ``Database``, so every change is one transaction other sessions see; the album
+lookup they share (``album_id``) is here too, below both.
 """
 
 from __future__ import annotations
@@ -70,3 +71,11 @@ class Database:
         last = conn.execute("SELECT last_insert_rowid()").fetchone()[0]
         if (last - len(rows)) // PRUNE_EVERY != last // PRUNE_EVERY:  # now and then
             conn.execute("DELETE FROM changelog WHERE seq <= ?", (last - CHANGELOG_KEEP,))
+
+
+def album_id(conn: sqlite3.Connection, name: str) -> int:
+    """The id of the album named ``name`` (case-insensitively); StoreError when none is."""
+    row = conn.execute("SELECT id FROM album WHERE name = ?", (name,)).fetchone()
+    if row is None:
+        raise StoreError(f"No album named {safe(name)!r}")
+    return int(row[0])

@@ -97,6 +97,10 @@ class StoreStatus:
     writable: bool
     message: str  # '' when all is well; else one line saying what and why (names the file)
     path: str
+    # The file is there but could not be read: damaged, garbage, not a phototerm store, no
+    # permission, or an interrupted edit only a writer can roll back. Its ratings, tags and
+    # albums are then NOT on the index; a space that simply has no store yet is not this.
+    unreadable: bool = False
 
 
 def encode_rel(rel: str) -> str | bytes:
@@ -114,7 +118,12 @@ def decode_rel(value: str | bytes) -> str:
 class _Empty(Exception):
     """Serve an empty in-memory store, read-only, with this message ('' when nothing is wrong,
     e.g. a read-only session of a space that has no store yet). Raised wherever opening stops,
-    caught once in ``open_db``."""
+    caught once in ``open_db``. ``unreadable``: a store file is there but could not be read
+    (not: there is none, or it may not be written)."""
+
+    def __init__(self, message: str, *, unreadable: bool = False) -> None:
+        super().__init__(message)
+        self.unreadable = unreadable
 
 
 def open_db(
@@ -126,18 +135,19 @@ def open_db(
     try:
         return _open(LABELS.get(space, space), root, path, read_only)
     except _Empty as empty:
-        return _empty_db(), StoreStatus(False, str(empty), path)
+        return _empty_db(), StoreStatus(False, str(empty), path, empty.unreadable)
 
 
 def _open(
     label: str, root: str, path: str, read_only: bool
 ) -> tuple[sqlite3.Connection, StoreStatus]:
     folder, shown = os.path.dirname(path), safe(path)
+    exists = _exists(label, path)
     if read_only:
-        if not os.path.exists(path):
+        if not exists:
             raise _Empty("")  # nothing stored yet, and we may not create the file
         return _open_existing(label, path, writable=False, why="")
-    if not os.path.exists(path):
+    if not exists:
         problem = _cannot_create(root, folder)
         if problem:
             raise _Empty(f"{label} is read-only ({problem}): edits are off")
@@ -151,7 +161,8 @@ def _open(
     if not os.access(path, os.R_OK):
         raise _Empty(
             f"Cannot read {shown} (permission denied): {label} "
-            "opened read-only, its ratings and albums are not shown"
+            "opened read-only, its ratings and albums are not shown",
+            unreadable=True,
         )
     why = ""
     if _fs_read_only(folder):
@@ -159,6 +170,22 @@ def _open(
     elif not (os.access(path, os.W_OK) and os.access(folder, os.W_OK)):
         why = f"{label} is read-only (no write permission on {shown}): edits are off"
     return _open_existing(label, path, writable=not why, why=why)
+
+
+def _exists(label: str, path: str) -> bool:
+    """Whether the store file is there. A folder on the way we may not search is not "no
+    store yet" (os.path.exists would say False): the file may well be there, unreadable."""
+    try:
+        os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError as exc:
+        raise _Empty(
+            f"Cannot read {safe(path)} ({exc.strerror}): {label} opened read-only, its "
+            "ratings and albums are not shown",
+            unreadable=True,
+        ) from exc
+    return True
 
 
 def _empty_db() -> sqlite3.Connection:
@@ -177,12 +204,14 @@ def _open_existing(
         conn = _connect(path, writable)
     except sqlite3.Error as exc:
         if writable or not _fs_read_only(os.path.dirname(path)):
-            raise _Empty(f"Cannot open {shown} ({exc}): {label} opened read-only") from exc
+            raise _Empty(
+                f"Cannot open {shown} ({exc}): {label} opened read-only", unreadable=True
+            ) from exc
         # A read-only filesystem: nobody can write, so immutable (no locks) is safe.
         try:
             conn = _connect(path, False, immutable=True)
         except sqlite3.Error:
-            raise _Empty(f"Cannot open {shown}: {exc}") from exc
+            raise _Empty(f"Cannot open {shown}: {exc}", unreadable=True) from exc
     try:
         return _checked(conn, label, path, writable=writable, why=why)
     except _Empty:
@@ -205,16 +234,19 @@ def _checked(
             # A hot journal: only a writer may roll it back, so this is not damage.
             raise _Empty(
                 f"{shown} holds an interrupted edit that only a session allowed to "
-                f"write can finish: {label} opened read-only for now"
+                f"write can finish: {label} opened read-only for now",
+                unreadable=True,
             ) from exc
         raise _Empty(
             f"{shown} is damaged or not a phototerm store ({exc}): {label} opened "
-            "read-only, the file is left untouched"
+            "read-only, the file is left untouched",
+            unreadable=True,
         ) from exc
     if check != "ok":
         raise _Empty(
             f"{shown} is damaged ({safe(check, 120)}): {label} opened "
-            "read-only, the file is left untouched"
+            "read-only, the file is left untouched",
+            unreadable=True,
         )
     if version > SCHEMA_VERSION:
         # Readable as far as we know it, but writing could break what the newer version
@@ -224,7 +256,9 @@ def _checked(
             try:
                 conn = _connect(path, False)
             except sqlite3.Error as exc:
-                raise _Empty(f"Cannot open {shown} ({exc}): {label} opened read-only") from exc
+                raise _Empty(
+                    f"Cannot open {shown} ({exc}): {label} opened read-only", unreadable=True
+                ) from exc
         message = (
             f"{shown} was written by a newer phototerm (schema {version}, this one "
             f"knows {SCHEMA_VERSION}): {label} opened read-only"
@@ -233,7 +267,8 @@ def _checked(
     if version == 0 and tables:
         raise _Empty(
             f"{shown} is not a phototerm store: {label} opened read-only, "
-            "the file is left untouched"
+            "the file is left untouched",
+            unreadable=True,
         )
     if version == 0:
         if not writable:
@@ -313,6 +348,8 @@ def _connect(path: str, writable: bool, *, immutable: bool = False) -> sqlite3.C
 
 def _uri(path: str, **params: str) -> str:
     # A URI is the only way to pass mode=ro / immutable; quote() keeps '?' and '#' in
-    # folder names from being read as its query or fragment.
+    # folder names from being read as its query or fragment. The path's bytes as on disk
+    # are percent-encoded (SQLite decodes them back to those bytes), so a folder whose name
+    # is not UTF-8 (surrogate escapes in Python) works like any other.
     query = "&".join(f"{k}={v}" for k, v in params.items())
-    return f"file:{urllib.parse.quote(path)}?{query}"
+    return f"file:{urllib.parse.quote(os.fsencode(path))}?{query}"

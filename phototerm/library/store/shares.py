@@ -9,8 +9,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from phototerm.library.store.albums import album_id
-from phototerm.library.store.database import Database, SqlRow
+from phototerm.library.store.database import Database, SqlRow, album_id
 from phototerm.library.store.schema import StoreError, decode_rel, encode_rel
 
 
@@ -69,10 +68,7 @@ class ShareStore:
     def restore(self, share: ShareRecord) -> None:
         """Put back a share record exactly, id included (undo of an album delete)."""
         with self._write() as conn:
-            conn.execute(
-                f"INSERT OR REPLACE INTO share(id, {_SHARE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?)",
-                (share.id, *_share_values(conn, share)),
-            )
+            restore_share(conn, share)
             self._log(conn, "share")
 
     def delete(self, token: str) -> bool:
@@ -87,6 +83,19 @@ _SHARE_SELECT = (
     "SELECT s.id, s.kind, s.token, a.name, s.photo_rel, s.created, s.expires, "
     "s.password_hash, s.recipients FROM share s LEFT JOIN album a ON a.id = s.album"
 )
+
+
+def restore_share(conn: sqlite3.Connection, share: ShareRecord) -> None:
+    """Put back a share record exactly, inside a transaction already open."""
+    conn.execute(
+        f"INSERT OR REPLACE INTO share(id, {_SHARE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?)",
+        (share.id, *_share_values(conn, share)),
+    )
+
+
+def album_shares(conn: sqlite3.Connection, aid: int) -> list[ShareRecord]:
+    """The share records of album ``aid``, read inside a transaction already open."""
+    return [_share(r) for r in conn.execute(_SHARE_SELECT + " WHERE s.album = ?", (aid,))]
 
 
 def _share_values(conn: sqlite3.Connection, share: ShareRecord) -> SqlRow:

@@ -9,11 +9,12 @@ a safe mode (read-only, damaged, newer) are in schema.py.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Self, TypeAlias
 
@@ -35,6 +36,9 @@ from phototerm.library.text import safe
 # A stored photo as ``Store.overlay_rows`` lists it: (rel, rating, description, rotation,
 # tags), None where phototerm has not set the value.
 OverlayRow: TypeAlias = tuple[str, int | None, str | None, int, tuple[str, ...] | None]
+
+_CHUNK = 500  # rels per statement: SQLite limits the '?' a statement may hold
+_SELECT_STATES = "SELECT * FROM photo WHERE rel IN ({})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +116,11 @@ class Store:
     def writable(self) -> bool:
         return self.status.writable
 
+    def mark_unreadable(self, reason: str) -> None:
+        """Record that reading the store failed after it opened (its status then says so,
+        as for a store that could not be opened at all)."""
+        self._db.status = dataclasses.replace(self.status, unreadable=True, message=reason)
+
     def repair(self) -> str:
         """Start a fresh store after moving an unusable one aside. Explicit, never automatic.
 
@@ -143,10 +152,9 @@ class Store:
         """Stored state of each rel (a default PhotoState when nothing is stored)."""
         rels = list(dict.fromkeys(rels))
         out = dict.fromkeys(rels, _DEFAULT)
-        for start in range(0, len(rels), 500):  # SQLite limits the '?' per statement
-            chunk = [encode_rel(r) for r in rels[start : start + 500]]
-            marks = ",".join("?" * len(chunk))
-            for row in self._read(f"SELECT * FROM photo WHERE rel IN ({marks})", chunk):
+        for start in range(0, len(rels), _CHUNK):
+            chunk = [encode_rel(r) for r in rels[start : start + _CHUNK]]
+            for row in self._read(_SELECT_STATES.format(",".join("?" * len(chunk))), chunk):
                 out[decode_rel(row[0])] = _state(row)
         return out
 
@@ -166,31 +174,32 @@ class Store:
                 None if tags is None else _split_tags(tags),
             )
 
-    def put_states(self, states: Mapping[str, PhotoState]) -> None:
-        """Set exactly these states, in one durable transaction."""
-        keep = [
-            (
-                encode_rel(r),
-                s.rating,
-                None if s.description is None else _text(s.description),
-                s.rotation,
-                None if s.tags is None else _join_tags(s.tags),
-            )
-            for r, s in states.items()
-            if not s.is_default
-        ]
-        drop = [(encode_rel(r),) for r, s in states.items() if s.is_default]
+    def update_states(
+        self, rels: Iterable[str], change: Callable[[str, PhotoState], PhotoState]
+    ) -> tuple[dict[str, PhotoState], dict[str, PhotoState]]:
+        """Read-modify-write: each rel's stored state goes through ``change(rel, state)``, and
+        the results are written, all inside ONE write transaction. ``BEGIN IMMEDIATE`` holds
+        the file's write lock from the read to the commit, so another session's edit lands
+        wholly before or wholly after this one and nothing it wrote is overwritten with an
+        old value. Returns (before, after): what was stored and what is stored now.
+
+        ``change`` runs inside the transaction: it must be quick and must not touch a store."""
+        rels = list(dict.fromkeys(rels))
         with self._write() as conn:
-            if keep:
-                conn.executemany(
-                    "INSERT INTO photo(rel, rating, description, rotation, tags) "
-                    "VALUES (?,?,?,?,?) ON CONFLICT(rel) DO UPDATE SET rating=excluded.rating, "
-                    "description=excluded.description, rotation=excluded.rotation, "
-                    "tags=excluded.tags",
-                    keep,
-                )
-            if drop:
-                conn.executemany("DELETE FROM photo WHERE rel = ?", drop)
+            before = _read_states(conn, rels)
+            after = {rel: change(rel, state) for rel, state in before.items()}
+            changed = {rel: s for rel, s in after.items() if s != before[rel]}
+            if changed:
+                _write_states(conn, changed)
+                self._log(conn, "photo", changed.keys())
+        return before, after
+
+    def put_states(self, states: Mapping[str, PhotoState]) -> None:
+        """Set exactly these states, in one durable transaction, whatever is stored now. For
+        imports, tests and benchmarks: an edit goes through ``update_states``, which reads
+        what it changes inside its own transaction."""
+        with self._write() as conn:
+            _write_states(conn, states)
             self._log(conn, "photo", states.keys())
 
     def count_states(self) -> int:
@@ -270,6 +279,41 @@ class Store:
 
 def open_store(space: SpaceRoot, *, read_only: bool = False) -> Store:
     return Store.open(space.name, space.root, read_only=read_only)
+
+
+def _read_states(conn: sqlite3.Connection, rels: list[str]) -> dict[str, PhotoState]:
+    """``Store.get_states`` inside a transaction that is already open."""
+    out = dict.fromkeys(rels, _DEFAULT)
+    for start in range(0, len(rels), _CHUNK):
+        chunk = [encode_rel(r) for r in rels[start : start + _CHUNK]]
+        for row in conn.execute(_SELECT_STATES.format(",".join("?" * len(chunk))), chunk):
+            out[decode_rel(row[0])] = _state(row)
+    return out
+
+
+def _write_states(conn: sqlite3.Connection, states: Mapping[str, PhotoState]) -> None:
+    keep = [
+        (
+            encode_rel(r),
+            s.rating,
+            None if s.description is None else _text(s.description),
+            s.rotation,
+            None if s.tags is None else _join_tags(s.tags),
+        )
+        for r, s in states.items()
+        if not s.is_default
+    ]
+    drop = [(encode_rel(r),) for r, s in states.items() if s.is_default]
+    if keep:
+        conn.executemany(
+            "INSERT INTO photo(rel, rating, description, rotation, tags) "
+            "VALUES (?,?,?,?,?) ON CONFLICT(rel) DO UPDATE SET rating=excluded.rating, "
+            "description=excluded.description, rotation=excluded.rotation, "
+            "tags=excluded.tags",
+            keep,
+        )
+    if drop:
+        conn.executemany("DELETE FROM photo WHERE rel = ?", drop)
 
 
 def _state(row: SqlRow) -> PhotoState:
