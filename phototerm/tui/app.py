@@ -165,6 +165,7 @@ class PhotoApp(App[None]):
             self.services,
             tile_size=self.tile_size,
             cursor=(cursor[0], cursor[1]) if cursor is not None else None,
+            indexing=self.index_on_start and bool(self.setup.on),
         )
         self.push_screen(library)
         if self.index_on_start:

@@ -75,10 +75,13 @@ class LibraryScreen(EditActions, Screen[None]):
         *,
         tile_size: str = "medium",
         cursor: tuple[str, str] | None = None,
+        indexing: bool = False,
     ) -> None:
         """``cursor``: (space, rel) of the photo to put the cursor on as soon as it is
-        indexed (where the last session left it)."""
+        indexed (where the last session left it). ``indexing``: photos are still being
+        looked for (an empty grid says so, not "no photos")."""
         super().__init__()
+        self.indexing = indexing
         self.spec = spec
         self.services = services
         self.index = services.index
@@ -188,9 +191,34 @@ class LibraryScreen(EditActions, Screen[None]):
             self.grid.set_model(new, keep_photo=keep_photo)
         self._expected_photo = self.grid.cursor_photo_id()
         self._try_pending_cursor()
+        self.grid.show_empty(self._empty_text())
         self._update_status()
         self._update_info()
         return True
+
+    def _empty_text(self) -> str:
+        """What an empty grid says: why nothing is shown (the status line has the counts)."""
+        model, spec = self.model, self.spec
+        if model is None or len(model):
+            return ""
+        setup = self.services.setup
+        if not setup.on:
+            return "No space is on (the sidebar's Spaces say why)"
+        if not spec.spaces:
+            return "Every space is hidden: turn one on under Spaces in the sidebar"
+        if spec.view == views.SHARED_WITH_ME:
+            return "Nothing is shared with you yet"
+        if model.total and spec.query:
+            return f"No photos match {safe(spec.query, 120)}"
+        if self.indexing:
+            return "Looking for photos…"
+        if spec.view == views.ALBUM:
+            if spec.album not in self.index.album_names():
+                return f"No album named {safe(spec.album or '', 60)}"
+            return "This album is empty"
+        if spec.view == views.FOLDERS and spec.folder is not None:
+            return "No photos in this folder"
+        return "No photos found"
 
     def index_changed(self) -> None:
         """New photos arrived: refresh the model, the folders tree and the counts."""
@@ -202,8 +230,12 @@ class LibraryScreen(EditActions, Screen[None]):
 
     def show_progress(self, progress: IndexProgress | None) -> None:
         """Indexing progress in the status line (None: it is over)."""
+        indexing = progress is not None and progress.phase != "done"
+        changed, self.indexing = indexing != self.indexing, indexing
         if not self.is_mounted:
             return
+        if changed:
+            self.grid.show_empty(self._empty_text())
         status = self.query_one(StatusBar)
         if progress is None:
             status.progress(0, 0, "done", finished=True)
@@ -228,8 +260,9 @@ class LibraryScreen(EditActions, Screen[None]):
                 spaces=spaces,
                 view=views.title(spec),
                 query=spec.query,
-                shown=len(self.model) if self.model else 0,
-                total=self.model.total if self.model else 0,
+                # (an empty IndexModel is falsy: compare with None, or "0 / 345" reads "0 / 0")
+                shown=len(self.model) if self.model is not None else 0,
+                total=self.model.total if self.model is not None else 0,
                 selected=self.selected,
                 sort=spec.sort,
                 descending=spec.descending,

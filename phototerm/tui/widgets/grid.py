@@ -17,7 +17,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from typing import ClassVar
 
-from rich.cells import set_cell_size
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events, on
@@ -148,6 +148,7 @@ class ThumbnailGrid(ScrollView, can_focus=True):
         self._loader = TileLoader(thumbnails, self._cells, self._deliver)
         self._schedule_pending = False
         self._bg: tuple[int, int, int] | None = None
+        self._empty_text = ""  # the line shown when the model is empty
         self.set_reactive(
             ThumbnailGrid.tile_size, tile_size if tile_size in TILE_SIZES else "medium"
         )
@@ -166,6 +167,18 @@ class ThumbnailGrid(ScrollView, can_focus=True):
         self._set_cursor(pos if pos is not None else min(self.cursor, max(0, len(model) - 1)))
         self._ensure_visible(center=True)
         self.post_message(self.CursorMoved(self.cursor_photo_id(), self.cursor))
+
+    def show_empty(self, text: str) -> None:
+        """The line shown while the model is empty ("No photos match ..."); already safe."""
+        if text != self._empty_text:
+            self._empty_text = text
+            if not len(self.model):
+                self._lines.clear()
+                self.refresh()
+
+    @property
+    def empty_text(self) -> str:
+        return self._empty_text
 
     def move_to_photo(self, photo_id: int) -> None:
         pos = self.model.position_of(photo_id)
@@ -348,6 +361,17 @@ class ThumbnailGrid(ScrollView, can_focus=True):
         base = self.rich_style
         layout = self._layout
         if line >= layout.height or not layout.sections:
+            if line == 1 and self._empty_text and not len(self.model):
+                style = self.get_component_rich_style("thumbnail-grid--caption")
+                text = self._empty_text
+                if cell_len(text) > width - 2:
+                    text = set_cell_size(text, max(1, width - 3)) + "…"
+                left = max(0, (width - cell_len(text)) // 2)
+                right = max(0, width - left - cell_len(text))
+                return Strip(
+                    [Segment(" " * left, base), Segment(text, style), Segment(" " * right, base)],
+                    width,
+                )
             return Strip([Segment(" " * width, base)], width)
         s, row, within = layout.at_line(line)
         label, start, n = layout.sections[s]
