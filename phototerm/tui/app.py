@@ -61,10 +61,13 @@ class PhotoApp(App[None]):
     TITLE = "phototerm"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
-            "q",
+            # ctrl+c too: it is what people press first in a terminal (in a text field it
+            # copies, as Textual's fields do; Esc leaves the field).
+            "q,ctrl+c",
             "quit",
             "Quit",
             id="app.quit",
+            key_display="q",
             tooltip="Quit phototerm (it reopens where you left it)",
         ),
         Binding(

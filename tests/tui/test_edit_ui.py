@@ -254,7 +254,12 @@ def test_description(tmp_path: Path) -> None:
             await pilot.press(*"Sunset at the lake", "enter")
             assert stored(root, app.index.get(pid).rel).description == "Sunset at the lake"
             await pilot.press("i")
-            assert "Sunset at the lake" in screen_text(app)
+            # Labelled as the key, the dialog and the README name it.
+            assert any(
+                "Description" in line and "Sunset at the lake" in line
+                for line in screen_text(app).splitlines()
+            )
+            assert "Caption" not in screen_text(app)
             await pilot.press("e", "x", "escape")  # cancelled: nothing changes
             assert stored(root, app.index.get(pid).rel).description == "Sunset at the lake"
             await pilot.press("slash", *"lake", "enter")  # free words search descriptions

@@ -258,7 +258,7 @@ class LibraryScreen(EditActions, Screen[None]):
         self.query_one(StatusBar).show(
             Status(
                 spaces=spaces,
-                view=views.title(spec),
+                view=views.title(spec, self.model),
                 query=spec.query,
                 # (an empty IndexModel is falsy: compare with None, or "0 / 345" reads "0 / 0")
                 shown=len(self.model) if self.model is not None else 0,
@@ -286,16 +286,21 @@ class LibraryScreen(EditActions, Screen[None]):
         return True
 
     def _view_sort(self, old: ViewSpec, new: ViewSpec) -> ViewSpec:
-        """An album opens with its own sort (remembered per album, else the album's order);
-        leaving albums brings back the sort the other views had."""
-        if new.view == views.ALBUM and (old.view != views.ALBUM or old.album != new.album):
-            if old.view != views.ALBUM:
+        """An album opens with its own sort (remembered per album, else the album's order),
+        Recently added by modification time, newest first; leaving them brings back the sort
+        the other views had."""
+        own = (views.ALBUM, views.RECENT)  # views that come with their own sort
+        entering = new.view in own and (old.view != new.view or old.album != new.album)
+        if entering:
+            if old.view not in own:
                 self._outside_sort = (old.sort, old.descending)
+            if new.view == views.RECENT:
+                return new.with_(sort="mtime", descending=True)
             key, descending = self.services.albums.sort_of(new.album)
             return new.with_(sort=key, descending=descending)
         if (
-            old.view == views.ALBUM
-            and new.view != views.ALBUM
+            old.view in own
+            and new.view not in own
             and (new.sort, new.descending) == (old.sort, old.descending)  # not chosen anew
         ):
             key, descending = self._outside_sort or ("taken", True)
@@ -389,6 +394,8 @@ class LibraryScreen(EditActions, Screen[None]):
             return
         if event.kind == "timeline":
             spec = spec.with_(view=views.TIMELINE, folder=None, album=None)
+        elif event.kind == "recent":
+            spec = spec.with_(view=views.RECENT, folder=None, album=None)
         elif event.kind == "folders":
             spec = spec.with_(view=views.FOLDERS, folder=None, album=None)
         elif event.kind == "folder" and event.space is not None:

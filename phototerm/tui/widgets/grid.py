@@ -76,6 +76,7 @@ class ThumbnailGrid(ScrollView, can_focus=True):
         "thumbnail-grid--caption",
         "thumbnail-grid--cursor",
         "thumbnail-grid--selected",
+        "thumbnail-grid--frame",
         "thumbnail-grid--header",
         "thumbnail-grid--placeholder",
         "thumbnail-grid--error",
@@ -92,6 +93,7 @@ class ThumbnailGrid(ScrollView, can_focus=True):
     ThumbnailGrid > .thumbnail-grid--caption { color: $text-muted; }
     ThumbnailGrid > .thumbnail-grid--cursor { background: $accent; color: $text; text-style: bold; }
     ThumbnailGrid > .thumbnail-grid--selected { color: $text-success; text-style: bold; }
+    ThumbnailGrid > .thumbnail-grid--frame { color: $success; text-style: bold; }
     ThumbnailGrid > .thumbnail-grid--header { color: $text-primary; text-style: bold; }
     ThumbnailGrid > .thumbnail-grid--placeholder { background: $panel; color: $text-muted; }
     ThumbnailGrid > .thumbnail-grid--error { background: $error 25%; color: $text-error; }
@@ -398,6 +400,24 @@ class ThumbnailGrid(ScrollView, can_focus=True):
         return Strip(segments, max(width, used))
 
     def _thumb_line(self, pos: int, row: int) -> list[Segment]:
+        segments = self._picture_line(pos, row)
+        if self._tile(pos).photo_id in self.selected:
+            return self._framed(segments, row)
+        return segments
+
+    def _framed(self, segments: list[Segment], row: int) -> list[Segment]:
+        """A selected tile's picture row inside a frame: a selection seen at a glance, not
+        only by the ✓ of its caption."""
+        w, rows = TILE_SIZES[self.tile_size]
+        style = self.get_component_rich_style("thumbnail-grid--frame")
+        if row == 0:
+            return [Segment("┏" + "━" * (w - 2) + "┓", style)]
+        if row == rows - 1:
+            return [Segment("┗" + "━" * (w - 2) + "┛", style)]
+        inside = list(Strip(segments, w).crop(1, w - 1))
+        return [Segment("┃", style), *inside, Segment("┃", style)]
+
+    def _picture_line(self, pos: int, row: int) -> list[Segment]:
         tile = self._tile(pos)
         cells_key = (tile.key, self.color, self._background())
         cells = self._cells.get(cells_key)
@@ -462,13 +482,16 @@ class ThumbnailGrid(ScrollView, can_focus=True):
             return  # off screen: dropping the cached lines is all it needs
         self.refresh(Region(x, first - y, self._layout.tile_w, last - first + 1))
 
-    def _refresh_captions(self) -> None:
-        """Selection changed: repaint the visible caption lines only."""
-        y0 = self.scroll_offset.y
-        for line in range(y0, y0 + self.size.height):
-            if self._layout.is_caption_line(line):
-                self._lines.pop(line, None)
-                self.refresh(Region(0, line - y0, self._content_width(), 1))
+    def _refresh_visible_tiles(self) -> None:
+        """Selection changed: repaint the tiles on screen (frames and captions), not the
+        section headers between them; lines off screen are forgotten, built afresh when shown."""
+        y = self.scroll_offset.y
+        height = self.scrollable_content_region.height or self.size.height
+        for line in [n for n in self._lines if not y <= n < y + height]:
+            del self._lines[line]
+        first, last = self._visible_range()
+        for pos in range(first, last + 1):
+            self._refresh_tile(pos, caption_only=False)
 
     # ------------------------------------------------------------------ background loading
 
@@ -566,7 +589,7 @@ class ThumbnailGrid(ScrollView, can_focus=True):
         else:
             self.selected.add(photo_id)
         self._anchor = photo_id
-        self._refresh_tile(self.cursor, caption_only=True)
+        self._refresh_tile(self.cursor, caption_only=False)  # its frame and its ✓
         self.post_message(self.SelectionChanged(len(self.selected)))
 
     def action_extend_select(self) -> None:
@@ -577,12 +600,12 @@ class ThumbnailGrid(ScrollView, can_focus=True):
         low, high = sorted((anchor, self.cursor))
         self.selected.update(self.model.photo_id(p) for p in range(low, high + 1))
         self._anchor = self.cursor_photo_id()
-        self._refresh_captions()
+        self._refresh_visible_tiles()
         self.post_message(self.SelectionChanged(len(self.selected)))
 
     def action_select_all(self) -> None:
         self.selected = {self.model.photo_id(p) for p in range(len(self.model))}
-        self._refresh_captions()
+        self._refresh_visible_tiles()
         self.post_message(self.SelectionChanged(len(self.selected)))
 
     def action_clear_selection(self) -> None:
@@ -590,7 +613,7 @@ class ThumbnailGrid(ScrollView, can_focus=True):
             raise SkipAction()  # nothing to clear: let Escape reach the screen/app
         self.selected.clear()
         self._anchor = None
-        self._refresh_captions()
+        self._refresh_visible_tiles()
         self.post_message(self.SelectionChanged(0))
 
     # ------------------------------------------------------------------ mouse

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
@@ -34,7 +35,7 @@ REASON_WIDTH = 22  # the tree guides take 5 of the sidebar's 28 columns
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    kind: str  # space | timeline | folders | folder | album | shared | info
+    kind: str  # space | timeline | recent | folders | folder | album | shared | info
     space: str | None = None
     value: str = ""
 
@@ -52,7 +53,12 @@ def folder_paths(folders: Iterable[str]) -> list[str]:
 
 class SidebarTree(Tree[Entry]):
     """The sidebar's tree: Right/Left open and close a folder (Space still toggles), and
-    the cursor starts on what the grid shows whenever the tree gets the focus."""
+    the cursor starts on what the grid shows whenever the tree gets the focus. A label too
+    long for the sidebar ends with an ellipsis, so a cut name never looks like a whole one."""
+
+    DEFAULT_CSS = """
+    SidebarTree { overflow-x: hidden; }
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -72,6 +78,21 @@ class SidebarTree(Tree[Entry]):
             tooltip="Hide the subfolders (on a subfolder: go to its parent)",
         ),
     ]
+
+    def render_label(self, node: TreeNode[Entry], base_style: Style, style: Style) -> Text:
+        label = super().render_label(node, base_style, style)
+        width = self.scrollable_content_region.width or self.size.width
+        if width <= 0:
+            return label
+        depth = 0  # levels below the top entries: each takes guide_depth columns
+        parent = node.parent
+        while parent is not None and parent is not self.root:
+            depth += 1
+            parent = parent.parent
+        room = max(1, width - depth * self.guide_depth)
+        if label.cell_len > room:
+            label.truncate(room, overflow="ellipsis")
+        return label
 
     def on_focus(self, event: events.Focus) -> None:
         # Until now the cursor was hidden (line -1) and Down landed on "Spaces", far from
@@ -156,6 +177,7 @@ class Sidebar(Vertical):
                 node.add_leaf(Text(line, style="dim italic"), Entry("info", name))
             node.expand()
         root.add_leaf(Text("Timeline", style="bold"), Entry("timeline"))
+        root.add_leaf(Text("Recently added", style="bold"), Entry("recent"))
         folders = root.add(Text("Folders", style="bold"), Entry("folders"), expand=True)
         for space in self.setup.on:
             top = folders.add(Text(space.label), Entry("folder", space.name, ""))
@@ -238,6 +260,8 @@ class Sidebar(Vertical):
             entry = Entry("album", None, spec.album or "")
         elif spec.view == views.SHARED_WITH_ME:
             entry = Entry("shared")
+        elif spec.view == views.RECENT:
+            entry = Entry("recent")
         else:
             entry = Entry("timeline")
         self._mark(entry)
@@ -284,7 +308,12 @@ class Sidebar(Vertical):
             return Text(safe(data.value.rpartition("/")[2]))
         if data.kind == "album":
             return self._album_label(data.value)
-        titles = {"timeline": "Timeline", "folders": "Folders", "shared": "Shared with me"}
+        titles = {
+            "timeline": "Timeline",
+            "recent": "Recently added",
+            "folders": "Folders",
+            "shared": "Shared with me",
+        }
         return Text(titles.get(data.kind, ""), style="bold")
 
     def _walk(self, node: TreeNode[Entry]) -> Iterable[TreeNode[Entry]]:
