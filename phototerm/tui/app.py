@@ -32,6 +32,7 @@ from phototerm.tui import keys, terminal, themes
 from phototerm.tui.editing.albums import AlbumEdits
 from phototerm.tui.editing.context import EditContext
 from phototerm.tui.editing.photos import PhotoEdits
+from phototerm.tui.keys import Unbindable
 from phototerm.tui.messages import (
     AlbumDeleted,
     AlbumOpened,
@@ -44,7 +45,7 @@ from phototerm.tui.messages import (
 from phototerm.tui.model import ViewSpec
 from phototerm.tui.opening import Handover, open_in_worker, prepare_processes
 from phototerm.tui.screens.edit_keys import edit_commands
-from phototerm.tui.screens.help import HelpScreen, binding_sections
+from phototerm.tui.screens.help import HelpScreen, binding_contexts, binding_sections
 from phototerm.tui.screens.library import LibraryScreen
 from phototerm.tui.screens.library_palette import library_commands
 from phototerm.tui.screens.viewer import ViewerScreen
@@ -56,7 +57,7 @@ POLL_EVERY = 1.0  # seconds between looks at other sessions' edits
 SAVE_AFTER = 1.0  # seconds of quiet before the session is written
 
 
-class PhotoApp(App[None]):
+class PhotoApp(Unbindable, App[None]):
     CSS_PATH = "phototerm.tcss"
     TITLE = "phototerm"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -126,7 +127,8 @@ class PhotoApp(App[None]):
         self.tile_size: str = size
         self._saved_tile_size = size
         self.viewer_info = False
-        self.keymap: dict[str, str] = {}
+        self.keymap: dict[str, str] = {}  # the [keymap], conflicts settled ("": unbound)
+        self.unbound_ids: frozenset[str] = frozenset()
         self._requested_theme = theme
         self._refresh_timer: Timer | None = None
         self._last_refresh = 0.0
@@ -152,9 +154,12 @@ class PhotoApp(App[None]):
     def on_mount(self) -> None:
         self.problems.extend(themes.install(self, self._requested_theme, self.settings))
         known = keys.known_ids(binding_sections(type(self)))
-        self.keymap, keymap_problems = keys.load_keymap(self.settings.keymap, known)
-        self.problems.extend(keymap_problems)
-        self.set_keymap(self.keymap)
+        keymap, keymap_problems = keys.load_keymap(self.settings.keymap, known)
+        self.keymap, conflicts = keys.resolve_conflicts(keymap, binding_contexts(type(self)))
+        self.problems.extend([*keymap_problems, *conflicts])
+        # A default that lost every key is off (keys.Unbindable); the others get what is left.
+        self.unbound_ids = frozenset(i for i, k in self.keymap.items() if not k)
+        self.set_keymap({i: k for i, k in self.keymap.items() if k})
         palette_key = self._bound_key("app.commands")
         if palette_key:
             # The Footer shows the palette key it is told: a remapped one, not ctrl+p. Set on

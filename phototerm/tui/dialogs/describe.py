@@ -13,10 +13,12 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from phototerm.tui.keys import Unbindable
+
 MAX_DESCRIPTION = 2000  # a line or two, not an essay; keeps the store and the info panel sane
 
 
-class DescribeDialog(ModalScreen[str | None]):
+class DescribeDialog(Unbindable, ModalScreen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "escape",

@@ -32,6 +32,7 @@ from phototerm.tui.dialogs.filter_query import (
     read_query,
 )
 from phototerm.tui.dialogs.jump import parse_date
+from phototerm.tui.keys import Unbindable
 
 __all__ = ["FilterChoice", "FilterDialog", "build_query"]
 
@@ -74,7 +75,7 @@ def _facet_select(
     )
 
 
-class FilterDialog(ModalScreen[str | None]):
+class FilterDialog(Unbindable, ModalScreen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="filter.cancel", tooltip="Close, change nothing"),
         Binding("ctrl+s", "apply", "Apply", id="filter.apply", tooltip="Apply the filter"),
