@@ -452,8 +452,13 @@ class LibraryScreen(Unbindable, EditActions, Screen[None]):
             return
         spec = self.spec
         if spec.view != views.TIMELINE or spec.sort != "taken":
-            # The date only means a place in the Timeline sorted by date.
+            # The date only means a place in the Timeline sorted by date: say so, the user
+            # did not ask to leave Folders or their sort.
+            was = views.title(spec, self.model)
             self.set_spec(spec.with_(view=views.TIMELINE, folder=None, album=None, sort="taken"))
+            self.app.notify(
+                f"Jump to {target}: switched from {was} to the Timeline by date", markup=False
+            )
         if self.model is None:
             return
         found = views.find_date(self.model, target, self.spec.descending)
@@ -462,7 +467,7 @@ class LibraryScreen(Unbindable, EditActions, Screen[None]):
             return
         pos, exact = found
         photo_id = self.model.photo_id(pos)
-        self.grid.move_to_photo(photo_id)
+        self.grid.move_to_photo(photo_id, to_top=True)  # the day's header at the top
         if not exact:
             day = views.day_of(self.model.photo(pos)) or "?"
             self.app.notify(f"No photos from {target}; moved to the nearest ({day})", markup=False)

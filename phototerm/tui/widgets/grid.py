@@ -183,10 +183,16 @@ class ThumbnailGrid(Unbindable, ScrollView, can_focus=True):
     def empty_text(self) -> str:
         return self._empty_text
 
-    def move_to_photo(self, photo_id: int) -> None:
+    def move_to_photo(self, photo_id: int, *, to_top: bool = False) -> None:
+        """Put the cursor on the photo; ``to_top``: scroll so that its row (with its section's
+        header, on the section's first row) is the first line of the grid."""
         pos = self.model.position_of(photo_id)
-        if pos is not None:
-            self.cursor = pos
+        if pos is None:
+            return
+        self.cursor = pos
+        if to_top:
+            top, _bottom = self._layout.span(pos)
+            self.scroll_to(y=top, animate=False)  # after the cursor watcher's own scroll
 
     def refresh_photo(self, photo_id: int) -> None:
         """Re-read one photo (rating, rotation...) and repaint only its tile."""
