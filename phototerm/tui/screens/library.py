@@ -350,6 +350,12 @@ class LibraryScreen(Unbindable, EditActions, Screen[None]):
         if self.services.advance == "always" and not self.grid.selected:
             self.grid.action_cursor_right()
 
+    def edit_undone(self, ids: list[int]) -> None:
+        # One photo put back while the cursor moved on (advance "always"): back to it. An
+        # undo of a selection's edit leaves the cursor where it is.
+        if len(ids) == 1 and not self.grid.selected and self.cursor_photo() != ids[0]:
+            self.grid.move_to_photo(ids[0])
+
     # ------------------------------------------------------------------------ events
 
     @on(ThumbnailGrid.CursorMoved)

@@ -136,6 +136,15 @@ class ViewerScreen(Unbindable, EditActions, Screen[int | None]):
             self.position += 1
             self._show()
 
+    def edit_undone(self, ids: list[int]) -> None:
+        # Back to the photo the undo changed: the rating had moved the viewer on.
+        if self.photo_id in ids:
+            return
+        positions = [p for p in map(self.model.position_of, ids) if p is not None]
+        if positions:
+            self.position = min(positions, key=lambda p: abs(p - self.position))
+            self._show()
+
     @on(PhotosEdited)
     def _photos_edited(self, message: PhotosEdited) -> None:
         """An edit (ours, an undo, another session's) may have changed the photo shown."""
