@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on
+from textual import events, on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -41,7 +41,7 @@ from phototerm.tui.services import Services
 from phototerm.tui.widgets.grid import ThumbnailGrid
 from phototerm.tui.widgets.infopanel import InfoPanel
 from phototerm.tui.widgets.searchbar import SearchBar
-from phototerm.tui.widgets.sidebar import Sidebar
+from phototerm.tui.widgets.sidebar import Sidebar, SidebarTree
 from phototerm.tui.widgets.statusbar import Status, StatusBar
 
 GROUPINGS = ("day", "month", "year")
@@ -357,6 +357,23 @@ class LibraryScreen(Unbindable, EditActions, Screen[None]):
             self.grid.move_to_photo(ids[0])
 
     # ------------------------------------------------------------------------ events
+
+    @on(events.DescendantFocus)
+    def _focus_moved(self, event: events.DescendantFocus) -> None:
+        """The status line says where the keys go now."""
+        widget = event.widget
+        typing = isinstance(widget, Input)
+        if isinstance(widget, ThumbnailGrid):
+            where = "PHOTOS"
+        elif typing:
+            where = "SEARCH"
+        elif isinstance(widget, SidebarTree):
+            where = "SIDEBAR"
+        elif isinstance(widget, InfoPanel):
+            where = "INFO"
+        else:
+            where = ""
+        self.query_one(StatusBar).show_focus(where, typing)
 
     @on(ThumbnailGrid.CursorMoved)
     def _cursor_moved(self, event: ThumbnailGrid.CursorMoved) -> None:
