@@ -32,7 +32,7 @@ from phototerm.tui import keys, terminal, themes
 from phototerm.tui.editing.albums import AlbumEdits
 from phototerm.tui.editing.context import EditContext
 from phototerm.tui.editing.photos import PhotoEdits
-from phototerm.tui.keys import Unbindable
+from phototerm.tui.keys import BindingGate
 from phototerm.tui.messages import (
     AlbumDeleted,
     AlbumOpened,
@@ -57,7 +57,7 @@ POLL_EVERY = 1.0  # seconds between looks at other sessions' edits
 SAVE_AFTER = 1.0  # seconds of quiet before the session is written
 
 
-class PhotoApp(Unbindable, App[None]):
+class PhotoApp(BindingGate, App[None]):
     CSS_PATH = "phototerm.tcss"
     TITLE = "phototerm"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -129,6 +129,7 @@ class PhotoApp(Unbindable, App[None]):
         self.viewer_info = False
         self.keymap: dict[str, str] = {}  # the [keymap], conflicts settled ("": unbound)
         self.unbound_ids: frozenset[str] = frozenset()
+        self.quitting = False
         self._requested_theme = theme
         self._refresh_timer: Timer | None = None
         self._last_refresh = 0.0
@@ -157,7 +158,7 @@ class PhotoApp(Unbindable, App[None]):
         keymap, keymap_problems = keys.load_keymap(self.settings.keymap, known)
         self.keymap, conflicts = keys.resolve_conflicts(keymap, binding_contexts(type(self)))
         self.problems.extend([*keymap_problems, *conflicts])
-        # A default that lost every key is off (keys.Unbindable); the others get what is left.
+        # A default that lost every key is off (keys.BindingGate); the others get what is left.
         self.unbound_ids = frozenset(i for i, k in self.keymap.items() if not k)
         self.set_keymap({i: k for i, k in self.keymap.items() if k})
         palette_key = self._bound_key("app.commands")
@@ -412,6 +413,9 @@ class PhotoApp(Unbindable, App[None]):
             )
 
     async def action_quit(self) -> None:
+        if self.quitting:
+            return
+        self.quitting = True  # from now on no binding runs (keys.BindingGate)
         self.save_now()
         self.exit()
 

@@ -9,7 +9,7 @@ help screen's list (``screens/help.py``), handed in as ``sections``.
 A key the keymap gives to a binding that already has it in the same place (``contexts``: the
 classes whose keys work together, e.g. the grid, the library screen and the app) is a
 conflict: it is reported, the user's binding keeps the key and the default loses it. A default
-left with no key at all is *unbound*: ``Unbindable.check_action`` turns it off, so Textual
+left with no key at all is *unbound*: ``BindingGate.check_action`` turns it off, so Textual
 hides it and hands its key on to the binding that took it, and the help lists it as unbound.
 """
 
@@ -159,14 +159,18 @@ def resolve_conflicts(
     return settled, problems
 
 
-class Unbindable:
-    """Mixed into the classes whose BINDINGS a keymap can name (before their Textual base):
-    a binding the keymap left without a key is off. Textual then neither runs nor shows it,
-    and offers its key to the next binding, the one that took it. The command palette calls
-    the actions directly, so an unbound action is still found there by name."""
+class BindingGate:
+    """Mixed into the classes whose BINDINGS a keymap can name (before their Textual base).
+    A binding is off when the keymap left it without a key: Textual then neither runs nor
+    shows it, and offers its key to the next binding, the one that took it (the command
+    palette calls the actions directly, so an unbound action is still found there by name).
+    Every binding is off once the app is quitting: a key typed after q (a burst, a paste)
+    must not open a dialog on an app that is taking its screens down."""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         app = getattr(self, "app", None)
+        if getattr(app, "quitting", False):
+            return False
         unbound: frozenset[str] = getattr(app, "unbound_ids", frozenset())
         if unbound and (action, tuple(parameters)) in _unbound_actions(type(self), unbound):
             return False

@@ -122,4 +122,4 @@ def test_user_keys_that_clash_with_each_other_go_to_the_first() -> None:
 def test_every_class_with_bindings_can_unbind() -> None:
     for _title, classes in binding_sections(PhotoApp):
         for cls in classes:
-            assert issubclass(cls, keys.Unbindable), cls
+            assert issubclass(cls, keys.BindingGate), cls

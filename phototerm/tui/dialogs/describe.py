@@ -13,12 +13,12 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from phototerm.tui.keys import Unbindable
+from phototerm.tui.keys import BindingGate
 
 MAX_DESCRIPTION = 2000  # a line or two, not an essay; keeps the store and the info panel sane
 
 
-class DescribeDialog(Unbindable, ModalScreen[str | None]):
+class DescribeDialog(BindingGate, ModalScreen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "escape",

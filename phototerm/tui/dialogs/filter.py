@@ -32,7 +32,7 @@ from phototerm.tui.dialogs.filter_query import (
     read_query,
 )
 from phototerm.tui.dialogs.jump import parse_date
-from phototerm.tui.keys import Unbindable
+from phototerm.tui.keys import BindingGate
 
 __all__ = ["FilterChoice", "FilterDialog", "build_query"]
 
@@ -75,7 +75,7 @@ def _facet_select(
     )
 
 
-class FilterDialog(Unbindable, ModalScreen[str | None]):
+class FilterDialog(BindingGate, ModalScreen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="filter.cancel", tooltip="Close, change nothing"),
         Binding("ctrl+s", "apply", "Apply", id="filter.apply", tooltip="Apply the filter"),

@@ -14,7 +14,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from phototerm.tui.keys import Unbindable
+from phototerm.tui.keys import BindingGate
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 
@@ -37,7 +37,7 @@ def parse_date(text: str) -> str | None:
     return f"{int(year):04d}"
 
 
-class JumpDialog(Unbindable, ModalScreen[str | None]):
+class JumpDialog(BindingGate, ModalScreen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="jump.cancel", tooltip="Stay where you are"),
     ]

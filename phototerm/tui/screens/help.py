@@ -26,7 +26,7 @@ from phototerm.tui.dialogs.filter import FilterDialog
 from phototerm.tui.dialogs.jump import JumpDialog
 from phototerm.tui.dialogs.sort import SortDialog
 from phototerm.tui.dialogs.tags import TagDialog
-from phototerm.tui.keys import Unbindable
+from phototerm.tui.keys import BindingGate
 from phototerm.tui.screens.library import LibraryScreen
 from phototerm.tui.screens.viewer import ViewerScreen
 from phototerm.tui.widgets.grid import ThumbnailGrid
@@ -99,7 +99,7 @@ INTRO = (
 )
 
 
-class HelpScreen(Unbindable, Screen[None]):
+class HelpScreen(BindingGate, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "escape,question_mark,q",

@@ -32,7 +32,7 @@ from phototerm.tui.clipboard import copy_paths
 from phototerm.tui.dialogs.filter import FilterDialog
 from phototerm.tui.dialogs.jump import JumpDialog
 from phototerm.tui.dialogs.sort import SortDialog
-from phototerm.tui.keys import Unbindable
+from phototerm.tui.keys import BindingGate
 from phototerm.tui.messages import PhotosEdited
 from phototerm.tui.model import IndexModel, ViewSpec
 from phototerm.tui.screens.edit_keys import EDIT_BINDINGS, EditActions
@@ -47,7 +47,7 @@ from phototerm.tui.widgets.statusbar import Status, StatusBar
 GROUPINGS = ("day", "month", "year")
 
 
-class LibraryScreen(Unbindable, EditActions, Screen[None]):
+class LibraryScreen(BindingGate, EditActions, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         *LIBRARY_BINDINGS,  # / f s : i y w z ctrl+b ctrl+g
         *EDIT_BINDINGS,  # 0-5 x t a e u r R: on the selection, else the cursor photo

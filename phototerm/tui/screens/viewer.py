@@ -20,7 +20,7 @@ from textual.widgets import Footer, Static
 
 from phototerm.library.text import safe
 from phototerm.tui.clipboard import copy_paths
-from phototerm.tui.keys import Unbindable
+from phototerm.tui.keys import BindingGate
 from phototerm.tui.messages import PhotosEdited
 from phototerm.tui.model import IndexModel
 from phototerm.tui.screens.edit_keys import EDIT_BINDINGS, EditActions
@@ -29,7 +29,7 @@ from phototerm.tui.widgets.infopanel import InfoPanel, stars, when
 from phototerm.tui.widgets.photoview import PhotoView
 
 
-class ViewerScreen(Unbindable, EditActions, Screen[int | None]):
+class ViewerScreen(BindingGate, EditActions, Screen[int | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "escape", "close", "Back", id="viewer.close", tooltip="Back to the photos, on this one"

@@ -34,7 +34,7 @@ from phototerm.library.photo import VIDEO
 from phototerm.library.text import safe
 from phototerm.library.thumbnails import ThumbnailService
 from phototerm.tui import pixels
-from phototerm.tui.keys import Unbindable
+from phototerm.tui.keys import BindingGate
 from phototerm.tui.messages import PhotosEdited
 from phototerm.tui.widgets.grid_layout import GAP_X, SIZE_ORDER, TILE_SIZES, GridLayout
 from phototerm.tui.widgets.grid_model import EmptyModel, GridModel
@@ -52,7 +52,7 @@ LINE_CACHE = 800  # rendered screen lines kept (about 16 screens)
 TILE_CACHE = 3000  # tiles whose photo/caption is remembered
 
 
-class ThumbnailGrid(Unbindable, ScrollView, can_focus=True):
+class ThumbnailGrid(BindingGate, ScrollView, can_focus=True):
     """A grid of photo thumbnails over a GridModel, for 100,000+ photos."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

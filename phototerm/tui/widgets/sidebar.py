@@ -28,7 +28,7 @@ from phototerm.library.index import Index
 from phototerm.library.spaces import LABELS, SpaceSetup
 from phototerm.library.text import safe
 from phototerm.tui import model as views
-from phototerm.tui.keys import Unbindable
+from phototerm.tui.keys import BindingGate
 from phototerm.tui.messages import PhotosEdited
 
 REASON_WIDTH = 22  # the tree guides take 5 of the sidebar's 28 columns
@@ -52,7 +52,7 @@ def folder_paths(folders: Iterable[str]) -> list[str]:
     return sorted(out)
 
 
-class SidebarTree(Unbindable, Tree[Entry]):
+class SidebarTree(BindingGate, Tree[Entry]):
     """The sidebar's tree: Right/Left open and close a folder (Space still toggles), and
     the cursor starts on what the grid shows whenever the tree gets the focus. A label too
     long for the sidebar ends with an ellipsis, so a cut name never looks like a whole one."""
