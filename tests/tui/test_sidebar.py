@@ -92,3 +92,59 @@ def test_recently_added_lists_the_newest_files_first(tmp_path: Path) -> None:
             assert (library.spec.view, library.spec.sort) == (views.TIMELINE, "taken")
 
     run(scenario())
+
+
+def deep_library(tmp_path: Path, depth: int) -> tuple[Path, str]:
+    """A photo ``depth`` folders down (made one level at a time: os.makedirs recurses)."""
+    root = tmp_path / "lib"
+    path = root
+    path.mkdir()
+    for _ in range(depth):
+        path = path / "d"
+        path.mkdir()
+    deep = "/".join(["d"] * depth)
+    make_library(
+        root,
+        [
+            Shot(f"{deep}/IMG_DEEP.jpg", datetime(2020, 1, 1, 9)),
+            Shot("top/IMG_TOP.jpg", datetime(2021, 1, 1, 9)),
+        ],
+    )
+    return root, deep
+
+
+def test_a_folder_1000_levels_deep_does_not_crash_the_folders_view(tmp_path: Path) -> None:
+    """No recursion whose depth the files control: the sidebar's tree (and Textual's, which
+    lays out expanded nodes recursively) nests at most MAX_NESTING levels."""
+    from phototerm.tui.widgets.sidebar import MAX_NESTING
+
+    root, deep = deep_library(tmp_path, 1000)
+
+    async def scenario() -> None:
+        app = make_app(tmp_path, personal=root)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            library = app.library
+            await pilot.press("w")  # the Folders view
+            await pilot.pause()
+            assert len(library.model) == 2
+            # The deepest folder, chosen in the sidebar, opened all the way down to it.
+            library.sidebar.post_message(Sidebar.Chosen("folder", "personal", deep))
+            await pilot.pause()
+            await pilot.press("ctrl+b", "ctrl+b")
+            await pilot.pause()
+            assert [app.index.get(i).name for i in library.model.ids] == ["IMG_DEEP.jpg"]
+            tree = library.sidebar.entry_tree
+            node = tree.cursor_node
+            assert node is not None and node.data.value == deep
+            levels = 0
+            while node.parent is not None:
+                levels, node = levels + 1, node.parent
+            assert levels <= MAX_NESTING + 3  # Folders > space > nested folders > this one
+            assert any("…" in line for line in sidebar_lines(app))
+            await pilot.press("up", "enter")  # its parent (a sibling entry): still fine
+            await pilot.pause()
+            assert library.spec.view == views.FOLDERS
+        assert app.return_code in (None, 0)
+
+    run(scenario())

@@ -32,6 +32,10 @@ from phototerm.tui.keys import BindingGate
 from phototerm.tui.messages import PhotosEdited
 
 REASON_WIDTH = 22  # the tree guides take 5 of the sidebar's 28 columns
+# Folder levels shown nested. Deeper folders hang under their ancestor at this depth, named
+# by the rest of their path: the tree (and Textual's, which lays out expanded nodes
+# recursively) never gets as deep as a hostile or runaway folder tree is.
+MAX_NESTING = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +43,16 @@ class Entry:
     kind: str  # space | timeline | recent | folders | folder | album | shared | info
     space: str | None = None
     value: str = ""
+
+
+def nesting(path: str) -> tuple[str, str]:
+    """(the folder a folder's node hangs under, its label): its parent and its name, or for a
+    folder deeper than MAX_NESTING its ancestor at that depth and the rest of its path."""
+    parts = path.split("/")
+    if len(parts) <= MAX_NESTING:
+        parent, _, name = path.rpartition("/")
+        return parent, name
+    return "/".join(parts[:MAX_NESTING]), "/".join(parts[MAX_NESTING:])
 
 
 def folder_paths(folders: Iterable[str]) -> list[str]:
@@ -92,7 +106,12 @@ class SidebarTree(BindingGate, Tree[Entry]):
             parent = parent.parent
         room = max(1, width - depth * self.guide_depth)
         if label.cell_len > room:
-            label.truncate(room, overflow="ellipsis")
+            data = node.data
+            if data is not None and data.kind == "folder" and data.value.count("/") >= MAX_NESTING:
+                # A path below the nesting limit: its end tells the folders apart.
+                label = Text("…") + label[label.cell_len - room + 1 :]
+            else:
+                label.truncate(room, overflow="ellipsis")
         return label
 
     def on_focus(self, event: events.Focus) -> None:
@@ -184,7 +203,7 @@ class Sidebar(Vertical):
             top = folders.add(Text(space.label), Entry("folder", space.name, ""))
             self._folder_nodes[(space.name, "")] = top
             for path in folder_paths(self._folders.get(space.name, ())):
-                parent_path, _, name = path.rpartition("/")
+                parent_path, name = nesting(path)
                 parent = self._folder_nodes.get((space.name, parent_path), top)
                 node = parent.add(Text(safe(name)), Entry("folder", space.name, path))
                 node.allow_expand = False  # turned on when it gets a child
@@ -306,7 +325,7 @@ class Sidebar(Vertical):
         if data.kind == "folder":
             if data.value == "":
                 return Text(LABELS.get(data.space or "", data.space or ""))
-            return Text(safe(data.value.rpartition("/")[2]))
+            return Text(safe(nesting(data.value)[1]))
         if data.kind == "album":
             return self._album_label(data.value)
         titles = {
@@ -318,9 +337,12 @@ class Sidebar(Vertical):
         return Text(titles.get(data.kind, ""), style="bold")
 
     def _walk(self, node: TreeNode[Entry]) -> Iterable[TreeNode[Entry]]:
-        yield node
-        for child in node.children:
-            yield from self._walk(child)
+        """Every node under ``node``, depth first, without recursion (folders nest deep)."""
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            yield current
+            stack.extend(reversed(current.children))
 
     @on(Tree.NodeSelected)
     def _selected(self, event: Tree.NodeSelected[Entry]) -> None:
