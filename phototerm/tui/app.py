@@ -9,6 +9,7 @@ album renamed or opened to the library screen, the place to remember to the sess
 
 from __future__ import annotations
 
+import asyncio
 import os
 import time
 from collections.abc import Iterable
@@ -51,10 +52,12 @@ from phototerm.tui.screens.library_palette import library_commands
 from phototerm.tui.screens.viewer import ViewerScreen
 from phototerm.tui.services import Services
 from phototerm.tui.session import Session, SessionStore, library_key
+from phototerm.tui.threads import DaemonExecutor, close_within
 
 REFRESH_EVERY = 0.3  # seconds between grid refreshes while photos stream in
 POLL_EVERY = 1.0  # seconds between looks at other sessions' edits
 SAVE_AFTER = 1.0  # seconds of quiet before the session is written
+CLOSE_WAIT = 0.3  # seconds quitting waits for the thumbnail decoders to stop
 
 
 class PhotoApp(BindingGate, App[None]):
@@ -153,6 +156,8 @@ class PhotoApp(BindingGate, App[None]):
     # ------------------------------------------------------------------------ start-up
 
     def on_mount(self) -> None:
+        # Thread workers on daemon threads that quitting never waits for (threads.py).
+        asyncio.get_running_loop().set_default_executor(DaemonExecutor())
         self.problems.extend(themes.install(self, self._requested_theme, self.settings))
         known = keys.known_ids(binding_sections(type(self)))
         keymap, keymap_problems = keys.load_keymap(self.settings.keymap, known)
@@ -436,7 +441,9 @@ class PhotoApp(BindingGate, App[None]):
         if self._poll is not None:
             self._poll.stop()
         self._handover.close()  # the stores; an opening still under way closes them itself
-        self.thumbnails.close()
+        # The decoders finish the thumbnail at hand (and its cache file), unless one is stuck
+        # in a system call: then quitting goes on without it.
+        close_within(self.thumbnails.close, CLOSE_WAIT, "thumbnails-close")
 
     # ------------------------------------------------------------------- palette
 
