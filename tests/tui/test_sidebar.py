@@ -94,6 +94,23 @@ def test_recently_added_lists_the_newest_files_first(tmp_path: Path) -> None:
     run(scenario())
 
 
+def remove_tree(top: Path) -> None:
+    """rm -r without recursion (shutil.rmtree, and pytest's clean-up of old temporary folders,
+    recurse once per level and fail on a tree 1,000 levels deep)."""
+    stack, folders = [str(top)], []
+    while stack:
+        folder = stack.pop()
+        folders.append(folder)
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
+                else:
+                    os.unlink(entry.path)
+    for folder in reversed(folders):
+        os.rmdir(folder)
+
+
 def deep_library(tmp_path: Path, depth: int) -> tuple[Path, str]:
     """A photo ``depth`` folders down (made one level at a time: os.makedirs recurses)."""
     root = tmp_path / "lib"
@@ -147,4 +164,7 @@ def test_a_folder_1000_levels_deep_does_not_crash_the_folders_view(tmp_path: Pat
             assert library.spec.view == views.FOLDERS
         assert app.return_code in (None, 0)
 
-    run(scenario())
+    try:
+        run(scenario())
+    finally:
+        remove_tree(root)
