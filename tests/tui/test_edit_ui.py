@@ -208,8 +208,11 @@ def test_advance_setting_always_and_never(tmp_path: Path) -> None:
         )
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
-            await pilot.press("enter", "1")
-            assert app.screen.position == 0
+            await pilot.press("enter")
+            # (where it opens depends on whether the first app saved its session in time)
+            opened = app.screen.position
+            await pilot.press("1")
+            assert app.screen.position == opened
 
     run(never())
 
