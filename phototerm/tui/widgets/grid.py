@@ -489,16 +489,18 @@ class ThumbnailGrid(BindingGate, ScrollView, can_focus=True):
             return  # off screen: dropping the cached lines is all it needs
         self.refresh(Region(x, first - y, self._layout.tile_w, last - first + 1))
 
-    def _refresh_visible_tiles(self) -> None:
-        """Selection changed: repaint the tiles on screen (frames and captions), not the
-        section headers between them; lines off screen are forgotten, built afresh when shown."""
+    def _selection_changed(self, before: set[int]) -> None:
+        """Repaint the tiles on screen whose selection changed (their frame and ✓), nothing
+        else; lines off screen are forgotten, built afresh when shown."""
+        changed = before ^ self.selected
         y = self.scroll_offset.y
         height = self.scrollable_content_region.height or self.size.height
         for line in [n for n in self._lines if not y <= n < y + height]:
             del self._lines[line]
         first, last = self._visible_range()
         for pos in range(first, last + 1):
-            self._refresh_tile(pos, caption_only=False)
+            if self.model.photo_id(pos) in changed:
+                self._refresh_tile(pos, caption_only=False)
 
     # ------------------------------------------------------------------ background loading
 
@@ -605,22 +607,24 @@ class ThumbnailGrid(BindingGate, ScrollView, can_focus=True):
             self.action_toggle_select()
             return
         low, high = sorted((anchor, self.cursor))
+        before = set(self.selected)
         self.selected.update(self.model.photo_id(p) for p in range(low, high + 1))
         self._anchor = self.cursor_photo_id()
-        self._refresh_visible_tiles()
+        self._selection_changed(before)
         self.post_message(self.SelectionChanged(len(self.selected)))
 
     def action_select_all(self) -> None:
+        before = self.selected
         self.selected = {self.model.photo_id(p) for p in range(len(self.model))}
-        self._refresh_visible_tiles()
+        self._selection_changed(before)
         self.post_message(self.SelectionChanged(len(self.selected)))
 
     def action_clear_selection(self) -> None:
         if not self.selected:
             raise SkipAction()  # nothing to clear: let Escape reach the screen/app
-        self.selected.clear()
+        before, self.selected = self.selected, set()
         self._anchor = None
-        self._refresh_visible_tiles()
+        self._selection_changed(before)
         self.post_message(self.SelectionChanged(0))
 
     # ------------------------------------------------------------------ mouse
