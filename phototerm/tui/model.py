@@ -124,6 +124,33 @@ def title(spec: ViewSpec, model: IndexModel | None = None) -> str:
     return f"Timeline by {spec.grouping}"
 
 
+def empty_reason(
+    spec: ViewSpec, model: IndexModel, *, spaces_on: bool, indexing: bool, album_exists: bool
+) -> str:
+    """Why the view shows nothing, in a line for the empty grid ('' when it shows photos)."""
+    if len(model):
+        return ""
+    if not spaces_on:
+        return "No space is on (the sidebar's Spaces say why)"
+    if not spec.spaces:
+        return "Every space is hidden: turn one on under Spaces in the sidebar"
+    if spec.view == SHARED_WITH_ME:
+        return "Nothing is shared with you yet"
+    if model.total and spec.query:
+        return f"No photos match {safe(spec.query, 120)}"
+    if indexing:
+        return "Looking for photos…"
+    if spec.view == ALBUM:
+        return (
+            "This album is empty"
+            if album_exists
+            else f"No album named {safe(spec.album or '', 60)}"
+        )
+    if spec.view == FOLDERS and spec.folder is not None:
+        return "No photos in this folder"
+    return "No photos found"
+
+
 def scope_query(spec: ViewSpec, all_spaces: Sequence[str]) -> str | None:
     """The part of the search that the sidebar decides (spaces, folder), in the search language.
 

@@ -198,28 +198,16 @@ class LibraryScreen(BindingGate, EditActions, Screen[None]):
         return True
 
     def _empty_text(self) -> str:
-        """What an empty grid says: why nothing is shown (the status line has the counts)."""
-        model, spec = self.model, self.spec
-        if model is None or len(model):
+        """What an empty grid says (the status line has the counts)."""
+        if self.model is None:
             return ""
-        setup = self.services.setup
-        if not setup.on:
-            return "No space is on (the sidebar's Spaces say why)"
-        if not spec.spaces:
-            return "Every space is hidden: turn one on under Spaces in the sidebar"
-        if spec.view == views.SHARED_WITH_ME:
-            return "Nothing is shared with you yet"
-        if model.total and spec.query:
-            return f"No photos match {safe(spec.query, 120)}"
-        if self.indexing:
-            return "Looking for photos…"
-        if spec.view == views.ALBUM:
-            if spec.album not in self.index.album_names():
-                return f"No album named {safe(spec.album or '', 60)}"
-            return "This album is empty"
-        if spec.view == views.FOLDERS and spec.folder is not None:
-            return "No photos in this folder"
-        return "No photos found"
+        return views.empty_reason(
+            self.spec,
+            self.model,
+            spaces_on=bool(self.services.setup.on),
+            indexing=self.indexing,
+            album_exists=self.spec.album in self.index.album_names(),
+        )
 
     def index_changed(self) -> None:
         """New photos arrived: refresh the model, the folders tree and the counts."""
