@@ -9,6 +9,7 @@ album renamed or opened to the library screen, the place to remember to the sess
 
 from __future__ import annotations
 
+import asyncio
 import os
 import time
 from collections.abc import Iterable
@@ -17,6 +18,7 @@ from typing import Any, ClassVar
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
@@ -32,6 +34,7 @@ from phototerm.tui import keys, terminal, themes
 from phototerm.tui.editing.albums import AlbumEdits
 from phototerm.tui.editing.context import EditContext
 from phototerm.tui.editing.photos import PhotoEdits
+from phototerm.tui.keys import BindingGate
 from phototerm.tui.messages import (
     AlbumDeleted,
     AlbumOpened,
@@ -44,28 +47,33 @@ from phototerm.tui.messages import (
 from phototerm.tui.model import ViewSpec
 from phototerm.tui.opening import Handover, open_in_worker, prepare_processes
 from phototerm.tui.screens.edit_keys import edit_commands
-from phototerm.tui.screens.help import HelpScreen, binding_sections
+from phototerm.tui.screens.help import HelpScreen, binding_contexts, binding_sections
 from phototerm.tui.screens.library import LibraryScreen
 from phototerm.tui.screens.library_palette import library_commands
 from phototerm.tui.screens.viewer import ViewerScreen
 from phototerm.tui.services import Services
 from phototerm.tui.session import Session, SessionStore, library_key
 from phototerm.tui.theme_files import ThemeCatalogue, derived_variables, load_catalogue
+from phototerm.tui.threads import DaemonExecutor, close_within
 
 REFRESH_EVERY = 0.3  # seconds between grid refreshes while photos stream in
 POLL_EVERY = 1.0  # seconds between looks at other sessions' edits
 SAVE_AFTER = 1.0  # seconds of quiet before the session is written
+CLOSE_WAIT = 0.3  # seconds quitting waits for the thumbnail decoders to stop
 
 
-class PhotoApp(App[None]):
+class PhotoApp(BindingGate, App[None]):
     CSS_PATH = "phototerm.tcss"
     TITLE = "phototerm"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
-            "q",
+            # ctrl+c too: it is what people press first in a terminal (in a text field it
+            # copies, as Textual's fields do; Esc leaves the field).
+            "q,ctrl+c",
             "quit",
             "Quit",
             id="app.quit",
+            key_display="q",
             tooltip="Quit phototerm (it reopens where you left it)",
         ),
         Binding(
@@ -129,7 +137,9 @@ class PhotoApp(App[None]):
         self.tile_size: str = size
         self._saved_tile_size = size
         self.viewer_info = False
-        self.keymap: dict[str, str] = {}
+        self.keymap: dict[str, str] = {}  # the [keymap], conflicts settled ("": unbound)
+        self.unbound_ids: frozenset[str] = frozenset()
+        self.quitting = False
         self._requested_theme = theme
         self.remember_theme = not read_only if remember_theme is None else remember_theme
         self._saved_theme = self.settings.theme  # what config.toml says now
@@ -157,15 +167,20 @@ class PhotoApp(App[None]):
     # ------------------------------------------------------------------------ start-up
 
     def on_mount(self) -> None:
+        # Thread workers on daemon threads that quitting never waits for (threads.py).
+        asyncio.get_running_loop().set_default_executor(DaemonExecutor())
         self.theme_catalogue = load_catalogue()
         self.problems.extend(
             themes.install(self, self._requested_theme, self.settings, self.theme_catalogue)
         )
         self._theme_installed = True
         known = keys.known_ids(binding_sections(type(self)))
-        self.keymap, keymap_problems = keys.load_keymap(self.settings.keymap, known)
-        self.problems.extend(keymap_problems)
-        self.set_keymap(self.keymap)
+        keymap, keymap_problems = keys.load_keymap(self.settings.keymap, known)
+        self.keymap, conflicts = keys.resolve_conflicts(keymap, binding_contexts(type(self)))
+        self.problems.extend([*keymap_problems, *conflicts])
+        # A default that lost every key is off (keys.BindingGate); the others get what is left.
+        self.unbound_ids = frozenset(i for i, k in self.keymap.items() if not k)
+        self.set_keymap({i: k for i, k in self.keymap.items() if k})
         palette_key = self._bound_key("app.commands")
         if palette_key:
             # The Footer shows the palette key it is told: a remapped one, not ctrl+p. Set on
@@ -179,6 +194,7 @@ class PhotoApp(App[None]):
             self.services,
             tile_size=self.tile_size,
             cursor=(cursor[0], cursor[1]) if cursor is not None else None,
+            indexing=self.index_on_start and bool(self.setup.on),
         )
         self.push_screen(library)
         if self.index_on_start:
@@ -413,7 +429,7 @@ class PhotoApp(App[None]):
         self._save_timer = None
         try:
             session = self.current_session()
-        except LookupError:
+        except (LookupError, NoMatches):  # the library screen is not (or no longer) built
             return
         self._write_session(session)
 
@@ -433,6 +449,9 @@ class PhotoApp(App[None]):
             )
 
     async def action_quit(self) -> None:
+        if self.quitting:
+            return
+        self.quitting = True  # from now on no binding runs (keys.BindingGate)
         self.save_now()
         self.exit()
 
@@ -440,7 +459,7 @@ class PhotoApp(App[None]):
         """Synchronous save on the way out: session and the thumbnail size setting."""
         try:
             self._save_session(self.current_session())
-        except LookupError:
+        except (LookupError, NoMatches):  # quitting before the library screen was built
             pass
         if self.tile_size != self._saved_tile_size and not self.read_only:
             try:
@@ -453,7 +472,9 @@ class PhotoApp(App[None]):
         if self._poll is not None:
             self._poll.stop()
         self._handover.close()  # the stores; an opening still under way closes them itself
-        self.thumbnails.close()
+        # The decoders finish the thumbnail at hand (and its cache file), unless one is stuck
+        # in a system call: then quitting goes on without it.
+        close_within(self.thumbnails.close, CLOSE_WAIT, "thumbnails-close")
 
     # ------------------------------------------------------------------- palette
 

@@ -5,17 +5,28 @@ All read the ``BINDINGS`` of the classes themselves with the keymap over them, s
 help nor the palette can drift from the keys, and a keymap entry naming a binding id that does
 not exist is reported, not silently ignored. Which classes, in which help section, is the
 help screen's list (``screens/help.py``), handed in as ``sections``.
+
+A key the keymap gives to a binding that already has it in the same place (``contexts``: the
+classes whose keys work together, e.g. the grid, the library screen and the app) is a
+conflict: it is reported, the user's binding keeps the key and the default loses it. A default
+left with no key at all is *unbound*: ``BindingGate.check_action`` turns it off, so Textual
+hides it and hands its key on to the binding that took it, and the help lists it as unbound.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
+from textual.actions import parse as parse_action
 from textual.app import App
 from textual.binding import Binding
+from textual.keys import KEY_NAME_REPLACEMENTS
 
 from phototerm.library.text import safe
+
+UNBOUND = "unbound"  # how the help and the palette show a binding without a key
 
 
 def own_bindings(cls: type) -> list[Binding]:
@@ -48,8 +59,11 @@ def find_binding(cls: type, binding_id: str) -> Binding:
 
 def shown_keys(app: App[Any], keymap: Mapping[str, str], binding: Binding) -> str:
     """The keys that run ``binding`` once the keymap is applied, as the help shows them
-    ("f", "^f", ":"), several separated by spaces."""
+    ("f", "^f", ":"), several separated by spaces; "unbound" when the keymap left it none
+    (an empty key string)."""
     key_string = keymap.get(binding.id or "", binding.key)
+    if not key_string.strip():
+        return UNBOUND
     return " ".join(
         app.get_key_display(Binding(key.strip(), binding.action)) for key in key_string.split(",")
     )
@@ -72,6 +86,113 @@ def load_keymap(
             continue
         keymap[binding_id] = keys
     return keymap, problems
+
+
+def key_name(key: str) -> str:
+    """A key as Textual names it in bindings ("?" -> "question_mark"), to compare keys."""
+    key = key.strip()
+    if len(key) != 1 or key.isalnum():
+        return key
+    try:
+        name = unicodedata.name(key).lower().replace("-", "_").replace(" ", "_")
+    except ValueError:
+        name = {"\t": "tab"}.get(key, key)
+    return KEY_NAME_REPLACEMENTS.get(name, name)
+
+
+def _key_list(key_string: str) -> list[str]:
+    out: list[str] = []
+    for key in key_string.split(","):
+        name = key_name(key)
+        if name and name not in out:
+            out.append(name)
+    return out
+
+
+Contexts = Sequence[tuple[str, Sequence[type]]]  # (where, classes whose keys work together)
+
+
+def resolve_conflicts(
+    keymap: Mapping[str, str], contexts: Contexts
+) -> tuple[dict[str, str], list[str]]:
+    """The keymap with every conflict settled, and one problem line per conflict.
+
+    ``keymap``: the user's entries (ids already checked). In each context, a key bound to two
+    bindings, at least one of them by the user, stays with the user's binding (of two user
+    bindings, the one the keymap names first); the other loses that key. The result is the
+    keymap plus every default that lost a key, mapped to the keys it has left ("" for none:
+    unbound).
+    """
+    order = {binding_id: n for n, binding_id in enumerate(keymap)}
+    defaults: dict[str, list[str]] = {}
+    for _where, classes in contexts:
+        for cls in classes:
+            for binding in own_bindings(cls):
+                if binding.id:
+                    defaults.setdefault(binding.id, _key_list(binding.key))
+    keys = {i: _key_list(keymap[i]) if i in keymap else list(k) for i, k in defaults.items()}
+    problems: list[str] = []
+    for where, classes in contexts:
+        ids = list(dict.fromkeys(b.id for cls in classes for b in own_bindings(cls) if b.id))
+        holders: dict[str, list[str]] = {}
+        for binding_id in ids:
+            for key in keys[binding_id]:
+                holders.setdefault(key, []).append(binding_id)
+        for key, holding in holders.items():
+            users = sorted((i for i in holding if i in keymap), key=order.__getitem__)
+            if len(holding) < 2 or not users:
+                continue  # one binding, or defaults that share a key by design (help's q)
+            winner = users[0]
+            for loser in holding:
+                if loser == winner or key not in keys[loser]:
+                    continue
+                keys[loser].remove(key)
+                left = "keeps " + ", ".join(keys[loser]) if keys[loser] else "is now unbound"
+                problems.append(
+                    f"config [keymap]: {key} is bound to both {winner} and {loser} in "
+                    f"{where}; {winner} keeps it, {loser} {left}"
+                )
+    settled = dict(keymap)
+    for binding_id, now in keys.items():
+        if binding_id in keymap or now != defaults[binding_id]:
+            settled[binding_id] = ",".join(now)
+    return settled, problems
+
+
+class BindingGate:
+    """Mixed into the classes whose BINDINGS a keymap can name (before their Textual base).
+    A binding is off when the keymap left it without a key: Textual then neither runs nor
+    shows it, and offers its key to the next binding, the one that took it (the command
+    palette calls the actions directly, so an unbound action is still found there by name).
+    Every binding is off once the app is quitting: a key typed after q (a burst, a paste)
+    must not open a dialog on an app that is taking its screens down."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        app = getattr(self, "app", None)
+        if getattr(app, "quitting", False):
+            return False
+        unbound: frozenset[str] = getattr(app, "unbound_ids", frozenset())
+        if unbound and (action, tuple(parameters)) in _unbound_actions(type(self), unbound):
+            return False
+        return cast(Any, super()).check_action(action, parameters)
+
+
+_UNBOUND_ACTIONS: dict[tuple[type, frozenset[str]], frozenset[tuple[str, tuple]]] = {}
+
+
+def _unbound_actions(cls: type, unbound: frozenset[str]) -> frozenset[tuple[str, tuple]]:
+    """(action name, parameters) of the class's bindings (its own and inherited) in
+    ``unbound``; asked at every key and footer refresh, so worked out once per class."""
+    found = _UNBOUND_ACTIONS.get((cls, unbound))
+    if found is None:
+        out = set()
+        for base in cls.__mro__:
+            for binding in own_bindings(base):
+                if binding.id in unbound:
+                    _namespace, name, params = parse_action(binding.action)
+                    out.add((name, tuple(params)))
+        found = _UNBOUND_ACTIONS[(cls, unbound)] = frozenset(out)
+    return found
 
 
 def binding_help(

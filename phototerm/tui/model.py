@@ -24,6 +24,8 @@ TIMELINE = "timeline"
 FOLDERS = "folders"
 ALBUM = "album"
 SHARED_WITH_ME = "shared"
+RECENT = "recent"  # "Recently added": the newest files by modification time
+RECENT_DAYS = 30  # ... those changed within this many days of the newest one
 ALBUM_ORDER = "album"  # a sort key of album views only: the order the album keeps
 
 
@@ -50,6 +52,7 @@ class IndexModel:
         self.ids = ids
         self._sections = list(sections)
         self.total = total  # photos in scope before the query (for "shown / total")
+        self.since: float | None = None  # Recently added: the oldest modification time in it
         self._positions: dict[int, int] | None = None
 
     def __len__(self) -> int:
@@ -100,8 +103,13 @@ def album_infos(index: Index) -> list[AlbumInfo]:
     return out
 
 
-def title(spec: ViewSpec) -> str:
-    """What the view is called in the status line: "Timeline by day", "Folders: Personal/a"."""
+def title(spec: ViewSpec, model: IndexModel | None = None) -> str:
+    """What the view is called in the status line: "Timeline by day", "Folders: Personal/a",
+    "Recently added (since 2024-05-01)"."""
+    if spec.view == RECENT:
+        since = model.since if model is not None else None
+        day = _local_day(since) if since is not None else None
+        return f"Recently added (since {day})" if day else "Recently added"
     if spec.view == FOLDERS:
         if spec.folder is None:
             return "Folders"
@@ -114,6 +122,33 @@ def title(spec: ViewSpec) -> str:
     if spec.sort != "taken":
         return "Timeline"
     return f"Timeline by {spec.grouping}"
+
+
+def empty_reason(
+    spec: ViewSpec, model: IndexModel, *, spaces_on: bool, indexing: bool, album_exists: bool
+) -> str:
+    """Why the view shows nothing, in a line for the empty grid ('' when it shows photos)."""
+    if len(model):
+        return ""
+    if not spaces_on:
+        return "No space is on (the sidebar's Spaces say why)"
+    if not spec.spaces:
+        return "Every space is hidden: turn one on under Spaces in the sidebar"
+    if spec.view == SHARED_WITH_ME:
+        return "Nothing is shared with you yet"
+    if model.total and spec.query:
+        return f"No photos match {safe(spec.query, 120)}"
+    if indexing:
+        return "Looking for photos…"
+    if spec.view == ALBUM:
+        return (
+            "This album is empty"
+            if album_exists
+            else f"No album named {safe(spec.album or '', 60)}"
+        )
+    if spec.view == FOLDERS and spec.folder is not None:
+        return "No photos in this folder"
+    return "No photos found"
 
 
 def scope_query(spec: ViewSpec, all_spaces: Sequence[str]) -> str | None:
@@ -159,6 +194,14 @@ def build(index: Index, spec: ViewSpec, all_spaces: Sequence[str]) -> IndexModel
     if scope is None or spec.view == SHARED_WITH_ME:
         return IndexModel(index, [], [], 0)
     within: list[int] | None  # the photos in scope (None: all of them)
+    if spec.view == RECENT:
+        recent, since = recently_added(index, scope)
+        ids = index.search(
+            spec.query or None, sort=spec.sort, descending=spec.descending, within=recent
+        )
+        model = IndexModel(index, ids, [], len(recent))
+        model.since = since
+        return model
     if spec.view == ALBUM:
         if spec.album is None or spec.album not in index.album_names():
             return IndexModel(index, [], [], 0)
@@ -185,6 +228,34 @@ def build(index: Index, spec: ViewSpec, all_spaces: Sequence[str]) -> IndexModel
     else:
         sections = []  # headers by date make no sense when sorted by name or size
     return IndexModel(index, ids, sections, total)
+
+
+def recently_added(index: Index, scope: str) -> tuple[list[int], float | None]:
+    """The photos of ``scope`` whose file changed within RECENT_DAYS of the newest file, newest
+    first, and the oldest modification time among them (None when there are none).
+
+    Measured from the newest file, not from today: a library nobody added to for a while
+    still shows its last import (the status line says since when)."""
+    ids = index.search(scope or None, sort="mtime", descending=True)
+    if not ids:
+        return [], None
+    cutoff = index.get(ids[0]).mtime - RECENT_DAYS * 86400
+    lo, hi = 0, len(ids)  # the first position older than the cutoff (mtimes descend)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if index.get(ids[mid]).mtime >= cutoff:
+            lo = mid + 1
+        else:
+            hi = mid
+    return ids[:lo], index.get(ids[lo - 1]).mtime
+
+
+def _local_day(stamp: float) -> str | None:
+    """The day of a file time (a real instant, unlike capture times) where the user is."""
+    try:
+        return datetime.fromtimestamp(stamp).strftime("%Y-%m-%d")
+    except (OverflowError, OSError, ValueError):
+        return None
 
 
 def in_folder(index: Index, ids: Sequence[int] | None, folder: tuple[str, str]) -> list[int]:

@@ -20,7 +20,7 @@ from phototerm.library.spaces import SpaceSetup
 
 FILE_NAME = "session.json"
 MAX_LIBRARIES = 20  # older entries are dropped, the file stays small
-VIEWS = ("timeline", "folders", "album", "shared")
+VIEWS = ("timeline", "recent", "folders", "album", "shared")
 SORTS = ("taken", "name", "size", "mtime", "rating", "album")  # "album": album views only
 GROUPINGS = ("day", "month", "year")
 

@@ -410,3 +410,17 @@ def test_sort_orders_are_remembered_per_view(tmp_path):
     lib.stores["shared"] = Store.open("shared", lib.roots["shared"], read_only=True)
     editor = Editor(lib.index, lib.stores, ROOT_ID, None)
     assert not editor.set_sort_order("shared", "folder:", "name", False).ok
+
+
+def test_undo_photos_names_what_the_next_undo_puts_back(tmp_path):
+    lib = _make(tmp_path)
+    ed = lib.editor
+    ids = lib.ids()
+    assert ed.undo_photos() == []
+    ed.set_rating(ids[:2], 3)
+    ed.albums.create("Trip", ids[2:4])
+    assert ed.undo_photos() == []  # an album edit: no photo state to put back
+    ed.undo()
+    assert sorted(ed.undo_photos()) == sorted(
+        (lib.index.get(i).space, lib.index.get(i).rel) for i in ids[:2]
+    )

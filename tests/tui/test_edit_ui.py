@@ -136,6 +136,57 @@ def test_advance_after_rating_in_the_viewer(tmp_path: Path) -> None:
     run(scenario())
 
 
+def test_undo_returns_to_the_photo_it_changed(tmp_path: Path) -> None:
+    """A rating moved the viewer (or, with "always", the grid) on; undo goes back to the
+    photo it puts back, so what changed is what is on screen."""
+
+    async def in_viewer() -> None:
+        app = make_app(tmp_path)
+        root = personal_root(tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("right", "enter")
+            viewer = app.screen
+            assert isinstance(viewer, ViewerScreen)
+            rated = viewer.photo_id
+            before = stored(root, app.index.get(rated).rel).rating
+            await pilot.press("4")
+            assert viewer.photo_id != rated  # advanced
+            await pilot.press("u")
+            assert viewer.photo_id == rated
+            assert stored(root, app.index.get(rated).rel).rating == before
+            assert f" {viewer.position + 1} / " in screen_lines(app)[0]  # and it is drawn
+            # Two ratings, two undos: each goes back to its own photo.
+            await pilot.press("5", "2")
+            second = viewer.model.photo_id(viewer.position - 1)
+            await pilot.press("u")
+            assert viewer.photo_id == second
+            await pilot.press("u")
+            assert viewer.photo_id == rated
+            await pilot.press("u")  # nothing of the viewer's left: stays
+            assert viewer.photo_id == rated
+
+    run(in_viewer())
+
+    async def in_grid() -> None:
+        app = make_app(
+            tmp_path,
+            library=False,
+            personal=personal_root(tmp_path),
+            config='advance_after_rating = "always"\n',
+        )
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            grid = app.library.grid
+            first = grid.cursor_photo_id()
+            await pilot.press("3")
+            assert grid.cursor_photo_id() != first
+            await pilot.press("u")
+            assert grid.cursor_photo_id() == first
+
+    run(in_grid())
+
+
 def test_advance_setting_always_and_never(tmp_path: Path) -> None:
     async def always() -> None:
         app = make_app(tmp_path, config='advance_after_rating = "always"\n')
@@ -157,8 +208,11 @@ def test_advance_setting_always_and_never(tmp_path: Path) -> None:
         )
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
-            await pilot.press("enter", "1")
-            assert app.screen.position == 0
+            await pilot.press("enter")
+            # (where it opens depends on whether the first app saved its session in time)
+            opened = app.screen.position
+            await pilot.press("1")
+            assert app.screen.position == opened
 
     run(never())
 
@@ -254,7 +308,12 @@ def test_description(tmp_path: Path) -> None:
             await pilot.press(*"Sunset at the lake", "enter")
             assert stored(root, app.index.get(pid).rel).description == "Sunset at the lake"
             await pilot.press("i")
-            assert "Sunset at the lake" in screen_text(app)
+            # Labelled as the key, the dialog and the README name it.
+            assert any(
+                "Description" in line and "Sunset at the lake" in line
+                for line in screen_text(app).splitlines()
+            )
+            assert "Caption" not in screen_text(app)
             await pilot.press("e", "x", "escape")  # cancelled: nothing changes
             assert stored(root, app.index.get(pid).rel).description == "Sunset at the lake"
             await pilot.press("slash", *"lake", "enter")  # free words search descriptions

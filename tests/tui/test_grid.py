@@ -225,6 +225,36 @@ async def test_selection_keys(service):
 
 
 @sync
+async def test_selected_tiles_are_framed(service):
+    """A selection is seen at a glance: the thumbnail itself is framed, not only ✓'d."""
+    app = Host(service, Model(fake_photos(200)))
+    async with app.run_test(size=SIZE) as pilot:
+        grid = app.query_one(ThumbnailGrid)
+        w, rows = TILE_SIZES[grid.tile_size]
+        step = w + 1
+
+        def tile_rows(col: int) -> list[str]:
+            return [line[col * step : col * step + w] for line in screen_text(grid)[:rows]]
+
+        assert not any("┏" in line for line in screen_text(grid))
+        await pilot.press("right", "space")
+        framed = tile_rows(1)
+        assert framed[0] == "┏" + "━" * (w - 2) + "┓"
+        assert framed[-1] == "┗" + "━" * (w - 2) + "┛"
+        assert all(line[0] == "┃" and line[-1] == "┃" for line in framed[1:-1])
+        assert "┏" not in tile_rows(0)[0] and "┏" not in tile_rows(2)[0]
+        await pilot.press("space")  # unselected: the frame goes
+        assert "┏" not in tile_rows(1)[0]
+        # Select all, then scroll: tiles drawn before the selection are drawn framed.
+        await pilot.press("pagedown", "pagedown", "pageup", "pageup", "ctrl+a", "pagedown")
+        await pilot.pause()
+        top = [line for line in screen_text(grid) if "━" in line]
+        assert top and all(line.count("┏") == COLS for line in top if "┏" in line)
+        await pilot.press("escape", "pageup")
+        assert not any("┏" in line or "┃" in line for line in screen_text(grid))
+
+
+@sync
 async def test_enter_and_double_click_activate(service):
     app = Host(service, Model(fake_photos(30)))
     async with app.run_test(size=SIZE) as pilot:

@@ -206,3 +206,36 @@ def test_search_keeps_fast_typing(tmp_path, burst):
             assert library.spec.query == "camera:canon"
 
     run(scenario())
+
+
+def test_where_the_keys_go_is_visible(tmp_path: Path) -> None:
+    """After Esc Esc the focus is back on the photos: the status line says so, and the
+    search bar looks different from when it takes the typing."""
+
+    async def scenario() -> None:
+        app = make_app(tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            library = app.library
+            bar = library.searchbar
+            prompt = bar.query_one("#search-prompt")
+
+            def look() -> tuple:
+                return (prompt.styles.background, bar.styles.background, bar.input.styles.color)
+
+            assert screen_lines(app)[-2].startswith(" PHOTOS ")
+            resting = look()
+            await pilot.press("slash")
+            assert screen_lines(app)[-2].startswith(" SEARCH ")
+            typing = look()
+            assert typing[0] != resting[0] and typing[1] != resting[1]
+            await pilot.press(*"garden", "escape")  # the first Esc clears, keeps the focus
+            assert isinstance(app.focused, SearchInput) and bar.value == ""
+            assert screen_lines(app)[-2].startswith(" SEARCH ") and look() == typing
+            await pilot.press("escape")  # the second goes back to the photos
+            assert app.focused is library.grid
+            assert screen_lines(app)[-2].startswith(" PHOTOS ") and look() == resting
+            await pilot.press("ctrl+b", "ctrl+b")  # the sidebar, focused
+            assert screen_lines(app)[-2].startswith(" SIDEBAR ")
+
+    run(scenario())

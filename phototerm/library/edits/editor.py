@@ -308,6 +308,13 @@ class Editor:
     def undo_label(self) -> str | None:
         return self._undo[-1].label if self._undo else None
 
+    def undo_photos(self) -> list[tuple[str, str]]:
+        """(space, rel) of the photos the next undo puts back (none for an album edit), so a
+        view can go back to the photo it changed."""
+        if not self._undo:
+            return []
+        return [(space, rel) for space, rels in self._undo[-1].before.items() for rel in rels]
+
     def undo(self) -> EditResult:
         if not self._undo:
             return fail("Nothing to undo")

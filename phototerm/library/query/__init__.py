@@ -21,7 +21,7 @@ from phototerm.library.query.nodes import (
     Tag,
     Text,
 )
-from phototerm.library.query.parser import parse
+from phototerm.library.query.parser import parse, terms
 
 __all__ = [
     "KEYS",
@@ -43,4 +43,5 @@ __all__ = [
     "Tag",
     "Text",
     "parse",
+    "terms",
 ]

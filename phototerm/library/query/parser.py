@@ -254,6 +254,52 @@ def parse(text: str | None) -> Query:
     return _parse(text)
 
 
+def terms(text: str) -> list[str]:
+    """The source text of each top-level AND term of a query, in order: ``'a -b (c OR d)
+    rating:>=3'`` gives ``['a', '-b', '(c OR d)', 'rating:>=3']``. A query whose top level is
+    an OR is one term; an empty one has none. Raises QueryError as ``parse`` does.
+
+    Each term parses on its own, and joining the terms with spaces means the same query
+    (an explicit AND between terms is dropped): a form can take some apart and keep the rest.
+    """
+    parse(text)
+    tokens = _tokens(text)
+    depth = 0
+    for tok in tokens:
+        depth += tok.kind == _LPAREN
+        depth -= tok.kind == _RPAREN
+        if tok.kind == _OR and depth == 0:
+            return [text.strip()]
+    starts: list[int] = []  # index of each term's first token
+    i = 0
+    while i < len(tokens):
+        if tokens[i].kind == _AND:
+            i += 1
+            continue
+        starts.append(i)
+        while tokens[i].kind == _NOT:
+            i += 1
+        if tokens[i].kind == _LPAREN:
+            depth = 0
+            while True:
+                depth += tokens[i].kind == _LPAREN
+                depth -= tokens[i].kind == _RPAREN
+                i += 1
+                if depth == 0:
+                    break
+        else:
+            i += 1
+    out = []
+    for n, start in enumerate(starts):
+        # A term runs to the next token that is not part of it (the next term or an AND).
+        end_token = starts[n + 1] if n + 1 < len(starts) else len(tokens)
+        while end_token > start + 1 and tokens[end_token - 1].kind == _AND:
+            end_token -= 1
+        end = tokens[end_token].pos if end_token < len(tokens) else len(text)
+        out.append(text[tokens[start].pos : end].strip())
+    return out
+
+
 @functools.lru_cache(maxsize=512)
 def _parse(text: str) -> Query:
     if len(text) > MAX_LENGTH:

@@ -22,6 +22,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from phototerm.library.text import safe
+from phototerm.tui.keys import BindingGate
 from phototerm.tui.model import AlbumInfo
 
 ACTIONS = ("open", "create", "add", "remove", "rename", "delete", "cover", "conditional")
@@ -51,7 +52,7 @@ def album_rows(
     return rows
 
 
-class AlbumDialog(ModalScreen[AlbumChoice | None]):
+class AlbumDialog(BindingGate, ModalScreen[AlbumChoice | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="album.close", tooltip="Close the album dialog"),
         Binding(

@@ -11,8 +11,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from phototerm.tui.keys import BindingGate
 
-class ConfirmDialog(ModalScreen[bool]):
+
+class ConfirmDialog(BindingGate, ModalScreen[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,n", "answer(False)", "No", id="confirm.no", tooltip="Cancel"),
         Binding("y", "answer(True)", "Yes", id="confirm.yes", tooltip="Confirm"),

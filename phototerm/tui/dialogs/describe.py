@@ -13,10 +13,12 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-MAX_DESCRIPTION = 2000  # a caption, not an essay; keeps the store and the info panel sane
+from phototerm.tui.keys import BindingGate
+
+MAX_DESCRIPTION = 2000  # a line or two, not an essay; keeps the store and the info panel sane
 
 
-class DescribeDialog(ModalScreen[str | None]):
+class DescribeDialog(BindingGate, ModalScreen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "escape",
@@ -42,7 +44,7 @@ class DescribeDialog(ModalScreen[str | None]):
             yield Static(Text(f"Description of {self._what}", style="bold"), classes="dialog-title")
             yield Input(
                 self._current,
-                placeholder="A caption (empty clears it)",
+                placeholder="A description (empty clears it)",
                 max_length=MAX_DESCRIPTION,
                 id="describe-input",
             )

@@ -1,14 +1,15 @@
 """Filter dialog (`f`): built from the index's actual values (``Index.facets()``).
 
 It does not filter by itself: it writes the equivalent search-language query, which goes into
-the search bar, so people see (and learn) what the filter means. Dismisses with the query text
-or None.
+the search bar, so people see (and learn) what the filter means. It opens on the current
+query, read back into the fields that can express it (filter_query.py); applying writes the
+whole query again, so a field's term is replaced, never added a second time. Dismisses with
+the query text or None.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC
 from typing import Any, ClassVar
 
@@ -22,63 +23,18 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from phototerm.library.spaces import LABELS
 from phototerm.library.text import safe
+from phototerm.tui.dialogs.filter_query import (
+    GPS,
+    RATINGS,
+    TYPES,
+    FilterChoice,
+    build_query,
+    read_query,
+)
 from phototerm.tui.dialogs.jump import parse_date
-from phototerm.tui.model import quote
+from phototerm.tui.keys import BindingGate
 
-RATINGS = [
-    ("rated 1 star or more", "rating:>=1"),
-    ("2 stars or more", "rating:>=2"),
-    ("3 stars or more", "rating:>=3"),
-    ("4 stars or more", "rating:>=4"),
-    ("5 stars", "rating:5"),
-    ("unrated", "rating:0"),
-    ("rejected", "rating:-1"),
-]
-TYPES = [("photos", "type:photo"), ("videos", "type:video")]
-GPS = [("with GPS position", "has:gps"), ("without GPS position", "-has:gps")]
-
-
-@dataclass(frozen=True, slots=True)
-class FilterChoice:
-    words: str = ""
-    date_from: str = ""
-    date_to: str = ""
-    type: str | None = None  # a query term from TYPES
-    rating: str | None = None
-    camera: str | None = None
-    lens: str | None = None
-    folder: tuple[str, str] | None = None  # (space, folder)
-    gps: str | None = None
-
-
-def build_query(choice: FilterChoice, *, both_spaces: bool = True) -> str:
-    """The search-language text for a choice (also used by tests and the palette)."""
-    parts: list[str] = []
-    if choice.words.strip():
-        parts.append(choice.words.strip())
-    start, end = choice.date_from, choice.date_to
-    if start and end:
-        parts.append(f"date:{start}" if start == end else f"date:{start}..{end}")
-    elif start:
-        parts.append(f"date:{start}..")
-    elif end:
-        parts.append(f"date:..{end}")
-    for term in (choice.type, choice.rating):
-        if term:
-            parts.append(term)
-    if choice.camera:
-        parts.append(f"camera:{quote(choice.camera)}")
-    if choice.lens:
-        parts.append(f"lens:{quote(choice.lens)}")
-    if choice.folder is not None:
-        space, folder = choice.folder
-        if both_spaces:
-            parts.append(f"space:{space}")
-        if folder:
-            parts.append(f"folder:{quote(folder)}")
-    if choice.gps:
-        parts.append(choice.gps)
-    return " ".join(parts)
+__all__ = ["FilterChoice", "FilterDialog", "build_query"]
 
 
 def _values(facets: object, name: str) -> list[tuple[str, int]]:
@@ -105,7 +61,9 @@ def _options(pairs: Iterable[tuple[str, object]]) -> list[tuple[Text, object]]:
     return [(Text(safe(label, 60)), value) for label, value in pairs]
 
 
-def _facet_select(values: list[tuple[str, int]], prompt: str, widget_id: str) -> Select:
+def _facet_select(
+    values: list[tuple[str, int]], prompt: str, widget_id: str, value: str | None
+) -> Select:
     """A Select of a facet's values with their counts; disabled when the library has none."""
     return Select(
         _options((f"{value} ({count})", value) for value, count in values),
@@ -113,10 +71,11 @@ def _facet_select(values: list[tuple[str, int]], prompt: str, widget_id: str) ->
         id=widget_id,
         disabled=not values,
         compact=True,
+        value=value if value is not None else Select.NULL,
     )
 
 
-class FilterDialog(ModalScreen[str | None]):
+class FilterDialog(BindingGate, ModalScreen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="filter.cancel", tooltip="Close, change nothing"),
         Binding("ctrl+s", "apply", "Apply", id="filter.apply", tooltip="Apply the filter"),
@@ -130,6 +89,19 @@ class FilterDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         facets = self.facets
+        cameras, lenses = _values(facets, "cameras"), _values(facets, "lenses")
+        folders = _folders(facets)
+        now = read_query(
+            self.query_text,
+            cameras=[value for value, _n in cameras],
+            lenses=[value for value, _n in lenses],
+            folders=[(s, f) for s, f, _n in folders],
+            both_spaces=self.both_spaces,
+        )
+
+        def chosen(value: object) -> object:
+            return value if value is not None else Select.NULL
+
         low, high = getattr(facets, "first", None), getattr(facets, "last", None)
         span = f"{_day(low)} … {_day(high)}" if low is not None and high is not None else ""
         with Vertical(classes="dialog-box", id="filter-box"):
@@ -137,22 +109,38 @@ class FilterDialog(ModalScreen[str | None]):
             with VerticalScroll(id="filter-scroll"), Grid(id="filter-grid"):
                 yield Label("Words")
                 yield Input(
-                    self.query_text, placeholder="free words or query", id="f-words", compact=True
+                    now.words, placeholder="free words or query", id="f-words", compact=True
                 )
                 yield Label("From")
-                yield Input(placeholder=f"YYYY[-MM[-DD]]  {span}", id="f-from", compact=True)
+                yield Input(
+                    now.date_from,
+                    placeholder=f"YYYY[-MM[-DD]]  {span}",
+                    id="f-from",
+                    compact=True,
+                )
                 yield Label("To")
-                yield Input(placeholder="YYYY[-MM[-DD]]", id="f-to", compact=True)
+                yield Input(now.date_to, placeholder="YYYY[-MM[-DD]]", id="f-to", compact=True)
                 yield Label("Type")
-                yield Select(_options(TYPES), prompt="any type", id="f-type", compact=True)
+                yield Select(
+                    _options(TYPES),
+                    prompt="any type",
+                    id="f-type",
+                    compact=True,
+                    value=chosen(now.type),
+                )
                 yield Label("Rating")
-                yield Select(_options(RATINGS), prompt="any rating", id="f-rating", compact=True)
+                yield Select(
+                    _options(RATINGS),
+                    prompt="any rating",
+                    id="f-rating",
+                    compact=True,
+                    value=chosen(now.rating),
+                )
                 yield Label("Camera")
-                yield _facet_select(_values(facets, "cameras"), "any camera", "f-camera")
+                yield _facet_select(cameras, "any camera", "f-camera", now.camera)
                 yield Label("Lens")
-                yield _facet_select(_values(facets, "lenses"), "any lens", "f-lens")
+                yield _facet_select(lenses, "any lens", "f-lens", now.lens)
                 yield Label("Folder")
-                folders = _folders(facets)
                 yield Select(
                     _options(
                         (f"{LABELS.get(s, s).split()[0]}/{f} ({n})", (s, f)) for s, f, n in folders
@@ -161,9 +149,16 @@ class FilterDialog(ModalScreen[str | None]):
                     id="f-folder",
                     disabled=not folders,
                     compact=True,
+                    value=chosen(now.folder),
                 )
                 yield Label("GPS")
-                yield Select(_options(GPS), prompt="with or without", id="f-gps", compact=True)
+                yield Select(
+                    _options(GPS),
+                    prompt="with or without",
+                    id="f-gps",
+                    compact=True,
+                    value=chosen(now.gps),
+                )
             yield Static("", id="f-error", classes="dialog-error")
             yield Static("", id="f-preview", classes="dialog-help")
             with Horizontal(classes="dialog-buttons"):

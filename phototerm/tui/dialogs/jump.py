@@ -14,6 +14,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from phototerm.tui.keys import BindingGate
+
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 
 
@@ -35,7 +37,7 @@ def parse_date(text: str) -> str | None:
     return f"{int(year):04d}"
 
 
-class JumpDialog(ModalScreen[str | None]):
+class JumpDialog(BindingGate, ModalScreen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="jump.cancel", tooltip="Stay where you are"),
     ]

@@ -18,6 +18,8 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from phototerm.tui.keys import BindingGate
+
 # (key, label when ascending, label when descending, the direction listed first): each key's
 # usual direction first, as file managers and photo apps offer them: names A to Z, dates,
 # sizes and ratings from the newest / largest / best.
@@ -45,7 +47,7 @@ def sort_options(album: bool = False) -> list[tuple[str, bool, str]]:
     return options
 
 
-class SortDialog(ModalScreen[tuple[str, bool] | None]):
+class SortDialog(BindingGate, ModalScreen[tuple[str, bool] | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="sort.cancel", tooltip="Keep the current order"),
     ]

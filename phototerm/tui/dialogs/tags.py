@@ -23,6 +23,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from phototerm.library.text import safe
+from phototerm.tui.keys import BindingGate
 
 MAX_SHOWN = 400  # options listed at once; typing narrows a bigger library down
 
@@ -53,7 +54,7 @@ def tag_rows(state: TagState, text: str) -> list[tuple[str, str, int]]:
     return rows
 
 
-class TagDialog(ModalScreen[None]):
+class TagDialog(BindingGate, ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Done", id="tags.close", tooltip="Close the tag dialog"),
         Binding(

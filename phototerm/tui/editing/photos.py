@@ -56,12 +56,19 @@ class PhotoEdits:
     def rotate(self, ids: Sequence[int], degrees: int) -> bool:
         return self._run(ids, lambda e: e.rotate(ids, degrees))
 
-    def undo(self) -> None:
+    def undo(self) -> list[int]:
+        """Undo the last edit; returns the ids of the photos it put back (none for an album
+        edit, or when nothing was undone), for the view to go back to them."""
         editor = self.context.editor
         if editor is None:
-            return
-        if self.context.report(editor.undo()):
-            self.context.edited(None, albums=True)
+            return []
+        places = editor.undo_photos()
+        if not self.context.report(editor.undo()):
+            return []
+        self.context.edited(None, albums=True)
+        index = self.context.index
+        found = (index.id_of(space, rel) for space, rel in places)
+        return [photo_id for photo_id in found if photo_id is not None]
 
     # ------------------------------------------------------------------------ dialogs
 

@@ -93,6 +93,10 @@ class EditActions:
     def edit_advance(self) -> None:
         """After a rating: move on when the advance_after_rating setting says so."""
 
+    def edit_undone(self, ids: list[int]) -> None:
+        """After an undo that put back the photos ``ids``: go back to them if the view had
+        moved on (a rating advances to the next photo)."""
+
     def cursor_photo(self) -> int | None:
         targets = self.edit_targets()
         return targets[0] if len(targets) == 1 else None
@@ -118,7 +122,9 @@ class EditActions:
         self.services.albums.open_dialog(self.edit_targets(), self.cursor_photo())
 
     def action_undo(self) -> None:
-        self.services.photos.undo()
+        ids = self.services.photos.undo()
+        if ids:
+            self.edit_undone(ids)
 
 
 def edit_commands(

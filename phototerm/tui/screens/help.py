@@ -26,6 +26,7 @@ from phototerm.tui.dialogs.filter import FilterDialog
 from phototerm.tui.dialogs.jump import JumpDialog
 from phototerm.tui.dialogs.sort import SortDialog
 from phototerm.tui.dialogs.tags import TagDialog
+from phototerm.tui.keys import BindingGate
 from phototerm.tui.screens.library import LibraryScreen
 from phototerm.tui.screens.viewer import ViewerScreen
 from phototerm.tui.widgets.grid import ThumbnailGrid
@@ -49,6 +50,28 @@ def binding_sections(app_class: type) -> list[tuple[str, list[type]]]:
         ("Tag dialog (t)", [TagDialog]),
         ("Album dialog (a)", [AlbumDialog]),
         ("Help", [HelpScreen]),
+    ]
+
+
+def binding_contexts(app_class: type) -> list[tuple[str, list[type]]]:
+    """(where, classes whose keys work at the same time there): where two bindings must not
+    share a key. The app's keys work on the full screens; a dialog has its own keys only."""
+    dialogs: list[tuple[str, type]] = [
+        ("filter", FilterDialog),
+        ("sort", SortDialog),
+        ("jump", JumpDialog),
+        ("confirm", ConfirmDialog),
+        ("describe", DescribeDialog),
+        ("tag", TagDialog),
+        ("album", AlbumDialog),
+    ]
+    return [
+        ("the photos", [app_class, LibraryScreen, ThumbnailGrid]),
+        ("the search bar", [app_class, LibraryScreen, SearchInput]),
+        ("the sidebar", [app_class, LibraryScreen, SidebarTree]),
+        ("the viewer", [app_class, ViewerScreen]),
+        ("the help", [app_class, HelpScreen]),
+        *((f"the {name} dialog", [dialog]) for name, dialog in dialogs),
     ]
 
 
@@ -76,7 +99,7 @@ INTRO = (
 )
 
 
-class HelpScreen(Screen[None]):
+class HelpScreen(BindingGate, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "escape,question_mark,q",

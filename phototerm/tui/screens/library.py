@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on
+from textual import events, on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -32,6 +32,7 @@ from phototerm.tui.clipboard import copy_paths
 from phototerm.tui.dialogs.filter import FilterDialog
 from phototerm.tui.dialogs.jump import JumpDialog
 from phototerm.tui.dialogs.sort import SortDialog
+from phototerm.tui.keys import BindingGate
 from phototerm.tui.messages import PhotosEdited
 from phototerm.tui.model import IndexModel, ViewSpec
 from phototerm.tui.screens.edit_keys import EDIT_BINDINGS, EditActions
@@ -40,13 +41,13 @@ from phototerm.tui.services import Services
 from phototerm.tui.widgets.grid import ThumbnailGrid
 from phototerm.tui.widgets.infopanel import InfoPanel
 from phototerm.tui.widgets.searchbar import SearchBar
-from phototerm.tui.widgets.sidebar import Sidebar
+from phototerm.tui.widgets.sidebar import Sidebar, SidebarTree
 from phototerm.tui.widgets.statusbar import Status, StatusBar
 
 GROUPINGS = ("day", "month", "year")
 
 
-class LibraryScreen(EditActions, Screen[None]):
+class LibraryScreen(BindingGate, EditActions, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         *LIBRARY_BINDINGS,  # / f s : i y w z ctrl+b ctrl+g
         *EDIT_BINDINGS,  # 0-5 x t a e u r R: on the selection, else the cursor photo
@@ -75,10 +76,13 @@ class LibraryScreen(EditActions, Screen[None]):
         *,
         tile_size: str = "medium",
         cursor: tuple[str, str] | None = None,
+        indexing: bool = False,
     ) -> None:
         """``cursor``: (space, rel) of the photo to put the cursor on as soon as it is
-        indexed (where the last session left it)."""
+        indexed (where the last session left it). ``indexing``: photos are still being
+        looked for (an empty grid says so, not "no photos")."""
         super().__init__()
+        self.indexing = indexing
         self.spec = spec
         self.services = services
         self.index = services.index
@@ -188,9 +192,22 @@ class LibraryScreen(EditActions, Screen[None]):
             self.grid.set_model(new, keep_photo=keep_photo)
         self._expected_photo = self.grid.cursor_photo_id()
         self._try_pending_cursor()
+        self.grid.show_empty(self._empty_text())
         self._update_status()
         self._update_info()
         return True
+
+    def _empty_text(self) -> str:
+        """What an empty grid says (the status line has the counts)."""
+        if self.model is None:
+            return ""
+        return views.empty_reason(
+            self.spec,
+            self.model,
+            spaces_on=bool(self.services.setup.on),
+            indexing=self.indexing,
+            album_exists=self.spec.album in self.index.album_names(),
+        )
 
     def index_changed(self) -> None:
         """New photos arrived: refresh the model, the folders tree and the counts."""
@@ -202,8 +219,12 @@ class LibraryScreen(EditActions, Screen[None]):
 
     def show_progress(self, progress: IndexProgress | None) -> None:
         """Indexing progress in the status line (None: it is over)."""
+        indexing = progress is not None and progress.phase != "done"
+        changed, self.indexing = indexing != self.indexing, indexing
         if not self.is_mounted:
             return
+        if changed:
+            self.grid.show_empty(self._empty_text())
         status = self.query_one(StatusBar)
         if progress is None:
             status.progress(0, 0, "done", finished=True)
@@ -226,10 +247,11 @@ class LibraryScreen(EditActions, Screen[None]):
         self.query_one(StatusBar).show(
             Status(
                 spaces=spaces,
-                view=views.title(spec),
+                view=views.title(spec, self.model),
                 query=spec.query,
-                shown=len(self.model) if self.model else 0,
-                total=self.model.total if self.model else 0,
+                # (an empty IndexModel is falsy: compare with None, or "0 / 345" reads "0 / 0")
+                shown=len(self.model) if self.model is not None else 0,
+                total=self.model.total if self.model is not None else 0,
                 selected=self.selected,
                 sort=spec.sort,
                 descending=spec.descending,
@@ -253,16 +275,21 @@ class LibraryScreen(EditActions, Screen[None]):
         return True
 
     def _view_sort(self, old: ViewSpec, new: ViewSpec) -> ViewSpec:
-        """An album opens with its own sort (remembered per album, else the album's order);
-        leaving albums brings back the sort the other views had."""
-        if new.view == views.ALBUM and (old.view != views.ALBUM or old.album != new.album):
-            if old.view != views.ALBUM:
+        """An album opens with its own sort (remembered per album, else the album's order),
+        Recently added by modification time, newest first; leaving them brings back the sort
+        the other views had."""
+        own = (views.ALBUM, views.RECENT)  # views that come with their own sort
+        entering = new.view in own and (old.view != new.view or old.album != new.album)
+        if entering:
+            if old.view not in own:
                 self._outside_sort = (old.sort, old.descending)
+            if new.view == views.RECENT:
+                return new.with_(sort="mtime", descending=True)
             key, descending = self.services.albums.sort_of(new.album)
             return new.with_(sort=key, descending=descending)
         if (
-            old.view == views.ALBUM
-            and new.view != views.ALBUM
+            old.view in own
+            and new.view not in own
             and (new.sort, new.descending) == (old.sort, old.descending)  # not chosen anew
         ):
             key, descending = self._outside_sort or ("taken", True)
@@ -311,7 +338,30 @@ class LibraryScreen(EditActions, Screen[None]):
         if self.services.advance == "always" and not self.grid.selected:
             self.grid.action_cursor_right()
 
+    def edit_undone(self, ids: list[int]) -> None:
+        # One photo put back while the cursor moved on (advance "always"): back to it. An
+        # undo of a selection's edit leaves the cursor where it is.
+        if len(ids) == 1 and not self.grid.selected and self.cursor_photo() != ids[0]:
+            self.grid.move_to_photo(ids[0])
+
     # ------------------------------------------------------------------------ events
+
+    @on(events.DescendantFocus)
+    def _focus_moved(self, event: events.DescendantFocus) -> None:
+        """The status line says where the keys go now."""
+        widget = event.widget
+        typing = isinstance(widget, Input)
+        if isinstance(widget, ThumbnailGrid):
+            where = "PHOTOS"
+        elif typing:
+            where = "SEARCH"
+        elif isinstance(widget, SidebarTree):
+            where = "SIDEBAR"
+        elif isinstance(widget, InfoPanel):
+            where = "INFO"
+        else:
+            where = ""
+        self.query_one(StatusBar).show_focus(where, typing)
 
     @on(ThumbnailGrid.CursorMoved)
     def _cursor_moved(self, event: ThumbnailGrid.CursorMoved) -> None:
@@ -356,6 +406,8 @@ class LibraryScreen(EditActions, Screen[None]):
             return
         if event.kind == "timeline":
             spec = spec.with_(view=views.TIMELINE, folder=None, album=None)
+        elif event.kind == "recent":
+            spec = spec.with_(view=views.RECENT, folder=None, album=None)
         elif event.kind == "folders":
             spec = spec.with_(view=views.FOLDERS, folder=None, album=None)
         elif event.kind == "folder" and event.space is not None:
@@ -411,8 +463,13 @@ class LibraryScreen(EditActions, Screen[None]):
             return
         spec = self.spec
         if spec.view != views.TIMELINE or spec.sort != "taken":
-            # The date only means a place in the Timeline sorted by date.
+            # The date only means a place in the Timeline sorted by date: say so, the user
+            # did not ask to leave Folders or their sort.
+            was = views.title(spec, self.model)
             self.set_spec(spec.with_(view=views.TIMELINE, folder=None, album=None, sort="taken"))
+            self.app.notify(
+                f"Jump to {target}: switched from {was} to the Timeline by date", markup=False
+            )
         if self.model is None:
             return
         found = views.find_date(self.model, target, self.spec.descending)
@@ -421,7 +478,7 @@ class LibraryScreen(EditActions, Screen[None]):
             return
         pos, exact = found
         photo_id = self.model.photo_id(pos)
-        self.grid.move_to_photo(photo_id)
+        self.grid.move_to_photo(photo_id, to_top=True)  # the day's header at the top
         if not exact:
             day = views.day_of(self.model.photo(pos)) or "?"
             self.app.notify(f"No photos from {target}; moved to the nearest ({day})", markup=False)

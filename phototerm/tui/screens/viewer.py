@@ -20,6 +20,7 @@ from textual.widgets import Footer, Static
 
 from phototerm.library.text import safe
 from phototerm.tui.clipboard import copy_paths
+from phototerm.tui.keys import BindingGate
 from phototerm.tui.messages import PhotosEdited
 from phototerm.tui.model import IndexModel
 from phototerm.tui.screens.edit_keys import EDIT_BINDINGS, EditActions
@@ -28,7 +29,7 @@ from phototerm.tui.widgets.infopanel import InfoPanel, stars, when
 from phototerm.tui.widgets.photoview import PhotoView
 
 
-class ViewerScreen(EditActions, Screen[int | None]):
+class ViewerScreen(BindingGate, EditActions, Screen[int | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "escape", "close", "Back", id="viewer.close", tooltip="Back to the photos, on this one"
@@ -133,6 +134,15 @@ class ViewerScreen(EditActions, Screen[int | None]):
         # On by default here ("viewer"): rate, and the next photo is already on screen.
         if self.services.advance != "never" and self.position < len(self.model) - 1:
             self.position += 1
+            self._show()
+
+    def edit_undone(self, ids: list[int]) -> None:
+        # Back to the photo the undo changed: the rating had moved the viewer on.
+        if self.photo_id in ids:
+            return
+        positions = [p for p in map(self.model.position_of, ids) if p is not None]
+        if positions:
+            self.position = min(positions, key=lambda p: abs(p - self.position))
             self._show()
 
     @on(PhotosEdited)

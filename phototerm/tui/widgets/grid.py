@@ -17,7 +17,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from typing import ClassVar
 
-from rich.cells import set_cell_size
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events, on
@@ -34,6 +34,7 @@ from phototerm.library.photo import REJECTED, VIDEO, Photo
 from phototerm.library.text import safe
 from phototerm.library.thumbnails import ThumbnailService
 from phototerm.tui import pixels
+from phototerm.tui.keys import BindingGate
 from phototerm.tui.messages import PhotosEdited
 from phototerm.tui.widgets.grid_layout import GAP_X, SIZE_ORDER, TILE_SIZES, GridLayout
 from phototerm.tui.widgets.grid_model import EmptyModel, GridModel
@@ -51,7 +52,7 @@ LINE_CACHE = 800  # rendered screen lines kept (about 16 screens)
 TILE_CACHE = 3000  # tiles whose photo/caption is remembered
 
 
-class ThumbnailGrid(ScrollView, can_focus=True):
+class ThumbnailGrid(BindingGate, ScrollView, can_focus=True):
     """A grid of photo thumbnails over a GridModel, for 100,000+ photos."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -76,6 +77,7 @@ class ThumbnailGrid(ScrollView, can_focus=True):
         "thumbnail-grid--caption",
         "thumbnail-grid--cursor",
         "thumbnail-grid--selected",
+        "thumbnail-grid--frame",
         "thumbnail-grid--header",
         "thumbnail-grid--placeholder",
         "thumbnail-grid--error",
@@ -93,6 +95,7 @@ class ThumbnailGrid(ScrollView, can_focus=True):
     ThumbnailGrid > .thumbnail-grid--caption { color: $text-muted; }
     ThumbnailGrid > .thumbnail-grid--cursor { background: $accent; color: $text; text-style: bold; }
     ThumbnailGrid > .thumbnail-grid--selected { color: $text-success; text-style: bold; }
+    ThumbnailGrid > .thumbnail-grid--frame { color: $success; text-style: bold; }
     ThumbnailGrid > .thumbnail-grid--header { color: $text-primary; text-style: bold; }
     ThumbnailGrid > .thumbnail-grid--placeholder { background: $panel; color: $text-muted; }
     ThumbnailGrid > .thumbnail-grid--error { background: $error 25%; color: $text-error; }
@@ -150,6 +153,7 @@ class ThumbnailGrid(ScrollView, can_focus=True):
         self._loader = TileLoader(thumbnails, self._cells, self._deliver)
         self._schedule_pending = False
         self._bg: tuple[int, int, int] | None = None
+        self._empty_text = ""  # the line shown when the model is empty
         self.set_reactive(
             ThumbnailGrid.tile_size, tile_size if tile_size in TILE_SIZES else "medium"
         )
@@ -169,10 +173,28 @@ class ThumbnailGrid(ScrollView, can_focus=True):
         self._ensure_visible(center=True)
         self.post_message(self.CursorMoved(self.cursor_photo_id(), self.cursor))
 
-    def move_to_photo(self, photo_id: int) -> None:
+    def show_empty(self, text: str) -> None:
+        """The line shown while the model is empty ("No photos match ..."); already safe."""
+        if text != self._empty_text:
+            self._empty_text = text
+            if not len(self.model):
+                self._lines.clear()
+                self.refresh()
+
+    @property
+    def empty_text(self) -> str:
+        return self._empty_text
+
+    def move_to_photo(self, photo_id: int, *, to_top: bool = False) -> None:
+        """Put the cursor on the photo; ``to_top``: scroll so that its row (with its section's
+        header, on the section's first row) is the first line of the grid."""
         pos = self.model.position_of(photo_id)
-        if pos is not None:
-            self.cursor = pos
+        if pos is None:
+            return
+        self.cursor = pos
+        if to_top:
+            top, _bottom = self._layout.span(pos)
+            self.scroll_to(y=top, animate=False)  # after the cursor watcher's own scroll
 
     def refresh_photo(self, photo_id: int) -> None:
         """Re-read one photo (rating, rotation...) and repaint only its tile."""
@@ -350,6 +372,17 @@ class ThumbnailGrid(ScrollView, can_focus=True):
         base = self.rich_style
         layout = self._layout
         if line >= layout.height or not layout.sections:
+            if line == 1 and self._empty_text and not len(self.model):
+                style = self.get_component_rich_style("thumbnail-grid--caption")
+                text = self._empty_text
+                if cell_len(text) > width - 2:
+                    text = set_cell_size(text, max(1, width - 3)) + "…"
+                left = max(0, (width - cell_len(text)) // 2)
+                right = max(0, width - left - cell_len(text))
+                return Strip(
+                    [Segment(" " * left, base), Segment(text, style), Segment(" " * right, base)],
+                    width,
+                )
             return Strip([Segment(" " * width, base)], width)
         s, row, within = layout.at_line(line)
         label, start, n = layout.sections[s]
@@ -376,6 +409,24 @@ class ThumbnailGrid(ScrollView, can_focus=True):
         return Strip(segments, max(width, used))
 
     def _thumb_line(self, pos: int, row: int) -> list[Segment]:
+        segments = self._picture_line(pos, row)
+        if self._tile(pos).photo_id in self.selected:
+            return self._framed(segments, row)
+        return segments
+
+    def _framed(self, segments: list[Segment], row: int) -> list[Segment]:
+        """A selected tile's picture row inside a frame: a selection seen at a glance, not
+        only by the ✓ of its caption."""
+        w, rows = TILE_SIZES[self.tile_size]
+        style = self.get_component_rich_style("thumbnail-grid--frame")
+        if row == 0:
+            return [Segment("┏" + "━" * (w - 2) + "┓", style)]
+        if row == rows - 1:
+            return [Segment("┗" + "━" * (w - 2) + "┛", style)]
+        inside = list(Strip(segments, w).crop(1, w - 1))
+        return [Segment("┃", style), *inside, Segment("┃", style)]
+
+    def _picture_line(self, pos: int, row: int) -> list[Segment]:
         tile = self._tile(pos)
         cells_key = (tile.key, self.color, self._background())
         cells = self._cells.get(cells_key)
@@ -441,13 +492,18 @@ class ThumbnailGrid(ScrollView, can_focus=True):
             return  # off screen: dropping the cached lines is all it needs
         self.refresh(Region(x, first - y, self._layout.tile_w, last - first + 1))
 
-    def _refresh_captions(self) -> None:
-        """Selection changed: repaint the visible caption lines only."""
-        y0 = self.scroll_offset.y
-        for line in range(y0, y0 + self.size.height):
-            if self._layout.is_caption_line(line):
-                self._lines.pop(line, None)
-                self.refresh(Region(0, line - y0, self._content_width(), 1))
+    def _selection_changed(self, before: set[int]) -> None:
+        """Repaint the tiles on screen whose selection changed (their frame and ✓), nothing
+        else; lines off screen are forgotten, built afresh when shown."""
+        changed = before ^ self.selected
+        y = self.scroll_offset.y
+        height = self.scrollable_content_region.height or self.size.height
+        for line in [n for n in self._lines if not y <= n < y + height]:
+            del self._lines[line]
+        first, last = self._visible_range()
+        for pos in range(first, last + 1):
+            if self.model.photo_id(pos) in changed:
+                self._refresh_tile(pos, caption_only=False)
 
     # ------------------------------------------------------------------ background loading
 
@@ -545,7 +601,7 @@ class ThumbnailGrid(ScrollView, can_focus=True):
         else:
             self.selected.add(photo_id)
         self._anchor = photo_id
-        self._refresh_tile(self.cursor, caption_only=True)
+        self._refresh_tile(self.cursor, caption_only=False)  # its frame and its ✓
         self.post_message(self.SelectionChanged(len(self.selected)))
 
     def action_extend_select(self) -> None:
@@ -554,22 +610,24 @@ class ThumbnailGrid(ScrollView, can_focus=True):
             self.action_toggle_select()
             return
         low, high = sorted((anchor, self.cursor))
+        before = set(self.selected)
         self.selected.update(self.model.photo_id(p) for p in range(low, high + 1))
         self._anchor = self.cursor_photo_id()
-        self._refresh_captions()
+        self._selection_changed(before)
         self.post_message(self.SelectionChanged(len(self.selected)))
 
     def action_select_all(self) -> None:
+        before = self.selected
         self.selected = {self.model.photo_id(p) for p in range(len(self.model))}
-        self._refresh_captions()
+        self._selection_changed(before)
         self.post_message(self.SelectionChanged(len(self.selected)))
 
     def action_clear_selection(self) -> None:
         if not self.selected:
             raise SkipAction()  # nothing to clear: let Escape reach the screen/app
-        self.selected.clear()
+        before, self.selected = self.selected, set()
         self._anchor = None
-        self._refresh_captions()
+        self._selection_changed(before)
         self.post_message(self.SelectionChanged(0))
 
     # ------------------------------------------------------------------ mouse

@@ -20,7 +20,7 @@ from phototerm.library.photo import REJECTED, VIDEO, Photo
 from phototerm.library.text import safe
 from phototerm.tui.messages import PhotosEdited
 
-LABEL_WIDTH = 10
+LABEL_WIDTH = 12  # "Description" and a space
 
 
 def human_size(size: int) -> str:
@@ -92,7 +92,7 @@ def describe(photo: Photo, extra_error: str = "") -> list[tuple[str, str]]:
         ("Type", kind),
         ("Rating", stars(photo.rating)),
         ("Tags", safe(", ".join(photo.tags))),
-        ("Caption", safe(photo.description)),
+        ("Description", safe(photo.description)),
         ("Space", photo.space),
         ("Path", safe(photo.path)),
     ]

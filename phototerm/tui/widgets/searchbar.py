@@ -19,12 +19,13 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from phototerm.library.text import safe
+from phototerm.tui.keys import BindingGate
 
 DEBOUNCE_SECONDS = 0.15
 PLACEHOLDER = 'Search  e.g.  paris rating:>=4 date:2023 camera:"EOS R6" -is:error   (/ to focus)'
 
 
-class SearchInput(Input):
+class SearchInput(BindingGate, Input):
     """The Input, with Esc bound (by id, so it can be remapped) to clear.
 
     Its bound keys (ctrl+u, backspace, arrows, Enter, Esc...) act here, in the order they

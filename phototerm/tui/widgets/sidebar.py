@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
@@ -27,16 +28,31 @@ from phototerm.library.index import Index
 from phototerm.library.spaces import LABELS, SpaceSetup
 from phototerm.library.text import safe
 from phototerm.tui import model as views
+from phototerm.tui.keys import BindingGate
 from phototerm.tui.messages import PhotosEdited
 
 REASON_WIDTH = 22  # the tree guides take 5 of the sidebar's 28 columns
+# Folder levels shown nested. Deeper folders hang under their ancestor at this depth, named
+# by the rest of their path: the tree (and Textual's, which lays out expanded nodes
+# recursively) never gets as deep as a hostile or runaway folder tree is.
+MAX_NESTING = 8
 
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    kind: str  # space | timeline | folders | folder | album | shared | info
+    kind: str  # space | timeline | recent | folders | folder | album | shared | info
     space: str | None = None
     value: str = ""
+
+
+def nesting(path: str) -> tuple[str, str]:
+    """(the folder a folder's node hangs under, its label): its parent and its name, or for a
+    folder deeper than MAX_NESTING its ancestor at that depth and the rest of its path."""
+    parts = path.split("/")
+    if len(parts) <= MAX_NESTING:
+        parent, _, name = path.rpartition("/")
+        return parent, name
+    return "/".join(parts[:MAX_NESTING]), "/".join(parts[MAX_NESTING:])
 
 
 def folder_paths(folders: Iterable[str]) -> list[str]:
@@ -50,9 +66,14 @@ def folder_paths(folders: Iterable[str]) -> list[str]:
     return sorted(out)
 
 
-class SidebarTree(Tree[Entry]):
+class SidebarTree(BindingGate, Tree[Entry]):
     """The sidebar's tree: Right/Left open and close a folder (Space still toggles), and
-    the cursor starts on what the grid shows whenever the tree gets the focus."""
+    the cursor starts on what the grid shows whenever the tree gets the focus. A label too
+    long for the sidebar ends with an ellipsis, so a cut name never looks like a whole one."""
+
+    DEFAULT_CSS = """
+    SidebarTree { overflow-x: hidden; }
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -72,6 +93,26 @@ class SidebarTree(Tree[Entry]):
             tooltip="Hide the subfolders (on a subfolder: go to its parent)",
         ),
     ]
+
+    def render_label(self, node: TreeNode[Entry], base_style: Style, style: Style) -> Text:
+        label = super().render_label(node, base_style, style)
+        width = self.scrollable_content_region.width or self.size.width
+        if width <= 0:
+            return label
+        depth = 0  # levels below the top entries: each takes guide_depth columns
+        parent = node.parent
+        while parent is not None and parent is not self.root:
+            depth += 1
+            parent = parent.parent
+        room = max(1, width - depth * self.guide_depth)
+        if label.cell_len > room:
+            data = node.data
+            if data is not None and data.kind == "folder" and data.value.count("/") >= MAX_NESTING:
+                # A path below the nesting limit: its end tells the folders apart.
+                label = Text("…") + label[label.cell_len - room + 1 :]
+            else:
+                label.truncate(room, overflow="ellipsis")
+        return label
 
     def on_focus(self, event: events.Focus) -> None:
         # Until now the cursor was hidden (line -1) and Down landed on "Spaces", far from
@@ -156,12 +197,13 @@ class Sidebar(Vertical):
                 node.add_leaf(Text(line, style="dim italic"), Entry("info", name))
             node.expand()
         root.add_leaf(Text("Timeline", style="bold"), Entry("timeline"))
+        root.add_leaf(Text("Recently added", style="bold"), Entry("recent"))
         folders = root.add(Text("Folders", style="bold"), Entry("folders"), expand=True)
         for space in self.setup.on:
             top = folders.add(Text(space.label), Entry("folder", space.name, ""))
             self._folder_nodes[(space.name, "")] = top
             for path in folder_paths(self._folders.get(space.name, ())):
-                parent_path, _, name = path.rpartition("/")
+                parent_path, name = nesting(path)
                 parent = self._folder_nodes.get((space.name, parent_path), top)
                 node = parent.add(Text(safe(name)), Entry("folder", space.name, path))
                 node.allow_expand = False  # turned on when it gets a child
@@ -238,6 +280,8 @@ class Sidebar(Vertical):
             entry = Entry("album", None, spec.album or "")
         elif spec.view == views.SHARED_WITH_ME:
             entry = Entry("shared")
+        elif spec.view == views.RECENT:
+            entry = Entry("recent")
         else:
             entry = Entry("timeline")
         self._mark(entry)
@@ -281,16 +325,24 @@ class Sidebar(Vertical):
         if data.kind == "folder":
             if data.value == "":
                 return Text(LABELS.get(data.space or "", data.space or ""))
-            return Text(safe(data.value.rpartition("/")[2]))
+            return Text(safe(nesting(data.value)[1]))
         if data.kind == "album":
             return self._album_label(data.value)
-        titles = {"timeline": "Timeline", "folders": "Folders", "shared": "Shared with me"}
+        titles = {
+            "timeline": "Timeline",
+            "recent": "Recently added",
+            "folders": "Folders",
+            "shared": "Shared with me",
+        }
         return Text(titles.get(data.kind, ""), style="bold")
 
     def _walk(self, node: TreeNode[Entry]) -> Iterable[TreeNode[Entry]]:
-        yield node
-        for child in node.children:
-            yield from self._walk(child)
+        """Every node under ``node``, depth first, without recursion (folders nest deep)."""
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            yield current
+            stack.extend(reversed(current.children))
 
     @on(Tree.NodeSelected)
     def _selected(self, event: Tree.NodeSelected[Entry]) -> None:

@@ -1,6 +1,10 @@
-"""The status line: spaces, view, active query, counts and indexing progress.
+"""The status line: where the keys go, spaces, view, active query, counts and indexing
+progress.
 
-No clock and nothing time-dependent is shown, so snapshot tests stay deterministic.
+It starts with where the keys go (``show_focus``): SEARCH when typing writes a query, PHOTOS
+when keys are commands on the photos, SIDEBAR; so a user who pressed Esc once too often sees
+that the next letters will not be typed. No clock and nothing time-dependent is shown, so
+snapshot tests stay deterministic.
 """
 
 from __future__ import annotations
@@ -47,11 +51,20 @@ class StatusBar(Horizontal):
         self._progress_text = ""
 
     def compose(self) -> ComposeResult:
+        yield Static("", id="status-focus")
         yield Static("", id="status-text")
         yield Static("", id="status-progress-label")
         yield ProgressBar(id="status-progress", show_eta=False, show_percentage=False)
 
+    def show_focus(self, where: str, typing: bool) -> None:
+        """Where the keys go ("PHOTOS"; '' hides it); ``typing``: they write text there."""
+        badge = self.query_one("#status-focus", Static)
+        badge.display = bool(where)
+        badge.set_class(typing, "-typing")
+        badge.update(Text(where))
+
     def on_mount(self) -> None:
+        self.query_one("#status-focus").display = False
         self.query_one("#status-progress").display = False
         self.query_one("#status-progress-label").display = False
 
