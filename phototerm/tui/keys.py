@@ -10,6 +10,7 @@ help screen's list (``screens/help.py``), handed in as ``sections``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from textual.app import App
@@ -75,11 +76,15 @@ def load_keymap(
 
 
 def binding_help(
-    app: App[Any], keymap: Mapping[str, str], sections: Sections
+    app: App[Any],
+    keymap: Mapping[str, str],
+    sections: Sections,
+    hidden: AbstractSet[str] = frozenset(),
 ) -> list[tuple[str, list[tuple[str, str, str]]]]:
     """Help sections: (title, [(keys as shown, description, id)]). A binding shared by
     several screens (the editing keys) is described once, where it first appears; later
-    sections list its keys on one line."""
+    sections list its keys on one line. Bindings whose id is in ``hidden`` (actions the
+    person's role does not allow) are left out."""
     out: list[tuple[str, list[tuple[str, str, str]]]] = []
     seen: set[str] = set()
     for title, classes in sections:
@@ -87,6 +92,8 @@ def binding_help(
         again: list[str] = []
         for cls in classes:
             for binding in own_bindings(cls):
+                if binding.id in hidden:
+                    continue
                 shown = shown_keys(app, keymap, binding)
                 if binding.id in seen:
                     if shown not in again:

@@ -30,6 +30,7 @@ from phototerm.tui import model as views
 from phototerm.tui.messages import PhotosEdited
 
 REASON_WIDTH = 22  # the tree guides take 5 of the sidebar's 28 columns
+LABEL_WIDTH = 24  # a space's label: the guide and the expand arrow take 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +186,13 @@ class Sidebar(Vertical):
     def _space_label(self, name: str) -> Text:
         label = LABELS[name]
         if self.setup.root_of(name) is None:
-            return Text.assemble(("⊘ ", "dim"), (label, "dim"), (" (off)", "dim"))
+            # "(no access)" where it fits (the ⊘ goes first), else "(off)": the reason
+            # shown below the space says the rest.
+            state = " (no access)" if name in self.setup.no_role else " (off)"
+            if len(label) + len(state) > LABEL_WIDTH:
+                state = " (off)"
+            mark = "⊘ " if len(label) + len(state) + 2 <= LABEL_WIDTH else ""
+            return Text.assemble((mark, "dim"), (label, "dim"), (state, "dim"))
         if name in self._spaces_on:
             return Text.assemble(("● ", "bold"), label)
         return Text.assemble(("○ ", ""), (label, "dim"), (" (hidden)", "dim"))
