@@ -87,6 +87,13 @@ def test_no_role_view_group_highest_and_revoke(unix_users, capsys):
     assert done.returncode == 3
     assert "Your role in the Shared Space is view: tagging needs manage" in done.stderr
     assert states(shared, "2023/p0.jpg")["2023/p0.jpg"].rating == 5
+    for argv, doing in (
+        (["album", "create", "Trip"], "changing albums"),
+        (["reset", "--albums", "--yes"], "resetting"),
+    ):
+        done = u.phototerm(u.bob, *argv, "--personal", "", *s)
+        assert done.returncode == 3, done.stderr
+        assert f"Your role in the Shared Space is view: {doing} needs manage" in done.stderr
 
     # carol has no role: her photo path is in a space that is off for her: not allowed.
     done = u.phototerm(u.carol, "rate", "1", photo, "--personal", "", *s)

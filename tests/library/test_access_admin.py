@@ -22,6 +22,7 @@ from phototerm.library.access.acl import Acl, R, W, X
 from phototerm.library.access.grants import Grants, grants_path, parse_principal, read_grants
 from phototerm.library.access.role import Role
 from phototerm.library.roles import Identity
+from phototerm.library.store import Store
 
 ROOT = Identity("root", frozenset({"root"}), 0)
 
@@ -271,3 +272,24 @@ def test_the_plan_is_empty_once_applied(unix_users):
         pytest.skip("this filesystem keeps no POSIX ACLs")
     perms.apply(perms.plan(str(root), grants))
     assert perms.plan(str(root), grants) == []
+
+
+def test_enable_gives_the_state_back_to_the_owner(unix_users):
+    """A store made before access was enabled (by whoever edited first) is the owner's again."""
+    root = unix_users.library()
+    folder, db, _access = _state(root)
+    folder.mkdir()
+    Store.open("shared", str(root)).close()
+    carol = pwd.getpwnam(unix_users.carol)
+    os.chown(db, carol.pw_uid, carol.pw_gid)
+    os.chmod(db, 0o666)
+    alice = _identity(unix_users.alice)
+    os.chown(root, alice.uid, -1)  # alice owns the Shared Space, but may not chown
+    out = admin.enable(str(root), alice)
+    assert f"{db} belongs to {unix_users.carol}, not the owner of {root}" in " ".join(out.notes)
+    assert os.stat(db).st_uid == carol.pw_uid
+    out = admin.enable(str(root), ROOT)
+    assert f"{db}: owner {unix_users.alice}" in out.done
+    assert f"{db}: group {grp.getgrgid(os.stat(db).st_gid).gr_name}, mode 644" in out.done
+    assert os.stat(db).st_uid == alice.uid and _mode(db) == 0o644
+    assert check.check(str(root)).mismatches == []

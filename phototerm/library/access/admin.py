@@ -31,7 +31,7 @@ from phototerm.library.paths import space_data_dir
 from phototerm.library.photo import SHARED
 from phototerm.library.roles import Access, Identity, owner_name
 from phototerm.library.spaces import SpaceRoot
-from phototerm.library.store import open_store
+from phototerm.library.store import DB_NAME, open_store
 from phototerm.library.text import safe
 
 
@@ -90,37 +90,49 @@ def enable(root: str, actor: Identity) -> Outcome:
     root's owner; then the permissions the grants call for. Running it again repairs both."""
     root = os.path.abspath(root)
     _may_administer(root, actor, "enable access")
-    owner = _owner(root)
+    owner_uid, root_gid = _owner(root)
     out = Outcome()
     folder = str(space_data_dir(root))
+    created: set[str] = set()
     if not os.path.isdir(folder):
         os.mkdir(folder, 0o755)
         os.chmod(folder, 0o755)  # whatever the umask
+        created.add(folder)
         out.done.append(f"created {safe(folder)}")
-    if actor.is_admin:
-        _give(folder, owner, out)
+    try:
+        grants = read_grants(root)
+    except GrantsError as exc:
+        raise AccessFailed(f"{exc}; fix it, or move it aside and run this again") from None
+    db = os.path.join(folder, DB_NAME)
+    if not os.path.lexists(db):
+        created.add(db)
     store = open_store(SpaceRoot(SHARED, root))
     try:
         if store.status.message:
             out.notes.append(store.status.message)
     finally:
         store.close()
-    try:
-        grants = read_grants(root)
-    except GrantsError as exc:
-        raise AccessFailed(f"{exc}; fix it, or move it aside and run this again") from None
     if grants is None:
         grants = Grants()
         write_grants(root, grants)
+        created.add(grants_path(root))
         out.done.append(f"created {safe(grants_path(root))} (nobody has a role yet)")
-    for path in perms.state_paths(root)[1:]:
+    for path in perms.state_paths(root):
+        st = os.lstat(path)
         if actor.is_admin:
-            _give(path, (owner[0], os.stat(folder).st_gid), out)
-        elif os.lstat(path).st_uid != owner[0]:
+            # What root made gets the group of the folder it is in; the rest keeps its group.
+            gid = (
+                (root_gid if path == folder else os.stat(folder).st_gid) if path in created else -1
+            )
+            if st.st_uid != owner_uid or (gid != -1 and st.st_gid != gid):
+                os.chown(path, owner_uid, gid, follow_symlinks=False)
+                if path not in created:
+                    out.done.append(f"{safe(path)}: owner {safe(owner_name(owner_uid))}")
+        elif st.st_uid != owner_uid:
             out.notes.append(
-                f"{safe(path)} belongs to {safe(owner_name(os.lstat(path).st_uid))}, not the "
-                f"owner of {safe(root)}: root can give it back (chown "
-                f"{safe(owner_name(owner[0]))} {safe(path)})"
+                f"{safe(path)} belongs to {safe(owner_name(st.st_uid))}, not the owner of "
+                f"{safe(root)}: root can give it back (chown {safe(owner_name(owner_uid))} "
+                f"{safe(path)})"
             )
     _sync(root, grants, actor, out)
     if not out.done:
@@ -141,13 +153,6 @@ def _sync(root: str, grants: Grants, actor: Identity, out: Outcome) -> None:
     doable = [c for c in planned if c not in refused]
     perms.apply(doable)
     out.done.extend(c.text for c in doable)
-
-
-def _give(path: str, owner: tuple[int, int], out: Outcome) -> None:
-    st = os.lstat(path)
-    if (st.st_uid, st.st_gid) != owner:
-        os.chown(path, *owner, follow_symlinks=False)
-        out.done.append(f"{safe(path)}: owner {safe(owner_name(owner[0]))}")
 
 
 # -- grant and revoke ---------------------------------------------------------------------------
