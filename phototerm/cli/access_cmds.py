@@ -34,20 +34,23 @@ from phototerm.library.roles import Access, Identity, owner_name
 from phototerm.library.spaces import find_roots
 from phototerm.library.text import safe
 
-ROLES_HELP = (
-    "roles, each with what the ones before it allow: view (browse, search, ls), download "
-    "(export originals), upload (phototerm import), manage (rate, tag, describe, rotate, "
-    "albums, recycle, access changes). Root and the owner of the root folder always have "
-    "manage."
-)
+ROLES_HELP = """\
+Roles in the Shared Space, kept in <root>/.phototerm/access.toml; each allows what
+the ones before it do:
+  view      browse, search, ls
+  download  also export originals
+  upload    also phototerm import
+  manage    also rate, tag, describe, rotate, albums, recycle, access changes
+Root and the owner of the root folder always have manage. Every change also sets the
+file permissions the role needs (group, setgid, POSIX ACLs).
+"""
 
 
 def register(sub: Subcommands) -> None:
     access = sub.add_parser(
         "access",
         help="who may use the Shared Space: enable, grant, revoke, list, check",
-        description="Roles in the Shared Space, kept in <root>/.phototerm/access.toml. "
-        + ROLES_HELP,
+        description=ROLES_HELP,
         epilog=EXIT_STATUS,
     )
     actions = access.add_subparsers(

@@ -33,10 +33,10 @@ def register(sub: Subcommands) -> None:
         "import",
         help="copy photos and videos (or folders of them) into a space",
         description=(
-            "Copy photos and videos, or folders of them, into a space (the Shared Space "
-            "unless --space says otherwise). Needs the upload role there. Originals are "
-            "never moved; a name already taken gets a suffix, a file already there with the "
-            "same bytes is not copied again."
+            "Copy photos and videos, or folders of them, into a space (the Shared Space\n"
+            "unless --space says otherwise). Needs the upload role there. Originals are\n"
+            "never moved; a name already taken gets a suffix, and a file already there\n"
+            "with the same bytes is not copied again."
         ),
         epilog=EXIT_STATUS,
     )
