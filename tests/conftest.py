@@ -1,7 +1,8 @@
 """Shared test set-up: XDG dirs under tmp_path, small generated libraries, a PhotoApp factory.
 
 Every test gets its own XDG_* directories (autouse), so nothing reads or writes the real
-home, and the phototerm/colour variables of the machine running the tests are cleared.
+home, and the phototerm/colour variables of the machine running the tests are cleared; the
+system config is a file that does not exist (the machine's /etc/phototerm is not read).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 import pytest
 from nobody import as_nobody  # noqa: F401  (fixture: run code as user nobody)
 from PIL import Image, ImageDraw
+from unix_users import unix_users  # noqa: F401  (fixture: real users alice, bob, carol)
 
 from phototerm.samples import exifwrite
 
@@ -39,6 +41,7 @@ def xdg_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         monkeypatch.setenv(var, str(base / name))
     for var in CLEARED_VARS:
         monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("PHOTOTERM_SYSTEM_CONFIG", str(base / "no-system-config.toml"))
     return base
 
 
@@ -186,11 +189,13 @@ def make_app(
     theme: str | None = None,
     color: Any = None,
     library: bool = True,
+    identity: Any = None,
     **kwargs: Any,
 ):
     """A PhotoApp over a generated library (the standard one unless roots are given).
 
     ``shared=""`` (the default) turns the Shared Space off, as the CLI's ``--shared ''``.
+    ``identity``: who is acting (a ``roles.Identity``; default the user running the tests).
     """
     from phototerm.library.settings import load_settings
     from phototerm.library.spaces import resolve
@@ -208,6 +213,7 @@ def make_app(
         "" if personal is None else str(personal),
         "" if shared is None else str(shared),
         env={},
+        identity=identity,
     )
     return PhotoApp(setup, settings=settings, theme=theme, color=color, **kwargs)
 

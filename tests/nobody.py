@@ -35,8 +35,8 @@ PACKAGES = ("phototerm", "exifread", "tomli_w")
 
 
 @functools.cache
-def nobody_python() -> list[str] | None:
-    """A command prefix running a Python >= 3.11 as user nobody, or None when impossible."""
+def user_python(user: str) -> list[str] | None:
+    """A command prefix running a Python >= 3.11 as ``user``, or None when impossible."""
     if os.geteuid() != 0 or shutil.which("runuser") is None:
         return None
     check = "import sys; assert sys.version_info >= (3, 11)"
@@ -49,7 +49,7 @@ def nobody_python() -> list[str] | None:
         "/usr/bin/python3",
     )
     for python in dict.fromkeys(c for c in candidates if c):
-        cmd = ["runuser", "-u", "nobody", "--", python]
+        cmd = ["runuser", "-u", user, "--", python]
         try:
             done = subprocess.run(cmd + ["-c", check], capture_output=True, timeout=60, check=False)
         except (OSError, subprocess.TimeoutExpired):
@@ -57,6 +57,11 @@ def nobody_python() -> list[str] | None:
         if done.returncode == 0:
             return cmd
     return None
+
+
+def nobody_python() -> list[str] | None:
+    """A command prefix running a Python >= 3.11 as user nobody, or None when impossible."""
+    return user_python("nobody")
 
 
 def copy_package(dest: str) -> str:
@@ -88,7 +93,7 @@ def public_tempdir(prefix: str = "phototerm-nobody-") -> str:
 
 
 @functools.cache
-def _package_path() -> str:
+def package_path() -> str:
     # One copy per test process, kept out of the tests' folders (a test may check that nothing
     # under its folder changed) and removed when the process ends.
     top = public_tempdir("phototerm-nobody-pkg-")
@@ -105,7 +110,7 @@ def run_as_nobody(
     if prefix is None:
         pytest.skip(SKIP_REASON)
     # A small environment of its own: the test's XDG_* folders are root's and 0700.
-    env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": _package_path(), "HOME": base}
+    env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": package_path(), "HOME": base}
     return subprocess.run(
         [*prefix, "-c", textwrap.dedent(code), *args],
         capture_output=True,

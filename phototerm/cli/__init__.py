@@ -2,8 +2,8 @@
 
 Sub-commands are thin callers of the library, so a script and a key run the same code. One
 rule for every sub-command (see ``parsing.EXIT_STATUS``): exit 2 for bad arguments or values,
-1 for refused or failed, and every error line starts with ``phototerm: error: ``; no
-traceback ever reaches the user.
+1 for refused or failed, 3 for not allowed (a role, the application privilege), and every
+error line starts with ``phototerm: error: ``; no traceback ever reaches the user.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
 from phototerm.cli.parsing import (
+    EXIT_DENIED,
     EXIT_ERROR,
     EXIT_OK,
     EXIT_STATUS,
@@ -24,8 +25,10 @@ from phototerm.cli.parsing import (
     ArgumentParser,
     CommandParser,
     Failed,
+    NotAllowed,
     Subcommands,
     UsageError,
+    add_shared_argument,
     add_space_arguments,
     check_top_options,
 )
@@ -35,6 +38,7 @@ if TYPE_CHECKING:
     from phototerm.library import Library, Settings, SpaceSetup
 
 __all__ = [
+    "EXIT_DENIED",
     "EXIT_ERROR",
     "EXIT_OK",
     "EXIT_STATUS",
@@ -42,9 +46,11 @@ __all__ = [
     "ArgumentParser",
     "CommandParser",
     "Failed",
+    "NotAllowed",
     "Subcommands",
     "UsageError",
     "add_ignore_store_argument",
+    "add_shared_argument",
     "add_space_arguments",
     "counted",
     "error",
@@ -95,7 +101,10 @@ def spaces(args: argparse.Namespace, *, quiet: bool = False, required: bool = Tr
 
     setup = resolve(settings(), getattr(args, "personal", None), getattr(args, "shared", None))
     if required and not setup.on:
-        raise UsageError("no space is on: " + "; ".join(reason for _, reason in setup.off))
+        why = "no space is on: " + "; ".join(reason for _, reason in setup.off)
+        if setup.no_role:  # a space is there, but not for this user
+            raise NotAllowed(why)
+        raise UsageError(why)
     if not quiet:
         for _name, reason in setup.off:
             note(reason)
@@ -156,17 +165,32 @@ def require_readable_stores(library: Library, *, ignore: bool) -> None:
     )
 
 
+HELP_WORDS = frozenset({"-h", "--help", "--version"})
+
+
+def check_privilege() -> None:
+    """NotAllowed when the system config does not let this user use phototerm at all."""
+    from phototerm.library.roles import Identity, why_not_use
+    from phototerm.library.settings import load_system_config
+
+    refusal = why_not_use(Identity.current(), load_system_config())
+    if refusal:
+        raise NotAllowed(refusal)
+
+
 # -- the parser and main -------------------------------------------------------------------------
 
 
 def build_parser() -> ArgumentParser:
     from phototerm import __version__
     from phototerm.cli import (
+        access_cmds,
         album_cmds,
         bench_cmd,
         browse,
         demo_cmd,
         edit_cmds,
+        import_cmd,
         library_cmds,
         themes_cmd,
     )
@@ -181,7 +205,16 @@ def build_parser() -> ArgumentParser:
     parser.add_argument("--version", action="version", version=f"phototerm {__version__}")
     browse.add_browse_arguments(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=CommandParser)
-    for module in (library_cmds, album_cmds, edit_cmds, demo_cmd, bench_cmd, themes_cmd):
+    for module in (
+        library_cmds,
+        album_cmds,
+        edit_cmds,
+        import_cmd,
+        access_cmds,
+        demo_cmd,
+        bench_cmd,
+        themes_cmd,
+    ):
         module.register(sub)
     parser.set_defaults(handler=browse.run)
     return parser
@@ -193,8 +226,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("PIL").setLevel(logging.CRITICAL)
     settings.cache_clear()
     parser = build_parser()
+    words = list(sys.argv[1:] if argv is None else argv)
     try:
-        args = parser.parse_args(argv)
+        if not HELP_WORDS & set(words[: words.index("--")] if "--" in words else words):
+            check_privilege()  # --help and --version answer everyone
+        args = parser.parse_args(words)
         check_top_options(args)
         return int(args.handler(args) or 0)
     except UsageError as exc:
@@ -205,6 +241,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Failed as exc:
         error(str(exc))
         return EXIT_ERROR
+    except NotAllowed as exc:
+        error(str(exc))
+        return EXIT_DENIED
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `phototerm ls | head`

@@ -3,7 +3,7 @@
 `list` and `show` only read: they open the stores read-only (creating no file) and stop with
 exit 1 when a store cannot be read, unless --ignore-store. The others are edits through the
 Editor, as the album dialog's keys are. A name that is taken, empty or unknown is a usage
-error (exit 2); a refused edit exits 1.
+error (exit 2); an edit the user's role does not allow exits 3, another refused edit 1.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from phototerm.cli import (
     EXIT_OK,
     EXIT_STATUS,
     CommandParser,
+    NotAllowed,
     Subcommands,
     UsageError,
     add_ignore_store_argument,
@@ -32,6 +33,7 @@ from phototerm.library import Editor, Library
 from phototerm.library.edits import MAX_NAME
 from phototerm.library.edits.albums import AlbumEdits
 from phototerm.library.photo import PERSONAL, SHARED
+from phototerm.library.roles import not_allowed
 from phototerm.library.spaces import LABELS
 from phototerm.library.text import safe
 
@@ -155,9 +157,17 @@ def _free(albums: AlbumEdits, wanted: str, renaming: str | None = None) -> None:
         raise UsageError(f"an album named {safe(taken)!r} already exists")
 
 
+def _allowed(editor: Editor, spaces: list[str]) -> None:
+    """NotAllowed when the role in none of ``spaces`` lets the user change albums there."""
+    reasons = [editor.access.why_not_edit(space, "changing albums") for space in spaces]
+    if reasons and all(not_allowed(r) for r in reasons):
+        raise NotAllowed(reasons[0])
+
+
 def _edit(library: Library, editor: Editor, args: argparse.Namespace) -> int:
     albums, action = editor.albums, args.album_action
     if action == "create":
+        _allowed(editor, [args.space] if args.space in editor.stores else list(editor.stores))
         _free(albums, args.name)
         if args.query is not None:
             from phototerm.library.query import QueryError, parse
@@ -169,6 +179,8 @@ def _edit(library: Library, editor: Editor, args: argparse.Namespace) -> int:
             return report(albums.create_conditional(args.name, args.query, space=args.space))
         return report(albums.create(args.name, space=args.space))
     name = _known(albums, args.old if action == "rename" else args.name)
+    space = albums.space_of(name)
+    _allowed(editor, [space] if space is not None else [])
     if action == "add":
         return report(albums.add(name, photo_ids(library, args.paths)))
     if action == "remove":

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from phototerm.cli import EXIT_OK, Failed, Subcommands, UsageError, counted, settings
+from phototerm.cli import EXIT_OK, Failed, Subcommands, UsageError, counted, note, settings
 from phototerm.library.text import safe
 
 if TYPE_CHECKING:  # the demo's painting (and Pillow) is imported only when `demo` runs
@@ -102,6 +102,17 @@ def open_browser(personal: str, shared: str, theme: str | None = None) -> int | 
     return None if opener is None else int(opener(personal, shared, theme=theme) or 0)
 
 
+def _enable_access(shared: str) -> None:
+    """The demo's Shared Space has roles like a real one (its creator owns it: manage)."""
+    from phototerm.library.access import admin
+    from phototerm.library.roles import Identity
+
+    try:
+        admin.enable(shared, Identity.current())
+    except (admin.AccessRefused, admin.AccessFailed, OSError) as exc:
+        note(f"roles of the demo's Shared Space not enabled: {exc}")
+
+
 def run(args: argparse.Namespace) -> int:
     target = args.dir if args.dir is not None else None
     if target == "":
@@ -116,6 +127,7 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         where = safe(exc.filename) if exc.filename else "the demo folder"
         raise Failed(f"cannot write {where}: {exc.strerror or exc}") from None
+    _enable_access(summary.shared)
     for line in describe(summary):
         print(line)
     # Without a terminal (a script, a pipe) there is nothing to open: say how instead.

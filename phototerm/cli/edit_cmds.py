@@ -1,8 +1,10 @@
 """`phototerm rate | tag | describe | reset | recycle-rejects`: edits from a script.
 
 The same Editor as the keys in the browser. Every argument is checked before anything is
-written: an unknown path is a clear error with exit 2 and nothing half-done; a refused edit
-(read-only space, no permission, a store that cannot be read) exits 1.
+written: an unknown path is a clear error with exit 2 and nothing half-done; an edit the
+user's role does not allow exits 3 (exit status 3 is "not allowed": the role, or the system
+config's application privilege); another refused edit (read-only space, no file permission,
+a store that cannot be read) exits 1.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from phototerm.cli import (
     EXIT_OK,
     CommandParser,
     Failed,
+    NotAllowed,
     Subcommands,
     UsageError,
     add_space_arguments,
@@ -26,6 +29,7 @@ from phototerm.cli import (
 from phototerm.cli.session import confirm, name_argument, photo_ids, report, with_editor
 from phototerm.library import Editor, Library, paths
 from phototerm.library.photo import PERSONAL, SHARED
+from phototerm.library.roles import Access, Identity, Role, not_allowed
 from phototerm.library.spaces import LABELS
 from phototerm.library.store import Store, open_store
 from phototerm.library.text import safe
@@ -111,14 +115,15 @@ def _description(text: str) -> str:
 
 def run_rate(args: argparse.Namespace) -> int:
     def work(library: Library, editor: Editor) -> int:
-        return report(editor.set_rating(photo_ids(library, args.paths), args.rating))
+        doing = "rejecting" if args.rating == -1 else "rating"
+        return report(editor.set_rating(photo_ids(library, args.paths, doing), args.rating))
 
     return with_editor(args, work)
 
 
 def run_tag(args: argparse.Namespace) -> int:
     def work(library: Library, editor: Editor) -> int:
-        ids = photo_ids(library, args.paths)
+        ids = photo_ids(library, args.paths, "tagging")
         if args.action == "add":
             return report(editor.add_tags(ids, [args.tag]))
         return report(editor.remove_tags(ids, [args.tag]))
@@ -130,7 +135,8 @@ def run_describe(args: argparse.Namespace) -> int:
     text = args.text if args.action == "set" else ""
 
     def work(library: Library, editor: Editor) -> int:
-        return report(editor.set_description(photo_ids(library, args.paths), text))
+        ids = photo_ids(library, args.paths, "describing")
+        return report(editor.set_description(ids, text))
 
     return with_editor(args, work)
 
@@ -148,7 +154,14 @@ def run_reset(args: argparse.Namespace) -> int:
     setup = spaces(args, required=in_stores)  # the settings file needs no space
     chosen = [s for s in setup.on if args.space in (None, s.name)] if in_stores else []
     if args.space and in_stores and not chosen:
+        if args.space in setup.no_role:
+            raise NotAllowed(dict(setup.off)[args.space])
         raise UsageError(f"the {LABELS[args.space]} is off")
+    roles = Access(Identity.current(), {}, roots={s.name: s.root for s in chosen})
+    for space in chosen:  # before any store is opened (and perhaps created) for writing
+        refusal = roles.why_not(space.name, Role.MANAGE, "resetting")
+        if refusal:
+            raise NotAllowed(refusal)
     stores = {s.name: open_store(s) for s in chosen}
     try:
         return _reset(stores, kinds, args.yes)
@@ -158,12 +171,10 @@ def run_reset(args: argparse.Namespace) -> int:
 
 
 def _reset(stores: dict[str, Store], kinds: dict[str, bool], yes: bool) -> int:
-    from phototerm.library.roles import Access, Identity
-
     access = Access(Identity.current(), stores)
     lines = ["This deletes:"]
     for name, store in stores.items():
-        reason = access.why_not_edit(name)
+        reason = access.why_not_edit(name, "resetting")
         if reason:
             error(reason)
             return EXIT_ERROR
@@ -209,7 +220,9 @@ def run_recycle(args: argparse.Namespace) -> int:
             print("No rejected photos.")
             return EXIT_OK
         for n, ids in plan.items():
-            reason = editor.access.why_not_manage(n) if ids else ""
+            reason = editor.access.why_not_manage(n, "moving rejects to #recycle") if ids else ""
+            if not_allowed(reason):
+                raise NotAllowed(reason)
             if reason:
                 error(reason)
                 return EXIT_ERROR

@@ -19,14 +19,17 @@ from typing import Any, NoReturn, TypeAlias
 EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_USAGE = 2
+EXIT_DENIED = 3
 
 EXIT_STATUS = """\
 exit status:
   0  done (ls and album show: also when nothing matches)
-  1  refused or failed: a read-only space, no permission, a store that cannot be read,
-     a disk error, a question answered no
-  2  bad arguments or values: an unknown option, path or album, a bad query, an empty
-     name, no space is on, no terminal to ask for confirmation
+  1  refused or failed: a read-only space, no file permission, a store that cannot be
+     read, a disk error, a question answered no, access check found a mismatch
+  2  bad arguments or values: an unknown option, path, album, user, group or role, a bad
+     query, an empty name, no space is on, no terminal to ask for confirmation
+  3  not allowed: your role in the space does not allow it, or phototerm is not enabled
+     for you on this machine (the system config's [app] allow)
 Every error line starts with "phototerm: error: "."""
 
 
@@ -41,6 +44,11 @@ class UsageError(Exception):
 
 class Failed(Exception):
     """Refused or failed: printed as 'phototerm: error: ...' with exit 1."""
+
+
+class NotAllowed(Exception):
+    """The role or the application privilege does not allow it: 'phototerm: error: ...' with
+    exit 3."""
 
 
 class ArgumentParser(argparse.ArgumentParser):
@@ -140,6 +148,17 @@ def add_space_arguments(parser: argparse.ArgumentParser, *, top: bool = False) -
         parser.set_defaults(takes_spaces=True)
 
 
+def add_shared_argument(parser: argparse.ArgumentParser) -> None:
+    """--shared alone, for the commands that act on the Shared Space only (``access``)."""
+    parser.add_argument(
+        "--shared",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="Shared Space root (default /photo)",
+    )
+    parser.set_defaults(takes_spaces="shared")
+
+
 def check_top_options(args: argparse.Namespace) -> None:
     """A top-level option given to a sub-command that has no use for it is a usage error (of
     that sub-command), not something to ignore."""
@@ -147,10 +166,10 @@ def check_top_options(args: argparse.Namespace) -> None:
     if parser is None:  # no sub-command: the browser takes them all
         return
     unused = []
-    if not getattr(args, "takes_spaces", False):
-        unused += [
-            f"--{name}" for name in ("personal", "shared") if getattr(args, name) is not None
-        ]
+    takes = getattr(args, "takes_spaces", False)  # True: both; or the one space it takes
+    for name in ("personal", "shared"):
+        if getattr(args, name, None) is not None and takes not in (True, name):
+            unused.append(f"--{name}")
     if not getattr(args, "takes_theme", False) and getattr(args, "theme", None) is not None:
         unused.append("--theme")
     if unused:

@@ -9,8 +9,10 @@ import sys
 from collections.abc import Callable
 
 from phototerm.cli import (
+    EXIT_DENIED,
     EXIT_ERROR,
     EXIT_OK,
+    NotAllowed,
     UsageError,
     counted,
     error,
@@ -21,6 +23,7 @@ from phototerm.cli import (
 from phototerm.library import Editor, Index, Library
 from phototerm.library.edits import EditResult
 from phototerm.library.edits.results import clean_name
+from phototerm.library.roles import not_allowed
 from phototerm.library.text import safe
 
 
@@ -31,9 +34,11 @@ def with_editor(args: argparse.Namespace, work: Callable[[Library, Editor], int]
         return work(library, library.editor)
 
 
-def photo_ids(library: Library, given: list[str]) -> list[int]:
+def photo_ids(library: Library, given: list[str], doing: str = "") -> list[int]:
     """Index ids of the given paths; every unknown one is reported, then UsageError: nothing
-    is changed when one path is wrong."""
+    is changed when one path is wrong. A path in a space the user has no role in is
+    NotAllowed; so is, with ``doing`` ("rating"), a photo of a space where their role does
+    not let them edit."""
     index: Index = library.index
     ids, bad = [], []
     for path in given:
@@ -45,6 +50,7 @@ def photo_ids(library: Library, given: list[str]) -> list[int]:
         else:
             ids.append(pid)
     if bad:
+        _no_role(library, bad)
         roots = ", ".join(f"{s.label} {safe(s.root)}" for s in library.setup.on)
         for path in bad:
             reason = "no such file" if not os.path.lexists(path) else "not a photo in a space"
@@ -54,16 +60,32 @@ def photo_ids(library: Library, given: list[str]) -> list[int]:
             f"{len(bad)} of {counted(len(given), 'path')} {what} of the spaces ({roots}); "
             "nothing was changed"
         )
+    if doing and library.editor is not None:
+        for space in dict.fromkeys(library.index.get(i).space for i in ids):
+            reason = library.editor.access.why_not_edit(space, doing)
+            if not_allowed(reason):
+                raise NotAllowed(f"{reason}; nothing was changed")
     return ids
 
 
+def _no_role(library: Library, paths: list[str]) -> None:
+    """NotAllowed when a path lies in a space that is off because the user has no role."""
+    off = dict(library.setup.off)
+    for path in paths:
+        full = os.path.abspath(path)
+        for space, root in library.setup.no_role.items():
+            if full == root or full.startswith(root.rstrip("/") + "/"):
+                raise NotAllowed(f"{safe(path)}: {off.get(space, 'no role')}")
+
+
 def report(result: EditResult) -> int:
-    """An edit's message on stdout (exit 0), or its refusal as an error (exit 1)."""
+    """An edit's message on stdout (exit 0), or its refusal as an error: exit 3 when the role
+    refused it, else 1."""
     for warning in result.warnings:
         note(warning)
     if not result.ok:
         error(result.message)
-        return EXIT_ERROR
+        return EXIT_DENIED if not_allowed(result.message) else EXIT_ERROR
     print(result.message)
     return EXIT_OK
 

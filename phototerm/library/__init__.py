@@ -19,6 +19,7 @@ _WHERE = {
     "Photo": "photo",
     "Access": "roles",
     "Identity": "roles",
+    "Role": "roles",
     "EditResult": "edits",
     "Editor": "edits",
     "Index": "index",
@@ -53,6 +54,7 @@ __all__ = [
     "Photo",
     "Query",
     "QueryError",
+    "Role",
     "Settings",
     "SpaceRoot",
     "SpaceSetup",
@@ -86,7 +88,7 @@ if TYPE_CHECKING:
     from phototerm.library.opening import Library, open_library
     from phototerm.library.photo import PERSONAL, SHARED, Photo
     from phototerm.library.query import Query, QueryError, parse
-    from phototerm.library.roles import Access, Identity
+    from phototerm.library.roles import Access, Identity, Role
     from phototerm.library.settings import Settings, load_settings
     from phototerm.library.spaces import SpaceRoot, SpaceSetup, resolve
     from phototerm.library.store import Store, StoreError

@@ -9,6 +9,10 @@ script and a key see the same library. The steps, in the order that keeps the re
    arrives, so a caller watching the index never sees a file's value replaced a moment later;
 3. once indexing is over: the albums (their members are all known then), the Editor, and
    what other sessions committed meanwhile (the Editor's change tokens predate the rows read).
+
+A space's store opens for writing only when edits were asked for and the person's role there
+is manage: a viewer's session creates and writes nothing in the space, whatever the file
+permissions would allow.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from phototerm.library.edits import Editor
 from phototerm.library.index import Index
 from phototerm.library.ingest.indexer import IndexProgress, IndexResult, index_spaces
 from phototerm.library.photo import Photo
-from phototerm.library.roles import Identity
+from phototerm.library.roles import Access, Identity, Role
 from phototerm.library.settings import Settings
 from phototerm.library.spaces import SpaceSetup
 from phototerm.library.store import OverlayRow, Store, StoreError, StoreStatus, open_store
@@ -87,10 +91,14 @@ def open_library(
     this thread). ``writable`` opens the stores for edits (else read-only, and the Editor
     refuses every edit); ``write_cache=False`` writes no metadata cache either, so nothing at
     all is written (kiosk, view-only sessions). ``cache_dir``: the metadata cache's folder
-    (default: the XDG cache)."""
+    (default: the XDG cache). ``identity``: who is acting (default: whom ``setup`` was
+    resolved for, else the user running phototerm)."""
     index = index if index is not None else Index()
     cache = cache_dir if cache_dir is not None else str(paths.cache_dir())
-    opening = _StoresOpening(setup, not writable) if with_stores else None
+    identity = identity or setup.identity or Identity.current()
+    roles = Access(identity, {}, roots={s.name: s.root for s in setup.on})
+    read_only = {s.name for s in setup.on if not writable or roles.role(s.name) < Role.MANAGE}
+    opening = _StoresOpening(setup, read_only) if with_stores else None
     pending: dict[str, dict[str, OverlayRow]] | None = None
 
     def batch(photos: list[Photo]) -> None:
@@ -127,7 +135,7 @@ def open_library(
         for space, rows in opening.rows().items():
             index.apply_overlay(space, list(rows.values()))
     load_albums(index, stores)
-    editor = Editor(index, stores, identity or Identity.current(), settings, tokens=tokens)
+    editor = Editor(index, stores, identity, settings, tokens=tokens)
     editor.refresh()
     library.stores, library.editor = stores, editor
     library.problems.extend(s.status.message for s in stores.values() if s.status.message)
@@ -161,7 +169,7 @@ def _apply_rows(
 class _StoresOpening:
     """The stores opened and read on a thread, while the caller indexes."""
 
-    def __init__(self, setup: SpaceSetup, read_only: bool) -> None:
+    def __init__(self, setup: SpaceSetup, read_only: set[str]) -> None:
         self.done = threading.Event()
         self._stores: dict[str, Store] = {}
         self._tokens: dict[str, int] = {}
@@ -172,10 +180,10 @@ class _StoresOpening:
         )
         self._thread.start()
 
-    def _open(self, setup: SpaceSetup, read_only: bool) -> None:
+    def _open(self, setup: SpaceSetup, read_only: set[str]) -> None:
         try:
             for space in setup.on:
-                store = open_store(space, read_only=read_only)
+                store = open_store(space, read_only=space.name in read_only)
                 self._stores[space.name] = store
                 # Taken before the rows are read: a refresh from here catches up the rest.
                 self._tokens[space.name] = _token(store)

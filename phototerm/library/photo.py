@@ -13,6 +13,7 @@ from phototerm.library.values import camera_name
 
 PERSONAL = "personal"
 SHARED = "shared"
+LABELS = {PERSONAL: "Personal Space", SHARED: "Shared Space"}  # as people read them
 
 PHOTO = "photo"
 VIDEO = "video"

@@ -1,4 +1,5 @@
-"""Settings: ``$XDG_CONFIG_HOME/phototerm/config.toml`` read once into one typed ``Settings``.
+"""Settings: ``$XDG_CONFIG_HOME/phototerm/config.toml`` read once into one typed ``Settings``;
+and the machine's system config (``/etc/phototerm/config.toml``) into a ``SystemConfig``.
 
 Every value is checked here and nowhere else: a wrong value is reported once (naming the key,
 the bad value and the default used) and replaced by its default; an unknown key is reported
@@ -8,6 +9,9 @@ never the raw TOML.
 
 tomli-w drops comments when ``save_keys`` rewrites the file, so every key is documented in
 the README instead.
+
+The system config is the administrator's, and it fails closed: a file that cannot be read, or
+holds anything this phototerm does not understand, denies everyone but root (``problem``).
 """
 
 from __future__ import annotations
@@ -217,3 +221,74 @@ def _writers_take_turns(folder: Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)  # releases the lock
+
+
+# -- the system config -------------------------------------------------------------------------
+
+SYSTEM_CONFIG = "/etc/phototerm/config.toml"
+SYSTEM_CONFIG_ENV = "PHOTOTERM_SYSTEM_CONFIG"  # another file (tests, a second installation)
+
+
+@dataclass(frozen=True, slots=True)
+class SystemConfig:
+    """What the administrator's config says, checked. Each table is a field; a new table is a
+    new field and an entry in ``_SYSTEM_TABLES``."""
+
+    path: Path
+    app_allow: tuple[str, ...] | None = None  # [app] allow: users and @groups (None: everyone)
+    problem: str = ""  # the file cannot be trusted: everyone but root is refused
+
+
+class _Invalid(Exception):
+    """A system config table that is not as documented (the message says where)."""
+
+
+def _names(value: object, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise _Invalid(f'{where} must be a list of user names and "@group" names')
+    return tuple(v.strip() for v in value)
+
+
+def _app_table(table: Mapping[str, Any]) -> dict[str, Any]:
+    unknown = [k for k in table if k != "allow"]
+    if unknown:
+        raise _Invalid(f"[app] has an unknown key {safe(unknown[0], 40)!r} (only allow)")
+    if "allow" not in table:
+        raise _Invalid('[app] needs allow = ["user", "@group", ...]')
+    return {"app_allow": _names(table["allow"], "[app] allow")}
+
+
+# table name -> checker returning SystemConfig fields
+_SYSTEM_TABLES: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {"app": _app_table}
+
+
+def system_config_path(env: Mapping[str, str] | None = None) -> Path:
+    value = (os.environ if env is None else env).get(SYSTEM_CONFIG_ENV, "")
+    return Path(value or SYSTEM_CONFIG)
+
+
+def load_system_config(path: Path | None = None) -> SystemConfig:
+    """Read and check the system config (default: ``system_config_path()``). Never raises: a
+    missing file allows everyone; one that cannot be read or checked sets ``problem``."""
+    path = path or system_config_path()
+    shown = safe(str(path))
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError:
+        return SystemConfig(path)
+    except OSError as exc:
+        return SystemConfig(path, problem=f"cannot read {shown}: {exc.strerror or exc}")
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        return SystemConfig(path, problem=f"{shown} is not valid TOML: {safe(str(exc), 120)}")
+    fields: dict[str, Any] = {}
+    try:
+        for key, value in data.items():
+            check = _SYSTEM_TABLES.get(key)
+            if check is None or not isinstance(value, dict):
+                known = ", ".join(f"[{t}]" for t in _SYSTEM_TABLES)
+                raise _Invalid(f"unknown entry {safe(key, 40)!r} (this phototerm knows {known})")
+            fields.update(check(value))
+    except _Invalid as exc:
+        return SystemConfig(path, problem=f"{shown}: {exc}")
+    return SystemConfig(path, **fields)

@@ -26,6 +26,7 @@ from textual.worker import Worker, WorkerState
 from phototerm.library import paths
 from phototerm.library.index import Index
 from phototerm.library.opening import Library
+from phototerm.library.roles import Access, Identity
 from phototerm.library.settings import Settings, load_settings, save_keys
 from phototerm.library.spaces import SpaceSetup
 from phototerm.library.text import safe
@@ -46,7 +47,7 @@ from phototerm.tui.messages import (
 )
 from phototerm.tui.model import ViewSpec
 from phototerm.tui.opening import Handover, open_in_worker, prepare_processes
-from phototerm.tui.screens.edit_keys import edit_commands
+from phototerm.tui.screens.edit_keys import edit_commands, hidden_ids
 from phototerm.tui.screens.help import HelpScreen, binding_contexts, binding_sections
 from phototerm.tui.screens.library import LibraryScreen
 from phototerm.tui.screens.library_palette import library_commands
@@ -150,7 +151,10 @@ class PhotoApp(BindingGate, App[None]):
         self._save_timer: Timer | None = None
         self._poll: Timer | None = None
         self._handover = Handover()
-        self.edits = EditContext(self, self.index, read_only=read_only)
+        roles = Access(
+            setup.identity or Identity.current(), {}, roots={s.name: s.root for s in setup.on}
+        )
+        self.edits = EditContext(self, self.index, read_only=read_only, roles=roles)
         self.photo_edits = PhotoEdits(self.edits)
         self.album_edits = AlbumEdits(self.edits, self._shown_view)
         self.services = Services(
@@ -399,7 +403,9 @@ class PhotoApp(BindingGate, App[None]):
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             sections = binding_sections(type(self))
-            self.push_screen(HelpScreen(keys.binding_help(self, self.keymap, sections)))
+            hidden = hidden_ids(self.services)
+            rows = keys.binding_help(self, self.keymap, sections, hidden)
+            self.push_screen(HelpScreen(rows, note=self.edits.edits_refused() if hidden else ""))
 
     # ----------------------------------------------------------------------- session
 

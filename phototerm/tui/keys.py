@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from typing import Any, cast
 
 from textual.actions import parse as parse_action
@@ -196,11 +197,15 @@ def _unbound_actions(cls: type, unbound: frozenset[str]) -> frozenset[tuple[str,
 
 
 def binding_help(
-    app: App[Any], keymap: Mapping[str, str], sections: Sections
+    app: App[Any],
+    keymap: Mapping[str, str],
+    sections: Sections,
+    hidden: AbstractSet[str] = frozenset(),
 ) -> list[tuple[str, list[tuple[str, str, str]]]]:
     """Help sections: (title, [(keys as shown, description, id)]). A binding shared by
     several screens (the editing keys) is described once, where it first appears; later
-    sections list its keys on one line."""
+    sections list its keys on one line. Bindings whose id is in ``hidden`` (actions the
+    person's role does not allow) are left out."""
     out: list[tuple[str, list[tuple[str, str, str]]]] = []
     seen: set[str] = set()
     for title, classes in sections:
@@ -208,6 +213,8 @@ def binding_help(
         again: list[str] = []
         for cls in classes:
             for binding in own_bindings(cls):
+                if binding.id in hidden:
+                    continue
                 shown = shown_keys(app, keymap, binding)
                 if binding.id in seen:
                     if shown not in again:

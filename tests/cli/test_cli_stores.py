@@ -4,6 +4,7 @@ exits 1, unless --ignore-store; the store is left exactly as it was."""
 from __future__ import annotations
 
 import os
+import pwd
 import sqlite3
 import subprocess
 import sys
@@ -210,6 +211,7 @@ def test_a_store_nobody_may_read(as_nobody):
     os.chmod(root / "2023" / "a.jpg", 0o644)
     os.chmod(root / ".phototerm", 0o755)
     store_path(root).chmod(0o600)
+    os.chown(root, pwd.getpwnam("nobody").pw_uid, -1)  # nobody's own Personal Space
     done = as_nobody.run(
         f"""
         import sys

@@ -9,11 +9,12 @@ from pathlib import Path
 
 from PIL import Image
 
+from phototerm.library.access.grants import Grants, write_grants
 from phototerm.library.edits import Editor
 from phototerm.library.index import Index
 from phototerm.library.metadata.xmp import read_sidecar
 from phototerm.library.photo import Photo
-from phototerm.library.roles import Access, Identity
+from phototerm.library.roles import Access, Identity, Role, not_allowed
 from phototerm.library.settings import Settings
 from phototerm.library.store import AlbumRecord, PhotoState, Store, StoreError
 from phototerm.library.store.overlay import load_overlay
@@ -302,9 +303,11 @@ def test_personal_space_of_another_user_is_not_editable(tmp_path):
     lib = _make(tmp_path)
     alice = Identity("alice", frozenset({"users"}), 54321)
     os.chown(lib.roots["personal"], 12345, 12345)
+    reason = Access(alice, lib.stores).why_not_edit("personal")
+    assert "belongs to 12345, and only 12345 uses it" in reason and not_allowed(reason)
+    write_grants(lib.roots["shared"], Grants({"alice": Role.MANAGE}))
     access = Access(alice, lib.stores)
-    assert "another user" in access.why_not_edit("personal")
-    assert access.can_edit("shared") and not access.can_manage("shared")
+    assert access.can_edit("shared") and access.role("shared") is Role.MANAGE
     editor = Editor(lib.index, lib.stores, alice, None)
     assert not editor.set_rating(lib.ids("personal")[:1], 2).ok
     assert editor.set_rating(lib.ids("shared")[:1], 2).ok
@@ -385,9 +388,11 @@ def test_recycle_rejects_moves_and_never_overwrites(tmp_path):
 def test_recycle_needs_manage_permission(tmp_path):
     lib = _make(tmp_path)
     lib.editor.reject(lib.ids("shared")[:1])
+    write_grants(lib.roots["shared"], Grants({"alice": Role.UPLOAD}))
     alice = Identity("alice", frozenset(), 54321)
     result = Editor(lib.index, lib.stores, alice, None).recycle_rejects("shared")
-    assert not result.ok and result.moved == () and "managers" in result.message
+    assert not result.ok and result.moved == ()
+    assert result.message == "Your role in the Shared Space is upload: moving files needs manage"
     assert os.path.exists(lib.index.get(lib.ids("shared")[0]).path)
 
 

@@ -227,6 +227,8 @@ def test_cli_creates_in_cache_dir_and_prints_browse_command(tmp_path, capsys, sm
     assert "Personal Space:" in out and "Shared Space:" in out
     assert "2021/2021-07-14 Lake Annecy" in out
     assert f"phototerm --personal {root}/Personal --shared {root}/Shared" in out
+    # Its Shared Space has roles, like a real one (its creator owns it, and manages it).
+    assert (root / "Shared" / ".phototerm" / "access.toml").read_text() == "[users]\n\n[groups]\n"
     assert main(["demo", "--no-open"]) == 0
     assert "Reusing the demo library" in capsys.readouterr().out
 

@@ -19,6 +19,7 @@ from phototerm.library.edits import Editor
 from phototerm.library.edits.results import EditResult
 from phototerm.library.index import Index
 from phototerm.library.opening import Library
+from phototerm.library.roles import Access, Identity, Role, not_allowed
 from phototerm.library.spaces import LABELS
 from phototerm.library.store import Store
 from phototerm.library.text import safe
@@ -26,10 +27,15 @@ from phototerm.tui.messages import PhotosEdited
 
 
 class EditContext:
-    def __init__(self, app: App[Any], index: Index, *, read_only: bool) -> None:
+    def __init__(
+        self, app: App[Any], index: Index, *, read_only: bool, roles: Access | None = None
+    ) -> None:
+        """``roles``: the roles in the spaces shown, known before the library is open (the
+        keys that need another role are hidden from the first frame on)."""
         self.app = app
         self.index = index
         self.read_only = read_only  # the session was opened read-only
+        self.roles = roles or Access(Identity.current(), {})
         self.library: Library | None = None  # until the library is open, every edit waits
         self.not_open = "The library is still opening"  # why there is no Editor (yet)
 
@@ -82,12 +88,23 @@ class EditContext:
             return []
         return [s for s in self.stores if not editor.access.can_edit(s)]
 
-    def refusal(self, ids: Sequence[int]) -> str:
-        """Why these photos cannot be edited ('' when they can): "Shared Space is read-only:
-        <reason>" for the first space that refuses."""
+    def edits_refused(self, doing: str = "editing") -> str:
+        """'' when the role in some space shown lets this person edit; else why not ("Your
+        role in the Shared Space is view: rating needs manage"). The keys, the help and the
+        palette hide every edit then."""
+        spaces = list(self.roles.roots)
+        if not spaces:
+            return ""
+        refusals = [self.roles.why_not(space, Role.MANAGE, doing) for space in spaces]
+        return "" if not all(refusals) else refusals[0]
+
+    def refusal(self, ids: Sequence[int], doing: str = "editing") -> str:
+        """Why these photos cannot be edited ('' when they can): the role in their space
+        first ("Your role in the Shared Space is view: rating needs manage"), else "Shared
+        Space is read-only: <reason>" for the first space that refuses."""
         editor = self.editor
         if editor is None:
-            return self.not_open
+            return self.edits_refused(doing) or self.not_open
         stores = self.stores
         refusing = [s for s in stores if not editor.access.can_edit(s)]
         if not refusing:
@@ -97,7 +114,9 @@ class EditContext:
             refusing = [s for s in refusing if s in spaces]
         for space in refusing:
             label = LABELS.get(space, space)
-            reason = editor.access.why_not_edit(space)
+            reason = editor.access.why_not_edit(space, doing)
+            if not_allowed(reason):
+                return reason
             if self.read_only:
                 return f"{label} is read-only: this session was opened read-only"
             if reason.startswith(f"{label} is read-only"):

@@ -23,12 +23,14 @@ class PhotoEdits:
     def __init__(self, context: EditContext) -> None:
         self.context = context
 
-    def _run(self, ids: Sequence[int], edit: Callable[[Editor], EditResult]) -> bool:
+    def _run(
+        self, ids: Sequence[int], edit: Callable[[Editor], EditResult], doing: str = "editing"
+    ) -> bool:
         context = self.context
         if not ids:
             context.notify("No photo here", warning=True)
             return False
-        reason = context.refusal(ids)
+        reason = context.refusal(ids, doing)
         if reason:
             context.notify(reason, warning=True)
             return False
@@ -39,22 +41,23 @@ class PhotoEdits:
             context.edited(ids, albums=True)
         return ok
 
-    def _may_open(self, ids: Sequence[int], nothing: str) -> bool:
+    def _may_open(self, ids: Sequence[int], nothing: str, doing: str) -> bool:
         """Whether a dialog editing ``ids`` may open (else say why not)."""
         if not ids:
             self.context.notify(nothing, warning=True)
             return False
-        reason = self.context.refusal(ids)
+        reason = self.context.refusal(ids, doing)
         if reason:
             self.context.notify(reason, warning=True)
             return False
         return True
 
     def rate(self, ids: Sequence[int], rating: int) -> bool:
-        return self._run(ids, lambda e: e.set_rating(ids, rating))
+        doing = "rejecting" if rating == -1 else "rating"
+        return self._run(ids, lambda e: e.set_rating(ids, rating), doing)
 
     def rotate(self, ids: Sequence[int], degrees: int) -> bool:
-        return self._run(ids, lambda e: e.rotate(ids, degrees))
+        return self._run(ids, lambda e: e.rotate(ids, degrees), "rotating")
 
     def undo(self) -> list[int]:
         """Undo the last edit; returns the ids of the photos it put back (none for an album
@@ -73,7 +76,7 @@ class PhotoEdits:
     # ------------------------------------------------------------------------ dialogs
 
     def open_tags(self, ids: Sequence[int]) -> None:
-        if not self._may_open(ids, "No photo to tag"):
+        if not self._may_open(ids, "No photo to tag", "tagging"):
             return
         ids = list(ids)
         index = self.context.index
@@ -83,8 +86,8 @@ class PhotoEdits:
 
         def apply(action: str, tag: str) -> bool:
             if action == "add":
-                return self._run(ids, lambda e: e.add_tags(ids, [tag]))
-            return self._run(ids, lambda e: e.remove_tags(ids, [tag]))
+                return self._run(ids, lambda e: e.add_tags(ids, [tag]), "tagging")
+            return self._run(ids, lambda e: e.remove_tags(ids, [tag]), "tagging")
 
         self.context.app.push_screen(TagDialog(self.context.what(ids), state, apply))
 
@@ -105,7 +108,7 @@ class PhotoEdits:
         return counts
 
     def open_describe(self, ids: Sequence[int]) -> None:
-        if not self._may_open(ids, "No photo to describe"):
+        if not self._may_open(ids, "No photo to describe", "describing"):
             return
         ids = list(ids)
         index = self.context.index
@@ -119,7 +122,7 @@ class PhotoEdits:
             if len(found) == 1 and safe(text).strip() == safe(current).strip():
                 self.context.notify("The description is unchanged")
                 return
-            self._run(ids, lambda e: e.set_description(ids, text))
+            self._run(ids, lambda e: e.set_description(ids, text), "describing")
 
         self.context.app.push_screen(DescribeDialog(self.context.what(ids), safe(current)), done)
 
@@ -139,7 +142,7 @@ class PhotoEdits:
         for space, n in counts.items():
             if not n:
                 continue
-            reason = editor.access.why_not_manage(space)
+            reason = editor.access.why_not_manage(space, "moving rejects to #recycle")
             if reason:
                 label = LABELS.get(space, space)
                 context.notify(

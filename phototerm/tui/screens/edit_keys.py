@@ -4,6 +4,11 @@ library and viewer screens share, and the same actions for the command palette.
 A screen mixing in ``EditActions`` says what the keys edit (``edit_targets``: in the grid the
 selection, else the cursor photo; in the viewer the photo shown) and what happens after a
 rating (``edit_advance``); its ``services`` do the work (tui/editing/photos.py, albums.py).
+
+The UI follows the role: when the person's role in no space shown lets them edit, every
+editing action is off (``check_action``), so it is not in the footer, the help or the
+palette; its keys still answer, with why ("Your role in the Shared Space is view: rating
+needs manage"), because a key that silently does nothing looks broken.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 
@@ -82,10 +88,49 @@ EDIT_BINDINGS: list[Binding] = [
 ]
 
 
+# What each editing action is called in a refusal: "... rating needs manage".
+DOING = {
+    "rate": "rating",
+    "reject": "rejecting",
+    "rotate": "rotating",
+    "tags": "tagging",
+    "describe": "describing",
+    "albums": "changing albums",
+    "undo": "undoing",
+}
+
+
+def hidden_ids(services: Services) -> set[str]:
+    """The ids of the editing bindings the person's role leaves out (none when they may
+    edit somewhere)."""
+    if not services.edits.edits_refused():
+        return set()
+    return {b.id for b in EDIT_BINDINGS if b.id}
+
+
 class EditActions:
     """The editing keys' actions, for a screen that says what they edit."""
 
     services: Services  # given to the screen when it is made
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """An editing action is off (hidden, not run) when the role allows no edit."""
+        return not (action in DOING and self.services.edits.edits_refused())
+
+    def on_key(self, event: events.Key) -> None:
+        """A key of an editing action that is off says why, instead of nothing."""
+        edits = self.services.edits
+        if not edits.edits_refused():
+            return
+        keymap: Mapping[str, str] = getattr(edits.app, "keymap", {})
+        for binding in EDIT_BINDINGS:
+            keys = [k.strip() for k in keymap.get(binding.id or "", binding.key).split(",")]
+            if event.key in keys:
+                action = binding.action.split("(", 1)[0]
+                edits.notify(edits.edits_refused(DOING.get(action, "editing")), warning=True)
+                event.stop()
+                event.prevent_default()
+                return
 
     def edit_targets(self) -> list[int]:
         raise NotImplementedError
@@ -137,6 +182,8 @@ def edit_commands(
         binding = next(b for b in EDIT_BINDINGS if b.id == binding_id)
         return keys.shown_keys(app, keymap, binding)
 
+    if actions.services.edits.edits_refused():
+        return  # the role allows no edit: none is offered
     editor = actions.services.edits.editor
     undo = editor.undo_label() if editor is not None else None
     yield SystemCommand("Tags…", f"Add or remove tags ({key('edit.tags')})", actions.action_tags)

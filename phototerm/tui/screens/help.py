@@ -110,13 +110,18 @@ class HelpScreen(BindingGate, Screen[None]):
         ),
     ]
 
-    def __init__(self, sections: Sequence[HelpSection]) -> None:
+    def __init__(self, sections: Sequence[HelpSection], *, note: str = "") -> None:
+        """``note``: why some keys are not listed (the person's role), shown first."""
         super().__init__()
         self._sections = sections
+        self._note = note
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-scroll"):
-            yield Static(Text(INTRO), id="help-intro")
+            intro = Text(INTRO)
+            if self._note:
+                intro.append(f"\n\nThe editing keys are not listed: {self._note}.", "bold")
+            yield Static(intro, id="help-intro")
             yield Static(help_table(self._sections), id="help-table")
         yield Footer()
 

@@ -22,11 +22,12 @@ def library_commands(
         return keys.shown_keys(app, keymap, keys.find_binding(LibraryScreen, binding_id))
 
     yield from edit_commands(app, keymap, screen)
-    yield SystemCommand(
-        "Move rejected photos to #recycle",
-        "Rejected photos (x) go to the space's recycle bin, after a confirmation",
-        screen.services.photos.recycle,
-    )
+    if not screen.services.edits.edits_refused():  # moving files needs manage too
+        yield SystemCommand(
+            "Move rejected photos to #recycle",
+            "Rejected photos (x) go to the space's recycle bin, after a confirmation",
+            screen.services.photos.recycle,
+        )
     entries: list[tuple[str, str, str, Callable[[], object]]] = [
         ("Search", "Type a query in the search bar", "library.search", screen.action_search),
         (

@@ -36,6 +36,7 @@ REASON_WIDTH = 22  # the tree guides take 5 of the sidebar's 28 columns
 # by the rest of their path: the tree (and Textual's, which lays out expanded nodes
 # recursively) never gets as deep as a hostile or runaway folder tree is.
 MAX_NESTING = 8
+LABEL_WIDTH = 24  # a space's label: the guide and the expand arrow take 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,7 +228,13 @@ class Sidebar(Vertical):
     def _space_label(self, name: str) -> Text:
         label = LABELS[name]
         if self.setup.root_of(name) is None:
-            return Text.assemble(("⊘ ", "dim"), (label, "dim"), (" (off)", "dim"))
+            # "(no access)" where it fits (the ⊘ goes first), else "(off)": the reason
+            # shown below the space says the rest.
+            state = " (no access)" if name in self.setup.no_role else " (off)"
+            if len(label) + len(state) > LABEL_WIDTH:
+                state = " (off)"
+            mark = "⊘ " if len(label) + len(state) + 2 <= LABEL_WIDTH else ""
+            return Text.assemble((mark, "dim"), (label, "dim"), (state, "dim"))
         if name in self._spaces_on:
             return Text.assemble(("● ", "bold"), label)
         return Text.assemble(("○ ", ""), (label, "dim"), (" (hidden)", "dim"))
