@@ -14,11 +14,13 @@ import time
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.driver import Driver
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from phototerm.library import paths
@@ -43,6 +45,7 @@ from phototerm.tui.messages import (
 )
 from phototerm.tui.model import ViewSpec
 from phototerm.tui.opening import Handover, open_in_worker, prepare_processes
+from phototerm.tui.output.driver import Output, diffing_driver
 from phototerm.tui.screens.edit_keys import edit_commands
 from phototerm.tui.screens.help import HelpScreen, binding_sections
 from phototerm.tui.screens.library import LibraryScreen
@@ -84,6 +87,15 @@ class PhotoApp(App[None]):
             show=False,
             tooltip="Search every action by name",
         ),
+        Binding(
+            "ctrl+l",
+            "redraw",
+            "Redraw",
+            id="app.redraw",
+            show=False,
+            priority=True,
+            tooltip="Draw the whole screen again (after another program wrote over it)",
+        ),
     ]
 
     def __init__(
@@ -98,8 +110,12 @@ class PhotoApp(App[None]):
         cache_dir: str | None = None,
         session_store: SessionStore | None = None,
         read_only: bool = False,
+        diff_output: bool = True,
     ) -> None:
-        """``index_on_start=False``: show ``index`` as it is; nothing is opened (nor edited)."""
+        """``index_on_start=False``: show ``index`` as it is; nothing is opened (nor edited).
+        ``diff_output=False``: write Textual's output as it is (to compare against)."""
+        self.output = Output()
+        self._diff_output = diff_output
         self.settings = settings if settings is not None else load_settings()
         self.color = color if color is not None else terminal.detect(os.environ, self.settings)
         # Textual's console reads the colour system from the environment in App.__init__.
@@ -145,6 +161,22 @@ class PhotoApp(App[None]):
         )
 
     # ------------------------------------------------------------------------ start-up
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver, writing only the cells that change (see tui/output/)."""
+        base = super().get_driver_class()
+        return diffing_driver(base, self.output) if self._diff_output else base
+
+    def action_redraw(self) -> None:
+        self.output.forget()
+        self.refresh(repaint=True, layout=True)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # A blinking cursor rewrites its line twice a second, forever: over SSH that is a
+        # steady trickle of bytes while nothing happens. A steady cursor costs nothing.
+        widget = event.widget
+        if isinstance(widget, Input) and widget.cursor_blink:
+            widget.cursor_blink = False
 
     def on_mount(self) -> None:
         self.problems.extend(themes.install(self, self._requested_theme, self.settings))

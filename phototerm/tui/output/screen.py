@@ -1,0 +1,398 @@
+"""What the terminal shows, cell by cell, and the bytes that turn it into what Textual drew.
+
+Textual repaints by regions: opening the search bar, pushing a dialog or clicking re-renders
+whole lines (often the whole screen) that are mostly what the terminal already shows. Like
+curses, ``ScreenDiff`` keeps a copy of every cell on the terminal (character, SGR state,
+hyperlink); ``feed`` reads Textual's output, applies it to a second copy (what Textual wants
+on screen) and writes only the cells that differ, with the shortest SGR transitions
+(``sgr.transition``) and the shortest cursor moves.
+
+What it understands is what Textual writes while drawing: cursor positioning (CUP and
+relative moves), SGR, OSC 8 hyperlinks, text, CR/LF. Everything else that does not touch
+cells (modes, clipboard OSC 52, titles, bell, queries, synchronized-output brackets) passes
+through in order. A sequence that could change cells in a way not modelled here (erase,
+scroll, insert, tabs...) passes through too, and the model forgets the whole screen, so the
+next frames are written in full: never a wrong screen, at worst Textual's own bytes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from rich.cells import get_character_cell_size
+
+from phototerm.tui.output.sgr import DEFAULT, State, apply, transition
+
+# A cell: (text, look). text is one character (plus any zero-width marks that follow it),
+# or "" for the right half of a wide character. look = (SGR state, hyperlink).
+Look = tuple[State, str]
+Cell = tuple[str, Look]
+
+SYNC_START = "\x1b[?2026h"
+SYNC_END = "\x1b[?2026l"
+
+_TOKEN = re.compile(
+    r"(?P<csi>\x1b\[(?P<private>[?<>=]?)(?P<params>[0-9;:]*)(?P<inter>[ -/]*)(?P<final>[@-~]))"
+    r"|(?P<osc>\x1b\](?P<osc_body>[^\x07\x1b]*)(?:\x07|\x1b\\))"
+    r"|(?P<str>\x1b[P_^X][^\x1b]*\x1b\\)"
+    r"|(?P<esc>\x1b[^\[\]P_^X]?)"
+    r"|(?P<ctl>[\x00-\x1f\x7f])"
+    r"|(?P<text>[^\x00-\x1f\x7f\x1b]+)"
+)
+_MOVES = frozenset("HfABCDGd")
+# CSI finals that change modes, report or query: they leave every cell as it is.
+_HARMLESS_CSI = frozenset("hlnpcqtuym")
+
+
+class ScreenDiff:
+    """The terminal's cells and the cells Textual wants; ``feed`` returns what to write."""
+
+    def __init__(self, size: Callable[[], tuple[int, int]]) -> None:
+        """``size`` gives (columns, rows) of the terminal now (read before every frame: a
+        resize makes the terminal's content unknown)."""
+        self._size_of = size
+        self.width, self.height = 0, 0
+        self.shown: list[list[Cell | None]] = []  # on the terminal now (None: unknown)
+        self.wanted: list[list[Cell | None]] = []  # what Textual drew
+        self._dirty: dict[int, list[int]] = {}  # row -> [first, last + 1] columns drawn
+        # Textual's cursor and look while reading its output
+        self._x = self._y = 0
+        self._sgr = DEFAULT
+        self._link = ""
+        # the terminal's cursor and look after what we wrote (None: unknown)
+        self._term_x: int | None = None
+        self._term_y: int | None = None
+        self._term_look: Look | None = None
+        self._sync_held = False
+        self._sync_open = False
+        self.cells_written = 0  # statistics, for tests and the bench
+        self.cells_skipped = 0
+
+    # ------------------------------------------------------------------ reading
+
+    def feed(self, data: str) -> str:
+        """Read Textual's output ``data``; return what to send to the terminal instead."""
+        out: list[str] = []
+        self._check_size()
+        for m in _TOKEN.finditer(data):
+            kind = m.lastgroup
+            if kind == "text":
+                self._text(m.group())
+            elif kind == "csi":
+                self._csi(m, out)
+            elif kind == "osc":
+                body = m.group("osc_body")
+                if body.startswith("8;"):
+                    self._link = "" if body == "8;;" else body
+                else:
+                    self._pass(m.group(), out)
+            elif kind == "ctl":
+                self._control(m.group(), out)
+            else:  # a string (DCS, APC, ...) or a lone ESC sequence
+                token = m.group()
+                if kind == "esc" and token in ("\x1b=", "\x1b>"):
+                    self._pass(token, out)  # keypad modes
+                else:
+                    self._unknown(token, out)
+        self._commit(out, frame_end=True)
+        return "".join(out)
+
+    def _check_size(self) -> None:
+        try:
+            width, height = self._size_of()
+        except OSError:
+            return
+        if (width, height) != (self.width, self.height):
+            self.width, self.height = width, height
+            self.shown = [[None] * width for _ in range(height)]
+            self.wanted = [[None] * width for _ in range(height)]
+            self._dirty.clear()
+            self._term_x = self._term_y = None
+
+    def forget(self) -> None:
+        """Forget what the terminal shows: the next frames are written in full."""
+        for row in self.shown:
+            row[:] = [None] * len(row)
+        self._term_x = self._term_y = None
+        self._term_look = None
+
+    def _text(self, text: str) -> None:
+        y = self._y
+        if not 0 <= y < self.height:
+            return
+        row = self.wanted[y]
+        look = (self._sgr, self._link)
+        x = self._x
+        start = x
+        if text.isascii():
+            end = min(self.width, x + len(text))
+            if end > x:
+                if x > 0 and row[x] is not None and row[x][0] == "":  # type: ignore[index]
+                    row[x - 1] = (" ", row[x - 1][1]) if row[x - 1] else None  # type: ignore[index]
+                    start = x - 1
+                row[x:end] = [(ch, look) for ch in text[: end - x]]
+                if end < self.width and row[end] is not None and row[end][0] == "":  # type: ignore[index]
+                    row[end] = (" ", row[end][1])  # type: ignore[index]
+                    end += 1
+            self._x = x + len(text)
+            self._mark(y, start, end)
+            return
+        width = self.width
+        for ch in text:
+            size = get_character_cell_size(ch)
+            if size == 0:
+                if 0 < x <= width and row[x - 1] is not None:
+                    prev = row[x - 1]
+                    row[x - 1] = (prev[0] + ch, prev[1])  # type: ignore[index]
+                continue
+            if x + size > width:
+                x += size
+                continue
+            if row[x] is not None and row[x][0] == "" and x > 0:  # type: ignore[index]
+                row[x - 1] = (" ", row[x - 1][1]) if row[x - 1] else None  # type: ignore[index]
+                start = min(start, x - 1)
+            row[x] = (ch, look)
+            if size == 2:
+                row[x + 1] = ("", look)
+            x += size
+        end = min(x, width)
+        if end < width and row[end] is not None and row[end][0] == "":  # type: ignore[index]
+            row[end] = (" ", row[end][1])  # type: ignore[index]
+            end += 1
+        self._x = x
+        self._mark(y, start, end)
+
+    def _mark(self, y: int, start: int, end: int) -> None:
+        if end <= start:
+            return
+        span = self._dirty.get(y)
+        if span is None:
+            self._dirty[y] = [start, end]
+        else:
+            span[0] = min(span[0], start)
+            span[1] = max(span[1], end)
+
+    def _csi(self, m: re.Match[str], out: list[str]) -> None:
+        final, params, private = m.group("final"), m.group("params"), m.group("private")
+        if m.group("inter"):
+            if final in "pq":  # DECRQM ("$p"), cursor shape (" q")
+                self._pass(m.group(), out)
+            else:
+                self._unknown(m.group(), out)
+            return
+        if final == "m" and not private:
+            self._sgr = apply(self._sgr, params)
+            return
+        if final in _MOVES and not private:
+            self._move(final, params)
+            return
+        if m.group() == SYNC_START:
+            self._sync_held = True  # written with the first cell of the frame, if any
+            return
+        if m.group() == SYNC_END:
+            self._commit(out, frame_end=True)
+            if self._sync_open:
+                out.append(SYNC_END)
+            self._sync_held = self._sync_open = False
+            return
+        if final in _HARMLESS_CSI:
+            self._pass(m.group(), out)
+        else:
+            self._unknown(m.group(), out)
+
+    def _move(self, final: str, params: str) -> None:
+        nums = [int(p) if p.isdigit() else 0 for p in params.split(";")] if params else []
+        first = (nums[0] if nums else 0) or 1
+        if final in "Hf":
+            second = (nums[1] if len(nums) > 1 else 0) or 1
+            self._y, self._x = first - 1, second - 1
+        elif final == "A":
+            self._y = max(0, self._y - first)
+        elif final == "B":
+            self._y += first
+        elif final == "C":
+            self._x += first
+        elif final == "D":
+            self._x = max(0, self._x - first)
+        elif final == "G":
+            self._x = first - 1
+        elif final == "d":
+            self._y = first - 1
+
+    def _control(self, ch: str, out: list[str]) -> None:
+        if ch == "\n":
+            self._y += 1
+            self._x = 0
+        elif ch == "\r":
+            self._x = 0
+        elif ch == "\x08":
+            self._x = max(0, self._x - 1)
+        elif ch == "\x07":
+            self._pass(ch, out)
+        else:
+            self._unknown(ch, out)
+
+    def _pass(self, token: str, out: list[str]) -> None:
+        """A sequence that changes no cell: write it, in order with the cells before it."""
+        self._commit(out)
+        out.append(token)
+
+    def _unknown(self, token: str, out: list[str]) -> None:
+        """A sequence that may change cells in a way not modelled: write it as it is and
+        forget the screen (the terminal's cursor and look are unknown after it too)."""
+        self._commit(out)
+        self._open_sync(out)
+        out.append(token)
+        self.forget()
+
+    # ------------------------------------------------------------------ writing
+
+    def _open_sync(self, out: list[str]) -> None:
+        if self._sync_held and not self._sync_open:
+            out.append(SYNC_START)
+            self._sync_open = True
+
+    def _commit(self, out: list[str], *, frame_end: bool = False) -> None:
+        """Write the cells drawn since the last commit that differ from the terminal's; at
+        the end of a frame, also put the terminal's cursor where Textual left its own."""
+        body: list[str] = []
+        for y in sorted(self._dirty):
+            first, end = self._dirty[y]
+            self._write_row(y, first, end, body)
+        self._dirty.clear()
+        if body:
+            if self._term_look != (DEFAULT, ""):
+                if self._term_look is not None and self._term_look[1]:
+                    body.append("\x1b]8;;\x1b\\")
+                body.append("\x1b[0m")  # never leave a colour set between frames
+                self._term_look = (DEFAULT, "")
+            if frame_end:
+                self._place_cursor(body)
+            self._open_sync(out)
+            out.extend(body)
+
+    def _place_cursor(self, out: list[str]) -> None:
+        """Leave the terminal's cursor where Textual left its own (IME and screen readers
+        follow it); only after cells were written, the one thing that moves it."""
+        x, y = self._x, self._y
+        if (self._term_x, self._term_y) != (x, y):
+            out.append(f"\x1b[{y + 1};{x + 1}H")
+            self._term_x, self._term_y = x, y
+
+    def _write_row(self, y: int, first: int, end: int, out: list[str]) -> None:
+        shown, wanted = self.shown[y], self.wanted[y]
+        changed = [x for x in range(first, end) if shown[x] != wanted[x]]
+        self.cells_skipped += (end - first) - len(changed)
+        if not changed:
+            return
+        spans = _spans(changed, wanted, shown, self.width)
+        for a, b in spans:
+            self._move_to(a, y, out)
+            self._cells(wanted, a, b, y, out)
+            shown[a:b] = wanted[a:b]
+        self.cells_written += sum(b - a for a, b in spans)
+
+    def _move_to(self, x: int, y: int, out: list[str]) -> None:
+        tx, ty = self._term_x, self._term_y
+        if ty == y and tx is not None:
+            if tx == x:
+                return
+            if x > tx:
+                gap = x - tx
+                out.append("\x1b[C" if gap == 1 else f"\x1b[{gap}C")
+                self._term_x = x
+                return
+            if x == 0:
+                out.append("\r")
+                self._term_x = 0
+                return
+        out.append(f"\x1b[{y + 1};{x + 1}H")
+        self._term_x, self._term_y = x, y
+
+    def _cells(self, row: list[Cell | None], a: int, b: int, y: int, out: list[str]) -> None:
+        look = self._term_look
+        run: list[str] = []
+        for x in range(a, b):
+            cell = row[x]
+            if cell is None or cell[0] == "":
+                # never drawn (leave the terminal's cell), or the right half of the wide
+                # character just written
+                if cell is None:
+                    if run:
+                        out.append("".join(run))
+                        run = []
+                    self._term_x = None
+                continue
+            if self._term_x is None:
+                if run:
+                    out.append("".join(run))
+                    run = []
+                self._term_look = look
+                self._move_to(x, y, out)
+            text, cell_look = cell
+            if cell_look != look:
+                if run:
+                    out.append("".join(run))
+                    run = []
+                out.append(_look_change(look, cell_look))
+                look = cell_look
+            run.append(text)
+            if len(text) != 1 or (not text.isascii() and get_character_cell_size(text) != 1):
+                # a wide character or one with marks: the terminal may not agree on its
+                # width, so the next cell is placed explicitly
+                out.append("".join(run))
+                run = []
+                self._term_x = None
+            elif self._term_x is not None:
+                self._term_x = x + 1
+        if run:
+            out.append("".join(run))
+        self._term_look = look
+
+
+def _look_change(old: Look | None, new: Look) -> str:
+    sgr_old = None if old is None else old[0]
+    link_old = "" if old is None else old[1]  # hyperlinks are only ever opened here
+    text = transition(sgr_old, new[0])
+    if new[1] != link_old:
+        text += f"\x1b]{new[1]}\x1b\\" if new[1] else "\x1b]8;;\x1b\\"
+    return text
+
+
+def _spans(changed: list[int], wanted: list, shown: list, width: int) -> list[tuple[int, int]]:
+    """Spans [a, b) of one row to write: the changed cells, each wide character whole (a
+    narrow character written over half of one would erase the other half), and short
+    unchanged gaps between spans filled in when that is cheaper than moving the cursor."""
+    spans: list[list[int]] = []
+    for x in changed:
+        a, b = x, x + 1
+        if (wanted[a] is not None and wanted[a][0] == "") or (
+            shown[a] is not None and shown[a][0] == ""
+        ):
+            a = max(0, a - 1)
+        if b < width and (
+            (wanted[b] is not None and wanted[b][0] == "")
+            or (shown[b] is not None and shown[b][0] == "")
+        ):
+            b += 1
+        if spans and a <= spans[-1][1] + _gap_worth(wanted, spans[-1][1], a):
+            spans[-1][1] = max(spans[-1][1], b)
+        else:
+            spans.append([a, b])
+    return [(a, b) for a, b in spans]
+
+
+def _gap_worth(row: list, a: int, b: int) -> int:
+    """How many unchanged cells from ``a`` may be rewritten rather than jumped (``ESC[nC`` is
+    4 bytes): those that cost one byte each and keep the look of the cell before them."""
+    if b - a > 4 or a == 0:
+        return 0
+    before = row[a - 1]
+    for x in range(a, b):
+        cell = row[x]
+        if cell is None or before is None or cell[1] != before[1] or not cell[0].isascii():
+            return 0
+        if len(cell[0]) != 1:
+            return 0
+    return b - a
