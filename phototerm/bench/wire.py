@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from phototerm.bench import BenchOptions, Figure
-from phototerm.bench.terminal import Tmux, changed_cell_bytes
+from phototerm.bench.terminal import Cell, Tmux, changed_cell_bytes
 
 AREA = "wire"
 SIZE = (200, 50)
@@ -114,31 +114,35 @@ SCRIPT: list[tuple[str, str, Action]] = [
     ("Escape (close)", "dialog", _keys("Escape")),
     ("i (info panel)", "panel", _keys("i")),
     ("i (hide it)", "panel", _keys("i")),
+    ("idle", "idle", _idle),
     ("3 (rate)", "key", _keys("3")),
     ("0 (clear the rating)", "key", _keys("0")),
-    ("idle", "idle", _idle),
+    ("the ratings' notes time out", "wait", _idle),
     ("resize to 160x45", "resize", _resize(160, 45)),
     ("resize to 200x50", "resize", _resize(200, 50)),
 ]
 IDLE_SECONDS = 3.0
+NOTE_SECONDS = 5.0  # a notification of an edit shows for 4 s
 
 
 def run_script(term: Tmux, script: Sequence[tuple[str, str, Action]] = SCRIPT,
-               quiet: float = 0.5) -> list[Step]:  # fmt: skip
-    """Each action, its bytes, time to settle and the changed cells' floor."""
+               quiet: float = 0.5,
+               check: Callable[[str, list[list[Cell]]], None] | None = None,
+               ) -> list[Step]:  # fmt: skip
+    """Each action, its bytes, time to settle and the changed cells' floor. ``check`` is
+    called after each action with its name and the screen (it may act, e.g. redraw, as
+    long as it leaves the screen as it found it)."""
     steps: list[Step] = []
     screen = term.cells()
     for name, kind, action in script:
         before = term.written()
-        t0 = time.monotonic()
         action(term)
-        if kind == "idle":
-            time.sleep(IDLE_SECONDS)
+        if kind in ("idle", "wait"):
+            time.sleep(IDLE_SECONDS if kind == "idle" else NOTE_SECONDS)
             settled_bytes, seconds = term.written() - before, 0.0
         else:
             settled = term.settle(before, quiet=quiet)
             settled_bytes, seconds = settled.bytes, settled.seconds
-        del t0
         after = term.cells()
         cells, floor = changed_cell_bytes(screen, after) if kind != "resize" else (0, 0)
         if kind == "resize":
@@ -146,6 +150,8 @@ def run_script(term: Tmux, script: Sequence[tuple[str, str, Action]] = SCRIPT,
             floor = changed_cell_bytes([], after)[1]
         steps.append(Step(name, kind, settled_bytes, seconds, cells, floor))
         screen = after
+        if check is not None:
+            check(name, after)
     return steps
 
 

@@ -41,6 +41,7 @@ _TOKEN = re.compile(
     r"|(?P<text>[^\x00-\x1f\x7f\x1b]+)"
 )
 _MOVES = frozenset("HfABCDGd")
+_SCROLL_MIN_ROWS = 8  # fewer rows drawn than this: never worth a scroll region
 # CSI finals that change modes, report or query: they leave every cell as it is.
 _HARMLESS_CSI = frozenset("hlnpcqtuym")
 
@@ -68,6 +69,7 @@ class ScreenDiff:
         self._sync_open = False
         self.cells_written = 0  # statistics, for tests and the bench
         self.cells_skipped = 0
+        self.rows_scrolled = 0
 
     # ------------------------------------------------------------------ reading
 
@@ -139,6 +141,7 @@ class ScreenDiff:
             self._mark(y, start, end)
             return
         width = self.width
+        end = x
         for ch in text:
             size = get_character_cell_size(ch)
             if size == 0:
@@ -149,19 +152,20 @@ class ScreenDiff:
             if x + size > width:
                 x += size
                 continue
-            if row[x] is not None and row[x][0] == "" and x > 0:  # type: ignore[index]
+            # over half of a wide character: the terminal blanks its other half
+            if x > 0 and row[x] is not None and row[x][0] == "":  # type: ignore[index]
                 row[x - 1] = (" ", row[x - 1][1]) if row[x - 1] else None  # type: ignore[index]
                 start = min(start, x - 1)
             row[x] = (ch, look)
             if size == 2:
                 row[x + 1] = ("", look)
             x += size
-        end = min(x, width)
-        if end < width and row[end] is not None and row[end][0] == "":  # type: ignore[index]
-            row[end] = (" ", row[end][1])  # type: ignore[index]
-            end += 1
+            end = x
+            if x < width and row[x] is not None and row[x][0] == "":  # type: ignore[index]
+                row[x] = (" ", row[x][1])  # type: ignore[index]
+                end = x + 1
         self._x = x
-        self._mark(y, start, end)
+        self._mark(y, start, min(end, width))
 
     def _mark(self, y: int, start: int, end: int) -> None:
         if end <= start:
@@ -257,6 +261,8 @@ class ScreenDiff:
         """Write the cells drawn since the last commit that differ from the terminal's; at
         the end of a frame, also put the terminal's cursor where Textual left its own."""
         body: list[str] = []
+        if len(self._dirty) >= _SCROLL_MIN_ROWS:
+            self._scroll(body)
         for y in sorted(self._dirty):
             first, end = self._dirty[y]
             self._write_row(y, first, end, body)
@@ -271,6 +277,60 @@ class ScreenDiff:
                 self._place_cursor(body)
             self._open_sync(out)
             out.extend(body)
+
+    def _scroll(self, out: list[str]) -> None:
+        """When the rows drawn are rows already on screen, moved up or down (a wheel tick, a
+        cursor move that scrolls the grid), move them in the terminal: a scroll region
+        (DECSTBM) and SU/SD, a few bytes instead of every cell. The columns outside the
+        scrolled widget move too; the rows are then diffed as usual, which writes those
+        columns back."""
+        first, end, top, bottom = _block(self._dirty)
+        if bottom - top + 1 < _SCROLL_MIN_ROWS or (end - first) * 3 < self.width:
+            return
+        shown, wanted = self.shown, self.wanted
+        where: dict[tuple, int] = {}
+        for y in range(top, bottom + 1):
+            part = shown[y][first:end]
+            if None not in part:
+                where.setdefault(tuple(part), y)
+        votes: dict[int, int] = {}
+        for y in range(top, bottom + 1):
+            found = where.get(tuple(wanted[y][first:end]))
+            if found is not None and found != y:
+                votes[found - y] = votes.get(found - y, 0) + 1
+        if not votes:
+            return
+        shift = max(votes, key=lambda k: votes[k])
+        kept = sum(
+            1
+            for y in range(top, bottom + 1)
+            if top <= y + shift <= bottom and wanted[y][first:end] == shown[y + shift][first:end]
+        )
+        rows = bottom - top + 1
+        # worth it when the cells kept outnumber the cells written again outside the widget
+        if kept < _SCROLL_MIN_ROWS // 2 or kept * (end - first) <= rows * (
+            self.width - end + first
+        ):
+            return
+        if self._term_look != (DEFAULT, ""):
+            out.append(
+                "\x1b]8;;\x1b\\\x1b[0m" if self._term_look and self._term_look[1] else "\x1b[0m"
+            )
+            self._term_look = (DEFAULT, "")
+        out.append(f"\x1b[{top + 1};{bottom + 1}r")
+        out.append(f"\x1b[{shift}S" if shift > 0 else f"\x1b[{-shift}T")
+        out.append("\x1b[r")  # the whole screen again; the cursor is now home
+        self._term_x = self._term_y = 0
+        width = self.width
+        block = shown[top : bottom + 1]
+        if shift > 0:
+            block = block[shift:] + [[None] * width for _ in range(shift)]
+        else:
+            block = [[None] * width for _ in range(-shift)] + block[:shift]
+        shown[top : bottom + 1] = block
+        for y in range(top, bottom + 1):
+            self._dirty[y] = [0, width]
+        self.rows_scrolled += kept
 
     def _place_cursor(self, out: list[str]) -> None:
         """Leave the terminal's cursor where Textual left its own (IME and screen readers
@@ -349,6 +409,24 @@ class ScreenDiff:
         if run:
             out.append("".join(run))
         self._term_look = look
+
+
+def _block(dirty: dict[int, list[int]]) -> tuple[int, int, int, int]:
+    """(first, end) columns drawn on most rows, and the longest run of consecutive rows drawn
+    over those columns (top, bottom): the widget that was redrawn."""
+    counts: dict[tuple[int, int], int] = {}
+    for span in dirty.values():
+        counts[(span[0], span[1])] = counts.get((span[0], span[1]), 0) + 1
+    first, end = max(counts, key=lambda k: counts[k])
+    best = (0, -1)
+    top = previous = None
+    for y in sorted(y for y, span in dirty.items() if span == [first, end]):
+        if previous is None or y != previous + 1:
+            top = y
+        previous = y
+        if top is not None and y - top > best[1] - best[0]:
+            best = (top, y)
+    return first, end, best[0], best[1]
 
 
 def _look_change(old: Look | None, new: Look) -> str:
