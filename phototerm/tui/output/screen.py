@@ -323,10 +323,8 @@ class ScreenDiff:
         self._term_x = self._term_y = 0
         width = self.width
         block = shown[top : bottom + 1]
-        if shift > 0:
-            block = block[shift:] + [[None] * width for _ in range(shift)]
-        else:
-            block = [[None] * width for _ in range(-shift)] + block[:shift]
+        blank: list[list[Cell | None]] = [[None] * width for _ in range(abs(shift))]
+        block = block[shift:] + blank if shift > 0 else blank + block[:shift]
         shown[top : bottom + 1] = block
         for y in range(top, bottom + 1):
             self._dirty[y] = [0, width]
