@@ -62,6 +62,10 @@ SAVE_AFTER = 1.0  # seconds of quiet before the session is written
 class PhotoApp(App[None]):
     CSS_PATH = "phototerm.tcss"
     TITLE = "phototerm"
+    # Screen classes for small terminals (80x24 is many terminals' default): phototerm.tcss
+    # folds the sidebar away below 100 columns and tightens dialogs below 32 rows.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012 (Textual's type)
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]  # noqa: RUF012
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "q",

@@ -185,6 +185,17 @@ def test_rows_moved_up_are_scrolled_not_rewritten() -> None:
     assert term.cells == reference.cells
 
 
+def test_a_frame_of_repeated_rows_drawn_again_is_not_a_scroll() -> None:
+    """A dialog's blank rows look alike: drawing the same frame again must not move them."""
+    width, height = 30, 16
+    box = {y: [(2, "48;2;30;30;30", "│" + " " * 24 + "│")] for y in range(height)}
+    box[3] = [(2, "48;2;30;30;30", "│ Words  ______________  │")]
+    diff = ScreenDiff(lambda: (width, height))
+    feed(diff, frame(box))
+    assert feed(diff, frame(box)) == ""
+    assert diff.rows_scrolled == 0
+
+
 _TEXTS = st.text(alphabet="ab ▀▄é日本★", min_size=1, max_size=8)
 _STYLES = st.sampled_from(["", "1", "7", "38;2;10;20;30", "48;5;100", "1;38;5;9;48;2;1;1;1"])
 _SEGMENTS = st.lists(

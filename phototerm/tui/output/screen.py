@@ -301,14 +301,20 @@ class ScreenDiff:
         if not votes:
             return
         shift = max(votes, key=lambda k: votes[k])
-        kept = sum(
-            1
-            for y in range(top, bottom + 1)
-            if top <= y + shift <= bottom and wanted[y][first:end] == shown[y + shift][first:end]
-        )
+
+        def matching(k: int) -> int:
+            return sum(
+                1
+                for y in range(max(top, top - k), min(bottom, bottom - k) + 1)
+                if wanted[y][first:end] == shown[y + k][first:end]
+            )
+
+        # rows gained by moving: rows that already match in place (blank rows, a frame
+        # drawn again unchanged) are no reason to scroll
+        gained = matching(shift) - matching(0)
         rows = bottom - top + 1
         # worth it when the cells kept outnumber the cells written again outside the widget
-        if kept < _SCROLL_MIN_ROWS // 2 or kept * (end - first) <= rows * (
+        if gained < _SCROLL_MIN_ROWS // 2 or gained * (end - first) <= rows * (
             self.width - end + first
         ):
             return
@@ -328,7 +334,7 @@ class ScreenDiff:
         shown[top : bottom + 1] = block
         for y in range(top, bottom + 1):
             self._dirty[y] = [0, width]
-        self.rows_scrolled += kept
+        self.rows_scrolled += gained
 
     def _place_cursor(self, out: list[str]) -> None:
         """Leave the terminal's cursor where Textual left its own (IME and screen readers

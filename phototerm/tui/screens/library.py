@@ -17,7 +17,7 @@ from typing import ClassVar
 from textual import on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
-from textual.binding import BindingType
+from textual.binding import ActiveBinding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
@@ -35,6 +35,7 @@ from phototerm.tui.dialogs.sort import SortDialog
 from phototerm.tui.messages import PhotosEdited
 from phototerm.tui.model import IndexModel, ViewSpec
 from phototerm.tui.screens.edit_keys import EDIT_BINDINGS, EditActions
+from phototerm.tui.screens.footer_first import first_in_footer
 from phototerm.tui.screens.library_keys import LIBRARY_BINDINGS
 from phototerm.tui.services import Services
 from phototerm.tui.widgets.grid import ThumbnailGrid
@@ -91,6 +92,10 @@ class LibraryScreen(EditActions, Screen[None]):
         self._expected_photo: int | None = None
         self.user_moved = False
         self._outside_sort: tuple[str, bool] | None = None  # the sort before an album opened
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        return first_in_footer(super().active_bindings)  # Quit and Help first in the footer
 
     def compose(self) -> ComposeResult:
         services = self.services
