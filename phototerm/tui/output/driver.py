@@ -22,8 +22,6 @@ class Output:
 
     def __init__(self) -> None:
         self.screen: ScreenDiff | None = None
-        self.bytes_in = 0  # what Textual wrote (characters)
-        self.bytes_out = 0  # what went to the terminal (characters)
 
     def forget(self) -> None:
         """The terminal's content is unknown (redraw): the next frames are written in full."""
@@ -51,10 +49,8 @@ def diffing_driver(base: type[Driver], output: Output) -> type[Driver]:
             if screen is None:
                 super().write(data)
                 return
-            output.bytes_in += len(data)
             out = screen.feed(data)
             if out:
-                output.bytes_out += len(out)
                 super().write(out)
 
         def start_application_mode(self) -> None:

@@ -67,9 +67,7 @@ class ScreenDiff:
         self._term_look: Look | None = None
         self._sync_held = False
         self._sync_open = False
-        self.cells_written = 0  # statistics, for tests and the bench
-        self.cells_skipped = 0
-        self.rows_scrolled = 0
+        self.rows_scrolled = 0  # rows moved by scrolling rather than written (for tests)
 
     # ------------------------------------------------------------------ reading
 
@@ -127,7 +125,7 @@ class ScreenDiff:
         look = (self._sgr, self._link)
         x = self._x
         start = x
-        if text.isascii():
+        if text.isascii() or _narrow(text):
             end = min(self.width, x + len(text))
             if end > x:
                 if x > 0 and row[x] is not None and row[x][0] == "":  # type: ignore[index]
@@ -347,7 +345,6 @@ class ScreenDiff:
     def _write_row(self, y: int, first: int, end: int, out: list[str]) -> None:
         shown, wanted = self.shown[y], self.wanted[y]
         changed = [x for x in range(first, end) if shown[x] != wanted[x]]
-        self.cells_skipped += (end - first) - len(changed)
         if not changed:
             return
         spans = _spans(changed, wanted, shown, self.width)
@@ -355,7 +352,6 @@ class ScreenDiff:
             self._move_to(a, y, out)
             self._cells(wanted, a, b, y, out)
             shown[a:b] = wanted[a:b]
-        self.cells_written += sum(b - a for a, b in spans)
 
     def _move_to(self, x: int, y: int, out: list[str]) -> None:
         tx, ty = self._term_x, self._term_y
@@ -413,6 +409,20 @@ class ScreenDiff:
         if run:
             out.append("".join(run))
         self._term_look = look
+
+
+_NARROW: dict[str, bool] = {}  # text -> every character is one cell wide (no marks)
+
+
+def _narrow(text: str) -> bool:
+    """Whether each character of ``text`` takes exactly one cell. Half blocks, box lines and
+    the like are most of what Textual writes, in a few thousand distinct strings a screen."""
+    found = _NARROW.get(text)
+    if found is None:
+        if len(_NARROW) > 1 << 16:
+            _NARROW.clear()
+        found = _NARROW[text] = all(get_character_cell_size(ch) == 1 for ch in text)
+    return found
 
 
 def _block(dirty: dict[int, list[int]]) -> tuple[int, int, int, int]:

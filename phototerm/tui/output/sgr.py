@@ -70,9 +70,25 @@ def _split(params: str) -> list[str]:
     return out
 
 
+# Textual writes a reset after every segment, so the same (state, params) pairs come back
+# thousands of times a frame: parsing each once is most of the cost of reading its output.
+_APPLIED: dict[tuple[State, str], State] = {}
+_APPLIED_MAX = 1 << 16
+
+
 def apply(state: State, params: str) -> State:
     """The state after ``ESC[<params>m``. Unknown codes are kept as attributes (they are then
     written again with the state, never lost)."""
+    key = (state, params)
+    found = _APPLIED.get(key)
+    if found is None:
+        if len(_APPLIED) >= _APPLIED_MAX:
+            _APPLIED.clear()
+        found = _APPLIED[key] = _apply(state, params)
+    return found
+
+
+def _apply(state: State, params: str) -> State:
     attrs = set(state.attrs.split(";")) if state.attrs else set()
     fg, bg = state.fg, state.bg
     parts = _split(params)
