@@ -161,6 +161,14 @@ def test_a_resize_forgets_the_screen() -> None:
     assert "abc" in feed(diff, page)
 
 
+def test_without_a_terminal_size_the_output_goes_through_as_it_is() -> None:
+    def no_size() -> tuple[int, int]:
+        raise OSError("not a terminal")
+
+    page = frame({0: [(0, "1", "abc")]})
+    assert feed(ScreenDiff(no_size), page) == page
+
+
 def test_rows_moved_up_are_scrolled_not_rewritten() -> None:
     width, height = 40, 20
     rng = random.Random(3)

@@ -67,3 +67,24 @@ def test_tiles_are_centred_and_clicks_find_them() -> None:
     assert layout.origin(1) == (2 + 25, 0)
     assert layout.pos_at(1, 3) is None  # the margin
     assert layout.pos_at(2, 3) == 0 and layout.pos_at(28, 3) == 1
+
+
+def test_narrowing_the_terminal_gives_the_keys_back_to_the_photos(tmp_path) -> None:
+    """The sidebar had the focus and folds away: the grid takes it, arrows keep working."""
+    app = make_app(tmp_path)
+
+    async def go() -> None:
+        async with app.run_test(size=(200, 50)) as pilot:
+            await settle(pilot)
+            library = app.library
+            library.set_focus(library.sidebar.entry_tree)
+            await pilot.pause()
+            await pilot.resize_terminal(*SMALL)
+            await pilot.pause()
+            await pilot.pause()
+            assert not library.sidebar.display
+            assert app.focused is library.grid
+            await pilot.press("right")
+            assert library.grid.cursor == 1
+
+    run(go())

@@ -75,6 +75,8 @@ class ScreenDiff:
         """Read Textual's output ``data``; return what to send to the terminal instead."""
         out: list[str] = []
         self._check_size()
+        if not self.width or not self.height:
+            return data  # the terminal's size is unknown: nothing can be modelled
         for m in _TOKEN.finditer(data):
             kind = m.lastgroup
             if kind == "text":

@@ -138,6 +138,15 @@ class LibraryScreen(EditActions, Screen[None]):
         self.watch(self.grid, "tile_size", self._tile_size_changed, init=False)
         self.rebuild(keep_photo=False)
 
+    def on_resize(self) -> None:
+        # A terminal narrowed below 100 columns folds the sidebar away (phototerm.tcss), and
+        # Textual drops the focus from a hidden widget: the keys go back to the photos.
+        self.call_after_refresh(self._refocus)
+
+    def _refocus(self) -> None:
+        if self.focused is None and self.is_current:
+            self.focus_grid()
+
     def _tile_size_changed(self, size: str) -> None:
         self.post_message(self.TileSizeChanged(size))
 
