@@ -280,7 +280,7 @@ def run(opts: BenchOptions) -> list[Figure]:
             return f"{total:,} / {total:,} shown" in text or f"/ {total:,} shown" in text
 
         steps = measure(tmp, summary.personal, summary.shared, ready, env)
-        print(report(steps), flush=True)
+        print(report(steps), file=sys.stderr, flush=True)  # stdout may be --json
         return figures(steps)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
