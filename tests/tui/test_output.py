@@ -151,6 +151,14 @@ def test_passthrough_keeps_order_and_unknown_sequences_forget_the_screen() -> No
     assert "abc" in feed(diff, frame({0: [(0, "", "abc")]}))
 
 
+def test_switching_screens_forgets_the_screen() -> None:
+    diff = ScreenDiff(lambda: (W, H))
+    page = frame({0: [(0, "", "abc")]})
+    feed(diff, page)
+    assert diff.feed("\x1b[?1049h") == "\x1b[?1049h"
+    assert "abc" in feed(diff, page)
+
+
 def test_a_resize_forgets_the_screen() -> None:
     size = [(W, H)]
     diff = ScreenDiff(lambda: size[0])

@@ -44,6 +44,7 @@ _MOVES = frozenset("HfABCDGd")
 _SCROLL_MIN_ROWS = 8  # fewer rows drawn than this: never worth a scroll region
 # CSI finals that change modes, report or query: they leave every cell as it is.
 _HARMLESS_CSI = frozenset("hlnpcqtuym")
+_SCREEN_SWITCHES = frozenset(("47", "1047", "1049"))  # alternate screen on or off
 
 
 class ScreenDiff:
@@ -200,7 +201,9 @@ class ScreenDiff:
                 out.append(SYNC_END)
             self._sync_held = self._sync_open = False
             return
-        if final in _HARMLESS_CSI:
+        if private == "?" and final in "hl" and set(params.split(";")) & _SCREEN_SWITCHES:
+            self._unknown(m.group(), out)  # the other screen buffer: its cells are not ours
+        elif final in _HARMLESS_CSI:
             self._pass(m.group(), out)
         else:
             self._unknown(m.group(), out)
