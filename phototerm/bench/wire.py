@@ -126,7 +126,7 @@ NOTE_SECONDS = 5.0  # a notification of an edit shows for 4 s
 
 
 def run_script(term: Tmux, script: Sequence[tuple[str, str, Action]] = SCRIPT,
-               quiet: float = 0.5,
+               quiet: float = 0.5, idle: float = IDLE_SECONDS,
                check: Callable[[str, list[list[Cell]]], None] | None = None,
                ) -> list[Step]:  # fmt: skip
     """Each action, its bytes, time to settle and the changed cells' floor. ``check`` is
@@ -138,7 +138,7 @@ def run_script(term: Tmux, script: Sequence[tuple[str, str, Action]] = SCRIPT,
         before = term.written()
         action(term)
         if kind in ("idle", "wait"):
-            time.sleep(IDLE_SECONDS if kind == "idle" else NOTE_SECONDS)
+            time.sleep(idle if kind == "idle" else NOTE_SECONDS)
             settled_bytes, seconds = term.written() - before, 0.0
         else:
             settled = term.settle(before, quiet=quiet)

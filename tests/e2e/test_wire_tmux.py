@@ -62,7 +62,7 @@ def test_each_action_writes_within_its_budget_and_draws_what_a_full_redraw_draws
     def redraw_changes_nothing(name: str, diffed: list) -> None:
         before = term.written()
         term.keys("C-l")
-        assert term.settle(before, quiet=0.4).bytes > 1000, f"no redraw after {name}"
+        assert term.settle(before, quiet=0.3).bytes > 1000, f"no redraw after {name}"
         full = term.cells()
         wrong = [
             (y, x)
@@ -74,7 +74,7 @@ def test_each_action_writes_within_its_budget_and_draws_what_a_full_redraw_draws
 
     try:
         steps = [wire.start(term, _ready)]
-        steps += wire.run_script(term, check=redraw_changes_nothing)
+        steps += wire.run_script(term, idle=2.0, check=redraw_changes_nothing)
     finally:
         term.close()
     table = wire.report(steps)
