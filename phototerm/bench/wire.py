@@ -169,6 +169,11 @@ def start(term: Tmux, ready: Callable[[str], bool], limit: float = 60.0) -> Step
                 sum(len(r) for r in cells), changed_cell_bytes([], cells)[1])  # fmt: skip
 
 
+def indexed(text: str) -> bool:
+    """The status line counts the photos shown and indexing is over."""
+    return " shown" in text and "Indexing" not in text
+
+
 def session_budget(steps: Sequence[Step]) -> tuple[int, int]:
     """(bytes written by the actions after start, the budget: 1.5x floor + 300 B each)."""
     actions = [s for s in steps if s.kind != "start"]
@@ -274,12 +279,7 @@ def run(opts: BenchOptions) -> list[Figure]:
         base = opts.workdir or tmp
         summary = demo.make_demo(os.path.join(base, "wire-demo"))
         env = phototerm_env(os.path.join(tmp, "xdg"))
-        total = sum(summary.photos.values()) + sum(summary.videos.values())
-
-        def ready(text: str) -> bool:
-            return f"{total:,} / {total:,} shown" in text or f"/ {total:,} shown" in text
-
-        steps = measure(tmp, summary.personal, summary.shared, ready, env)
+        steps = measure(tmp, summary.personal, summary.shared, indexed, env)
         print(report(steps), file=sys.stderr, flush=True)  # stdout may be --json
         return figures(steps)
     finally:
@@ -294,10 +294,7 @@ def main(argv: Sequence[str]) -> int:
     tmp = tempfile.mkdtemp(prefix="phototerm-wire-")
     env = phototerm_env(os.path.join(tmp, "xdg"))
 
-    def ready(text: str) -> bool:
-        return " shown" in text and "Indexing" not in text
-
-    steps = measure(tmp, personal, shared, ready, env, python)
+    steps = measure(tmp, personal, shared, indexed, env, python)
     print(report(steps))
     for f in figures(steps):
         print(f"  {f.name:<50} {f.value:>10.2f} {f.unit:<3} {f.target} {f.ok}")
