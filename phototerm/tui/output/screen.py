@@ -33,7 +33,9 @@ SYNC_START = "\x1b[?2026h"
 SYNC_END = "\x1b[?2026l"
 
 _TOKEN = re.compile(
-    r"(?P<csi>\x1b\[(?P<private>[?<>=]?)(?P<params>[0-9;:]*)(?P<inter>[ -/]*)(?P<final>[@-~]))"
+    r"\x1b\[(?P<sgr>[0-9;:]*)m"  # the two most common first: SGR, cursor position
+    r"|\x1b\[(?P<row>[0-9]*);(?P<col>[0-9]*)H"
+    r"|(?P<csi>\x1b\[(?P<private>[?<>=]?)(?P<params>[0-9;:]*)(?P<inter>[ -/]*)(?P<final>[@-~]))"
     r"|(?P<osc>\x1b\](?P<osc_body>[^\x07\x1b]*)(?:\x07|\x1b\\))"
     r"|(?P<str>\x1b[P_^X][^\x1b]*\x1b\\)"
     r"|(?P<esc>\x1b[^\[\]P_^X]?)"
@@ -62,6 +64,7 @@ class ScreenDiff:
         self._x = self._y = 0
         self._sgr = DEFAULT
         self._link = ""
+        self._look: Look = _intern(DEFAULT, "")
         # the terminal's cursor and look after what we wrote (None: unknown)
         self._term_x: int | None = None
         self._term_y: int | None = None
@@ -82,12 +85,19 @@ class ScreenDiff:
             kind = m.lastgroup
             if kind == "text":
                 self._text(m.group())
+            elif kind == "sgr":
+                self._sgr = sgr = apply(self._sgr, m.group("sgr"))
+                self._look = _intern(sgr, self._link)
+            elif kind == "col":
+                self._y = int(m.group("row") or 1) - 1
+                self._x = int(m.group("col") or 1) - 1
             elif kind == "csi":
                 self._csi(m, out)
             elif kind == "osc":
                 body = m.group("osc_body")
                 if body.startswith("8;"):
                     self._link = "" if body == "8;;" else body
+                    self._look = _intern(self._sgr, self._link)
                 else:
                     self._pass(m.group(), out)
             elif kind == "ctl":
@@ -125,7 +135,7 @@ class ScreenDiff:
         if not 0 <= y < self.height:
             return
         row = self.wanted[y]
-        look = (self._sgr, self._link)
+        look = self._look
         x = self._x
         start = x
         if text.isascii() or _narrow(text):
@@ -188,6 +198,7 @@ class ScreenDiff:
             return
         if final == "m" and not private:
             self._sgr = apply(self._sgr, params)
+            self._look = _intern(self._sgr, self._link)
             return
         if final in _MOVES and not private:
             self._move(final, params)
@@ -376,44 +387,48 @@ class ScreenDiff:
         self._term_x, self._term_y = x, y
 
     def _cells(self, row: list[Cell | None], a: int, b: int, y: int, out: list[str]) -> None:
+        """Write cells a..b-1 of row y, the cursor being at a. The hot loop of a big frame."""
         look = self._term_look
         run: list[str] = []
-        for x in range(a, b):
-            cell = row[x]
-            if cell is None or cell[0] == "":
-                # never drawn (leave the terminal's cell), or the right half of the wide
-                # character just written
-                if cell is None:
-                    if run:
-                        out.append("".join(run))
-                        run = []
-                    self._term_x = None
+        placed = True  # the terminal's cursor is where the next cell goes
+        x = a - 1
+        for cell in row[a:b]:
+            x += 1
+            if cell is None:  # never drawn: leave the terminal's cell, skip it
+                if run:
+                    out.append("".join(run))
+                    run = []
+                placed = False
                 continue
-            if self._term_x is None:
+            text = cell[0]
+            if not text:  # the right half of the wide character just written
+                continue
+            if not placed:
                 if run:
                     out.append("".join(run))
                     run = []
                 self._term_look = look
+                self._term_x = None
                 self._move_to(x, y, out)
-            text, cell_look = cell
-            if cell_look != look:
+                placed = True
+            cell_look = cell[1]
+            if cell_look is not look and cell_look != look:
                 if run:
                     out.append("".join(run))
                     run = []
                 out.append(_look_change(look, cell_look))
                 look = cell_look
             run.append(text)
-            if len(text) != 1 or (not text.isascii() and get_character_cell_size(text) != 1):
+            if len(text) != 1 or not (text.isascii() or _narrow(text)):
                 # a wide character or one with marks: the terminal may not agree on its
                 # width, so the next cell is placed explicitly
                 out.append("".join(run))
                 run = []
-                self._term_x = None
-            elif self._term_x is not None:
-                self._term_x = x + 1
+                placed = False
         if run:
             out.append("".join(run))
         self._term_look = look
+        self._term_x = b if placed else None
 
 
 _NARROW: dict[str, bool] = {}  # text -> every character is one cell wide (no marks)
@@ -448,6 +463,20 @@ def _block(dirty: dict[int, list[int]]) -> tuple[int, int, int, int]:
     return first, end, best[0], best[1]
 
 
+_LOOKS: dict[Look, Look] = {}
+
+
+def _intern(sgr: State, link: str) -> Look:
+    """One tuple per look, so cells of one look compare by identity first."""
+    key = (sgr, link)
+    look = _LOOKS.get(key)
+    if look is None:
+        if len(_LOOKS) > 1 << 16:
+            _LOOKS.clear()
+        look = _LOOKS[key] = key
+    return look
+
+
 def _look_change(old: Look | None, new: Look) -> str:
     sgr_old = None if old is None else old[0]
     link_old = "" if old is None else old[1]  # hyperlinks are only ever opened here
@@ -458,12 +487,17 @@ def _look_change(old: Look | None, new: Look) -> str:
 
 
 def _spans(changed: list[int], wanted: list, shown: list, width: int) -> list[tuple[int, int]]:
-    """Spans [a, b) of one row to write: the changed cells, each wide character whole (a
+    """Spans [a, b) of one row to write: runs of changed cells, each wide character whole (a
     narrow character written over half of one would erase the other half), and short
-    unchanged gaps between spans filled in when that is cheaper than moving the cursor."""
+    unchanged gaps between runs filled in when that is cheaper than moving the cursor."""
+    runs: list[list[int]] = []
+    for x in changed:  # consecutive cells into runs: the edges are all that need care
+        if runs and runs[-1][1] == x:
+            runs[-1][1] = x + 1
+        else:
+            runs.append([x, x + 1])
     spans: list[list[int]] = []
-    for x in changed:
-        a, b = x, x + 1
+    for a, b in runs:
         if (wanted[a] is not None and wanted[a][0] == "") or (
             shown[a] is not None and shown[a][0] == ""
         ):
