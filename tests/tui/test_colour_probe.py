@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import os
 import select
+import shutil
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
+
+import pytest
 
 from phototerm.library.settings import Settings
 from phototerm.tui import colour_probe, terminal
@@ -106,3 +112,26 @@ def test_the_terminals_answer_counts_only_when_nothing_else_decided() -> None:
         terminal.detect({**env, "COLORTERM": "truecolor"}, Settings(), ask=ask).mode == "truecolor"
     )
     assert not asked
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    shutil.which("xterm") is None or shutil.which("xvfb-run") is None,
+    reason="needs xterm and xvfb-run (apt-get install xterm xvfb xauth)",
+)
+def test_a_real_xterm_answers_that_it_shows_true_colour(tmp_path) -> None:
+    """xterm (checked with 379) reads the 24-bit background back through DECRQSS."""
+    result = tmp_path / "answer"
+    code = (
+        "import sys; from phototerm.tui import colour_probe; "
+        f"open({str(result)!r}, 'w').write(repr(colour_probe.ask()))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    subprocess.run(
+        ["xvfb-run", "-a", "xterm", "-e", sys.executable, "-c", code],
+        env=env,
+        timeout=60,
+        check=False,
+        capture_output=True,
+    )
+    assert result.read_text() == "True"
