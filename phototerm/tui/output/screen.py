@@ -22,12 +22,16 @@ from collections.abc import Callable
 
 from rich.cells import get_character_cell_size
 
-from phototerm.tui.output.sgr import DEFAULT, State, apply, transition
-
-# A cell: (text, look). text is one character (plus any zero-width marks that follow it),
-# or "" for the right half of a wide character. look = (SGR state, hyperlink).
-Look = tuple[State, str]
-Cell = tuple[str, Look]
+from phototerm.tui.output.cells import (
+    Cell,
+    Look,
+    intern_look,
+    look_change,
+    narrow,
+    spans,
+    widget_block,
+)
+from phototerm.tui.output.sgr import DEFAULT, apply
 
 SYNC_START = "\x1b[?2026h"
 SYNC_END = "\x1b[?2026l"
@@ -64,7 +68,7 @@ class ScreenDiff:
         self._x = self._y = 0
         self._sgr = DEFAULT
         self._link = ""
-        self._look: Look = _intern(DEFAULT, "")
+        self._look: Look = intern_look(DEFAULT, "")
         # the terminal's cursor and look after what we wrote (None: unknown)
         self._term_x: int | None = None
         self._term_y: int | None = None
@@ -87,7 +91,7 @@ class ScreenDiff:
                 self._text(m.group())
             elif kind == "sgr":
                 self._sgr = sgr = apply(self._sgr, m.group("sgr"))
-                self._look = _intern(sgr, self._link)
+                self._look = intern_look(sgr, self._link)
             elif kind == "col":
                 self._y = int(m.group("row") or 1) - 1
                 self._x = int(m.group("col") or 1) - 1
@@ -97,7 +101,7 @@ class ScreenDiff:
                 body = m.group("osc_body")
                 if body.startswith("8;"):
                     self._link = "" if body == "8;;" else body
-                    self._look = _intern(self._sgr, self._link)
+                    self._look = intern_look(self._sgr, self._link)
                 else:
                     self._pass(m.group(), out)
             elif kind == "ctl":
@@ -138,7 +142,7 @@ class ScreenDiff:
         look = self._look
         x = self._x
         start = x
-        if text.isascii() or _narrow(text):
+        if text.isascii() or narrow(text):
             end = min(self.width, x + len(text))
             if end > x:
                 if x > 0 and row[x] is not None and row[x][0] == "":  # type: ignore[index]
@@ -198,7 +202,7 @@ class ScreenDiff:
             return
         if final == "m" and not private:
             self._sgr = apply(self._sgr, params)
-            self._look = _intern(self._sgr, self._link)
+            self._look = intern_look(self._sgr, self._link)
             return
         if final in _MOVES and not private:
             self._move(final, params)
@@ -298,7 +302,7 @@ class ScreenDiff:
         (DECSTBM) and SU/SD, a few bytes instead of every cell. The columns outside the
         scrolled widget move too; the rows are then diffed as usual, which writes those
         columns back."""
-        first, end, top, bottom = _block(self._dirty)
+        first, end, top, bottom = widget_block(self._dirty)
         if bottom - top + 1 < _SCROLL_MIN_ROWS or (end - first) * 3 < self.width:
             return
         shown, wanted = self.shown, self.wanted
@@ -363,8 +367,7 @@ class ScreenDiff:
         changed = [x for x in range(first, end) if shown[x] != wanted[x]]
         if not changed:
             return
-        spans = _spans(changed, wanted, shown, self.width)
-        for a, b in spans:
+        for a, b in spans(changed, wanted, shown, self.width):
             self._move_to(a, y, out)
             self._cells(wanted, a, b, y, out)
             shown[a:b] = wanted[a:b]
@@ -416,10 +419,10 @@ class ScreenDiff:
                 if run:
                     out.append("".join(run))
                     run = []
-                out.append(_look_change(look, cell_look))
+                out.append(look_change(look, cell_look))
                 look = cell_look
             run.append(text)
-            if len(text) != 1 or not (text.isascii() or _narrow(text)):
+            if len(text) != 1 or not (text.isascii() or narrow(text)):
                 # a wide character or one with marks: the terminal may not agree on its
                 # width, so the next cell is placed explicitly
                 out.append("".join(run))
@@ -429,101 +432,3 @@ class ScreenDiff:
             out.append("".join(run))
         self._term_look = look
         self._term_x = b if placed else None
-
-
-_NARROW: dict[str, bool] = {}  # text -> every character is one cell wide (no marks)
-
-
-def _narrow(text: str) -> bool:
-    """Whether each character of ``text`` takes exactly one cell. Half blocks, box lines and
-    the like are most of what Textual writes, in a few thousand distinct strings a screen."""
-    found = _NARROW.get(text)
-    if found is None:
-        if len(_NARROW) > 1 << 16:
-            _NARROW.clear()
-        found = _NARROW[text] = all(get_character_cell_size(ch) == 1 for ch in text)
-    return found
-
-
-def _block(dirty: dict[int, list[int]]) -> tuple[int, int, int, int]:
-    """(first, end) columns drawn on most rows, and the longest run of consecutive rows drawn
-    over those columns (top, bottom): the widget that was redrawn."""
-    counts: dict[tuple[int, int], int] = {}
-    for span in dirty.values():
-        counts[(span[0], span[1])] = counts.get((span[0], span[1]), 0) + 1
-    first, end = max(counts, key=lambda k: counts[k])
-    best = (0, -1)
-    top = previous = None
-    for y in sorted(y for y, span in dirty.items() if span == [first, end]):
-        if previous is None or y != previous + 1:
-            top = y
-        previous = y
-        if top is not None and y - top > best[1] - best[0]:
-            best = (top, y)
-    return first, end, best[0], best[1]
-
-
-_LOOKS: dict[Look, Look] = {}
-
-
-def _intern(sgr: State, link: str) -> Look:
-    """One tuple per look, so cells of one look compare by identity first."""
-    key = (sgr, link)
-    look = _LOOKS.get(key)
-    if look is None:
-        if len(_LOOKS) > 1 << 16:
-            _LOOKS.clear()
-        look = _LOOKS[key] = key
-    return look
-
-
-def _look_change(old: Look | None, new: Look) -> str:
-    sgr_old = None if old is None else old[0]
-    link_old = "" if old is None else old[1]  # hyperlinks are only ever opened here
-    text = transition(sgr_old, new[0])
-    if new[1] != link_old:
-        text += f"\x1b]{new[1]}\x1b\\" if new[1] else "\x1b]8;;\x1b\\"
-    return text
-
-
-def _spans(changed: list[int], wanted: list, shown: list, width: int) -> list[tuple[int, int]]:
-    """Spans [a, b) of one row to write: runs of changed cells, each wide character whole (a
-    narrow character written over half of one would erase the other half), and short
-    unchanged gaps between runs filled in when that is cheaper than moving the cursor."""
-    runs: list[list[int]] = []
-    for x in changed:  # consecutive cells into runs: the edges are all that need care
-        if runs and runs[-1][1] == x:
-            runs[-1][1] = x + 1
-        else:
-            runs.append([x, x + 1])
-    spans: list[list[int]] = []
-    for a, b in runs:
-        if (wanted[a] is not None and wanted[a][0] == "") or (
-            shown[a] is not None and shown[a][0] == ""
-        ):
-            a = max(0, a - 1)
-        if b < width and (
-            (wanted[b] is not None and wanted[b][0] == "")
-            or (shown[b] is not None and shown[b][0] == "")
-        ):
-            b += 1
-        if spans and a <= spans[-1][1] + _gap_worth(wanted, spans[-1][1], a):
-            spans[-1][1] = max(spans[-1][1], b)
-        else:
-            spans.append([a, b])
-    return [(a, b) for a, b in spans]
-
-
-def _gap_worth(row: list, a: int, b: int) -> int:
-    """How many unchanged cells from ``a`` may be rewritten rather than jumped (``ESC[nC`` is
-    4 bytes): those that cost one byte each and keep the look of the cell before them."""
-    if b - a > 4 or a == 0:
-        return 0
-    before = row[a - 1]
-    for x in range(a, b):
-        cell = row[x]
-        if cell is None or before is None or cell[1] != before[1] or not cell[0].isascii():
-            return 0
-        if len(cell[0]) != 1:
-            return 0
-    return b - a
