@@ -15,12 +15,14 @@ import time
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
+from textual.driver import Driver
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from phototerm.library import paths
@@ -47,6 +49,7 @@ from phototerm.tui.messages import (
 )
 from phototerm.tui.model import ViewSpec
 from phototerm.tui.opening import Handover, open_in_worker, prepare_processes
+from phototerm.tui.output.driver import Output, diffing_driver
 from phototerm.tui.screens.edit_keys import edit_commands, hidden_ids
 from phototerm.tui.screens.help import HelpScreen, binding_contexts, binding_sections
 from phototerm.tui.screens.library import LibraryScreen
@@ -66,6 +69,10 @@ CLOSE_WAIT = 0.3  # seconds quitting waits for the thumbnail decoders to stop
 class PhotoApp(BindingGate, App[None]):
     CSS_PATH = "phototerm.tcss"
     TITLE = "phototerm"
+    # Screen classes for small terminals (80x24 is many terminals' default): phototerm.tcss
+    # folds the sidebar away below 100 columns and tightens dialogs below 32 rows.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012 (Textual's type)
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]  # noqa: RUF012
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             # ctrl+c too: it is what people press first in a terminal (in a text field it
@@ -94,6 +101,15 @@ class PhotoApp(BindingGate, App[None]):
             show=False,
             tooltip="Search every action by name",
         ),
+        Binding(
+            "ctrl+l",
+            "redraw",
+            "Redraw",
+            id="app.redraw",
+            show=False,
+            priority=True,
+            tooltip="Draw the whole screen again (after another program wrote over it)",
+        ),
     ]
 
     def __init__(
@@ -109,12 +125,16 @@ class PhotoApp(BindingGate, App[None]):
         session_store: SessionStore | None = None,
         read_only: bool = False,
         remember_theme: bool | None = None,
+        diff_output: bool = True,
     ) -> None:
         """``index_on_start=False``: show ``index`` as it is; nothing is opened (nor edited).
 
         ``remember_theme``: a theme chosen in the app is saved to config.toml (default: unless
         ``read_only``); False keeps every switch for this session only, as a kiosk needs.
+        ``diff_output=False``: write Textual's output as it is (to compare against).
         """
+        self.output = Output()
+        self._diff_output = diff_output
         self.settings = settings if settings is not None else load_settings()
         self.color = color if color is not None else terminal.detect(os.environ, self.settings)
         # Textual's console reads the colour system from the environment in App.__init__.
@@ -169,6 +189,22 @@ class PhotoApp(BindingGate, App[None]):
         )
 
     # ------------------------------------------------------------------------ start-up
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver, writing only the cells that change (see tui/output/)."""
+        base = super().get_driver_class()
+        return diffing_driver(base, self.output) if self._diff_output else base
+
+    def action_redraw(self) -> None:
+        self.output.forget()
+        self.refresh(repaint=True, layout=True)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # A blinking cursor rewrites its line twice a second, forever: over SSH that is a
+        # steady trickle of bytes while nothing happens. A steady cursor costs nothing.
+        widget = event.widget
+        if isinstance(widget, Input) and widget.cursor_blink:
+            widget.cursor_blink = False
 
     def on_mount(self) -> None:
         # Thread workers on daemon threads that quitting never waits for (threads.py).

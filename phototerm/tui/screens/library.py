@@ -17,7 +17,7 @@ from typing import ClassVar
 from textual import events, on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
-from textual.binding import BindingType
+from textual.binding import ActiveBinding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
@@ -36,6 +36,7 @@ from phototerm.tui.keys import BindingGate
 from phototerm.tui.messages import PhotosEdited
 from phototerm.tui.model import IndexModel, ViewSpec
 from phototerm.tui.screens.edit_keys import EDIT_BINDINGS, EditActions
+from phototerm.tui.screens.footer_first import first_in_footer
 from phototerm.tui.screens.library_keys import LIBRARY_BINDINGS
 from phototerm.tui.services import Services
 from phototerm.tui.widgets.grid import ThumbnailGrid
@@ -96,6 +97,10 @@ class LibraryScreen(BindingGate, EditActions, Screen[None]):
         self.user_moved = False
         self._outside_sort: tuple[str, bool] | None = None  # the sort before an album opened
 
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        return first_in_footer(super().active_bindings)  # Quit and Help first in the footer
+
     def compose(self) -> ComposeResult:
         services = self.services
         with Horizontal(id="library-body"):
@@ -136,6 +141,15 @@ class LibraryScreen(BindingGate, EditActions, Screen[None]):
         self.grid.focus()
         self.watch(self.grid, "tile_size", self._tile_size_changed, init=False)
         self.rebuild(keep_photo=False)
+
+    def on_resize(self) -> None:
+        # A terminal narrowed below 100 columns folds the sidebar away (phototerm.tcss), and
+        # Textual drops the focus from a hidden widget: the keys go back to the photos.
+        self.call_after_refresh(self._refocus)
+
+    def _refocus(self) -> None:
+        if self.focused is None and self.is_current:
+            self.focus_grid()
 
     def _tile_size_changed(self, size: str) -> None:
         self.post_message(self.TileSizeChanged(size))
