@@ -21,7 +21,7 @@ from phototerm.library.index.columns import Columns
 from phototerm.library.index.facets import GROUP_KEYS, Facets, Group
 from phototerm.library.index.facets import facets as _facets
 from phototerm.library.index.facets import group as _group
-from phototerm.library.index.records import NO_TZ, short_f32, tags_of
+from phototerm.library.index.records import NO_TZ, key_hash, short_f32, tags_of
 from phototerm.library.photo import Photo
 from phototerm.library.query import Query
 from phototerm.library.query import parse as parse_query
@@ -93,7 +93,7 @@ class Index(Columns):
             if fid is None:
                 return None
             name_b = name.encode("utf-8", "surrogatepass")
-            row = self._find(fid, name_b, hash((fid, name_b)))
+            row = self._find(fid, name_b, key_hash(fid, name_b))
             return row if row is not None and self._live[row] else None
 
     def id_of_path(self, path: str) -> int | None:
