@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 from index_library import LIBRARY, ROOTS
 
-from phototerm.library.index import Index
-from phototerm.library.index import snapshot
+from phototerm.library.index import Index, snapshot
 from phototerm.library.photo import PERSONAL, SHARED
 
 ROOT_PAIRS = sorted(ROOTS.items())
