@@ -12,10 +12,13 @@ import importlib
 import shlex
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from phototerm.cli import EXIT_ERROR, EXIT_OK, Subcommands, UsageError
 from phototerm.library.text import safe
-from phototerm.samples import demo
+
+if TYPE_CHECKING:  # imported when the demo runs: every other command starts without it
+    from phototerm.samples import demo
 
 
 def register(sub: Subcommands) -> None:
@@ -57,6 +60,8 @@ def browse_command(summary: demo.DemoSummary) -> str:
 
 
 def describe(summary: demo.DemoSummary) -> list[str]:
+    from phototerm.samples import demo
+
     verb = "Created" if summary.created else "Reusing"
     took = f" in {summary.seconds:.1f} s" if summary.created else ""
     lines = [f"{verb} the demo library at {safe(summary.root)}{took}"]
@@ -97,6 +102,8 @@ def open_browser(personal: str, shared: str) -> int | None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from phototerm.samples import demo
+
     target = args.dir if args.dir is not None else None
     if target == "":
         raise UsageError("DIR must not be empty")

@@ -1,18 +1,25 @@
-"""Opening a library: the spaces indexed, their stores read onto the index, an Editor.
+"""Opening a library: the index loaded or built, the stores read onto it, an Editor.
 
 This is the one way in for every caller (each CLI sub-command, the TUI, the benchmarks), so a
 script and a key see the same library. The steps, in the order that keeps the result right:
 
-1. the stores open on a thread of their own (checking and reading a big store takes most of
-   a second) while the spaces are walked and read into the index;
-2. each batch of indexed photos takes its stored rating, tags, description and rotation as it
-   arrives, so a caller watching the index never sees a file's value replaced a moment later;
-3. once indexing is over: the albums (their members are all known then), the Editor, and
-   what other sessions committed meanwhile (the Editor's change tokens predate the rows read).
+1. the index is loaded from its snapshot (index/snapshot.py) when there is a usable one: the
+   photos, and the store's ratings, tags... as they were when it was saved; a caller can show
+   it at once (``on_loaded``);
+2. the stores open on a thread of their own while the disk is walked: with a snapshot, only
+   what changed since is read and written over its row (ingest/reconcile.py); without one,
+   every space is indexed (ingest/indexer.py), each batch taking its stored rating, tags,
+   description and rotation as it arrives, so a caller watching the index never sees a
+   file's value replaced a moment later;
+3. once that is over: the overlays brought up to date (from the snapshot's store tokens, the
+   change log says what other sessions did since; a store that is not the one the snapshot
+   saw is applied whole), the albums, the Editor;
+4. the snapshot saved again when anything changed (never when ``write_cache`` is False).
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -21,14 +28,16 @@ from typing import Self
 
 from phototerm.library import paths
 from phototerm.library.edits import Editor
-from phototerm.library.index import Index
+from phototerm.library.index import Index, snapshot
 from phototerm.library.ingest.indexer import IndexProgress, IndexResult, index_spaces
+from phototerm.library.ingest.listing import Listing
+from phototerm.library.ingest.reconcile import reconcile
 from phototerm.library.photo import Photo
 from phototerm.library.roles import Identity
 from phototerm.library.settings import Settings
 from phototerm.library.spaces import SpaceSetup
 from phototerm.library.store import OverlayRow, Store, StoreError, open_store
-from phototerm.library.store.overlay import load_albums
+from phototerm.library.store.overlay import apply_state, load_albums
 
 
 @dataclass
@@ -43,6 +52,8 @@ class Library:
     scan: IndexResult
     writable: bool = False  # the stores were opened for edits
     problems: list[str] = field(default_factory=list)  # stores that cannot be read, caches
+    from_snapshot: bool = False  # the index was loaded from its snapshot (then checked)
+    changed: int = 0  # photos read or removed since the snapshot (all of them without one)
 
     def close(self) -> None:
         for store in self.stores.values():
@@ -72,16 +83,64 @@ def open_library(
     identity: Identity | None = None,
     on_progress: Callable[[IndexProgress], None] | None = None,
     on_batch: Callable[[int], None] | None = None,
+    on_loaded: Callable[[int], None] | None = None,
+    before_rescan: Callable[[], None] | None = None,
+    rescan: bool = True,
 ) -> Library:
     """Open ``setup``'s spaces. ``index``: an (empty) index to fill, which a caller may show
-    while it fills; ``on_batch(n)`` is called after each batch of ``n`` photos is on it (from
-    this thread). ``writable`` opens the stores for edits (else read-only, and the Editor
-    refuses every edit); ``write_cache=False`` writes no metadata cache either, so nothing at
-    all is written (kiosk, view-only sessions). ``cache_dir``: the metadata cache's folder
-    (default: the XDG cache)."""
+    while it fills; ``on_loaded(n)`` is called once the snapshot's ``n`` photos are on it,
+    ``on_batch(n)`` after each change of ``n`` photos (from this thread). ``before_rescan``
+    runs between the two (a browser waits there until its first screen is drawn).
+    ``rescan=False`` answers from the snapshot alone when there is one (no walk).
+    ``writable`` opens the stores for edits (else read-only, and the Editor refuses every
+    edit); ``write_cache=False`` writes no cache or snapshot, so nothing at all is written
+    (kiosk, view-only sessions). ``cache_dir``: the caches' folder (default: the XDG cache)."""
     index = index if index is not None else Index()
     cache = cache_dir if cache_dir is not None else str(paths.cache_dir())
-    opening = _StoresOpening(setup, not writable) if with_stores else None
+    roots = [(space.name, space.root) for space in setup.on]
+    snap_path = snapshot.snapshot_file(cache, roots)
+    loaded = snapshot.load(snap_path, roots) if setup.on else snapshot.Loaded(None)
+    problems = [f"index snapshot ignored ({loaded.problem}); rebuilt"] if loaded.problem else []
+    if loaded.index is not None:
+        index.adopt(loaded.index)
+        if on_loaded is not None:
+            on_loaded(len(index))
+    opening = _StoresOpening(setup, not writable, loaded.index is None) if with_stores else None
+    try:
+        if loaded.index is not None:
+            return _from_snapshot(
+                settings, setup, index, loaded, opening, snap_path, cache, problems,
+                write_cache=write_cache, writable=writable, identity=identity,
+                on_progress=on_progress, on_batch=on_batch, before_rescan=before_rescan,
+                rescan=rescan,
+            )  # fmt: skip
+        return _build(
+            settings, setup, index, opening, snap_path, cache, problems,
+            write_cache=write_cache, writable=writable, identity=identity,
+            on_progress=on_progress, on_batch=on_batch,
+        )  # fmt: skip
+    except BaseException:
+        if opening is not None:
+            opening.close()
+        raise
+
+
+def _build(
+    settings: Settings,
+    setup: SpaceSetup,
+    index: Index,
+    opening: _StoresOpening | None,
+    snap_path: os.PathLike[str],
+    cache: str,
+    problems: list[str],
+    *,
+    write_cache: bool,
+    writable: bool,
+    identity: Identity | None,
+    on_progress: Callable[[IndexProgress], None] | None,
+    on_batch: Callable[[int], None] | None,
+) -> Library:
+    """No usable snapshot: index every space, each batch with its stored values."""
     pending: dict[str, dict[str, OverlayRow]] | None = None
 
     def batch(photos: list[Photo]) -> None:
@@ -96,34 +155,183 @@ def open_library(
         if on_batch is not None:
             on_batch(len(photos))
 
-    try:
-        scan = index_spaces(
-            setup.on,
-            cache,
-            progress=on_progress,
-            batch=batch,
-            read_only=not write_cache,
-            keep_photos=False,
-        )
-    except BaseException:
-        if opening is not None:
-            opening.close()
-        raise
+    scan = index_spaces(
+        setup.on,
+        cache,
+        progress=on_progress,
+        batch=batch,
+        read_only=not write_cache,
+        keep_photos=False,
+    )
     library = Library(settings, setup, index, {}, None, scan, writable)
-    library.problems.extend(scan.cache_problems)
-    if opening is None:
-        return library
-    stores, tokens = opening.result()
-    if pending is None:  # the stores were not open before the last batch: apply all at once
-        for space, rows in opening.rows().items():
-            index.apply_overlay(space, list(rows.values()))
+    library.problems.extend(problems + scan.cache_problems)
+    library.changed = len(index)
+    tokens: dict[str, tuple[int, int]] = {}
+    if opening is not None:
+        stores, opened_tokens = opening.result()
+        if pending is None:  # the stores were not open before the last batch: apply all at once
+            for space, rows in opening.rows().items():
+                index.apply_overlay(space, list(rows.values()))
+        _finish(library, opening, stores, opened_tokens, identity)
+        tokens = _store_tokens(library)
+    if write_cache and setup.on:
+        _save(library, snap_path, tokens, scan.listing)
+    return library
+
+
+def _from_snapshot(
+    settings: Settings,
+    setup: SpaceSetup,
+    index: Index,
+    loaded: snapshot.Loaded,
+    opening: _StoresOpening | None,
+    snap_path: os.PathLike[str],
+    cache: str,
+    problems: list[str],
+    *,
+    write_cache: bool,
+    writable: bool,
+    identity: Identity | None,
+    on_progress: Callable[[IndexProgress], None] | None,
+    on_batch: Callable[[int], None] | None,
+    before_rescan: Callable[[], None] | None,
+    rescan: bool,
+) -> Library:
+    """The snapshot is on the index: check it against the disk, then the stores."""
+    listing = Listing.from_extra(loaded.extra)
+    fresh: dict[str, list[str]] = {}  # space -> rels read anew, whose stored state to apply
+
+    def batch(photos: list[Photo]) -> None:
+        index.add_many(photos)
+        for photo in photos:
+            fresh.setdefault(photo.space, []).append(photo.rel)
+        if opening is not None and opening.done.is_set():
+            _apply_states(index, opening, fresh)
+        if on_batch is not None:
+            on_batch(len(photos))
+
+    def removed(ids: list[int]) -> None:
+        if on_batch is not None:
+            on_batch(len(ids))
+
+    changed = 0
+    if rescan:
+        if before_rescan is not None:
+            before_rescan()
+        result = reconcile(
+            index, setup.on, listing, progress=on_progress, batch=batch, removed=removed
+        )
+        scan = IndexResult([], result.errors, result.seconds, result.unchanged, result.read)
+        listing = result.listing
+        changed = result.read + result.removed
+    else:
+        scan = IndexResult([], [], 0.0, len(index), 0)
+    library = Library(settings, setup, index, {}, None, scan, writable, problems)
+    library.from_snapshot = True
+    library.changed = changed
+    tokens: dict[str, tuple[int, int]] = {
+        space: (int(token[0]), int(token[1])) for space, token in loaded.tokens.items()
+    }
+    if opening is not None:
+        stores, opened_tokens = opening.result()
+        _apply_states(index, opening, fresh)
+        start: dict[str, int] = {}
+        for space, store in stores.items():
+            saved = tokens.get(space)
+            now = (opened_tokens.get(space, 0), _identity(store))
+            if saved is not None and saved[1] == now[1] and saved[0] <= now[0]:
+                start[space] = saved[0]  # the change log says what happened since
+                continue
+            # Another store than the snapshot saw (replaced, reset, first use): all of it.
+            index.clear_overlays(space)
+            try:
+                index.apply_overlay(space, list(store.overlay_rows()))
+            except StoreError as exc:
+                library.problems.append(str(exc))
+            start[space] = now[0]
+            changed += 1
+        before = {space: token for space, (token, _ident) in tokens.items()}
+        _finish(library, opening, stores, start, identity)
+        new_tokens = _store_tokens(library)
+        if {space: token for space, (token, _ident) in new_tokens.items()} != before:
+            changed += 1
+        tokens = new_tokens
+    if write_cache and rescan and changed:
+        _save(library, snap_path, tokens, listing)
+    return library
+
+
+def _finish(
+    library: Library,
+    opening: _StoresOpening,
+    stores: dict[str, Store],
+    tokens: Mapping[str, int],
+    identity: Identity | None,
+) -> None:
+    """Albums, the Editor, and what other sessions committed since ``tokens``."""
+    index = library.index
     load_albums(index, stores)
-    editor = Editor(index, stores, identity or Identity.current(), settings, tokens=tokens)
+    editor = Editor(index, stores, identity or Identity.current(), library.settings, tokens=tokens)
     editor.refresh()
     library.stores, library.editor = stores, editor
     library.problems.extend(s.status.message for s in stores.values() if s.status.message)
     library.problems.extend(opening.problems)
-    return library
+
+
+def _store_tokens(library: Library) -> dict[str, tuple[int, int]]:
+    if library.editor is None:
+        return {}
+    return {
+        space: (token, _identity(library.stores[space]))
+        for space, token in library.editor.tokens().items()
+        if space in library.stores
+    }
+
+
+def _identity(store: Store) -> int:
+    """Which file a store is: a store replaced by another file (a restore, a reset) has
+    another inode, and its change tokens start again."""
+    try:
+        return os.stat(store.path).st_ino
+    except OSError:
+        return 0
+
+
+def _save(
+    library: Library,
+    path: os.PathLike[str],
+    tokens: Mapping[str, tuple[int, int]],
+    listing: Listing,
+) -> None:
+    index = library.index
+    index.prepare_orders()
+    problem = snapshot.save(
+        path,
+        index,
+        [(space.name, space.root) for space in library.setup.on],
+        tokens=tokens,
+        extra=listing.to_extra(),
+    )
+    if problem:
+        library.problems.append(f"index snapshot not saved: {problem}")
+
+
+def _apply_states(index: Index, opening: _StoresOpening, fresh: dict[str, list[str]]) -> None:
+    """The stored states of the photos read anew (taken out of ``fresh``)."""
+    stores = opening.stores()
+    for space, rels in list(fresh.items()):
+        store = stores.get(space)
+        del fresh[space]
+        if store is None or not rels:
+            continue
+        try:
+            states = store.get_states(rels)
+        except StoreError:
+            continue
+        for rel, state in states.items():
+            pid = index.id_of(space, rel)
+            if pid is not None:
+                apply_state(index, pid, state)
 
 
 def _catch_up(index: Index, pending: dict[str, dict[str, OverlayRow]]) -> None:
@@ -153,8 +361,9 @@ def _apply_rows(
 class _StoresOpening:
     """The stores opened and read on a thread, while the caller indexes."""
 
-    def __init__(self, setup: SpaceSetup, read_only: bool) -> None:
+    def __init__(self, setup: SpaceSetup, read_only: bool, read_rows: bool = True) -> None:
         self.done = threading.Event()
+        self._read_rows = read_rows
         self._stores: dict[str, Store] = {}
         self._tokens: dict[str, int] = {}
         self._rows: dict[str, dict[str, OverlayRow]] = {}
@@ -172,6 +381,8 @@ class _StoresOpening:
                 self._stores[space.name] = store
                 # Taken before the rows are read: a refresh from here catches up the rest.
                 self._tokens[space.name] = _token(store)
+                if not self._read_rows:
+                    continue
                 try:
                     self._rows[space.name] = {row[0]: row for row in store.overlay_rows()}
                 except StoreError as exc:
@@ -181,6 +392,10 @@ class _StoresOpening:
             self._error = exc
         finally:
             self.done.set()
+
+    def stores(self) -> dict[str, Store]:
+        """(Once ``done`` is set.) The stores opened so far."""
+        return dict(self._stores)
 
     def rows(self) -> dict[str, dict[str, OverlayRow]]:
         self.done.wait()

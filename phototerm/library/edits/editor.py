@@ -290,6 +290,10 @@ class Editor:
 
     # -- other sessions -----------------------------------------------------------------------
 
+    def tokens(self) -> dict[str, int]:
+        """Each store's change token the index is current to (what ``refresh`` starts from)."""
+        return dict(self._tokens)
+
     def refresh(self) -> bool:
         """Apply what other sessions committed since the last call. Poll every 0.5-1 s;
         returns True when something changed (the view re-queries on index.version anyway)."""

@@ -72,6 +72,81 @@ class Index(Columns):
                     self.version += 1
             return ids
 
+    def adopt(self, other: Index) -> None:
+        """Become ``other`` (an index loaded from a snapshot), in place: whoever holds this
+        index (the browser's widgets) sees the loaded photos. ``other`` must not be used
+        afterwards."""
+        with self._lock, other._lock:
+            version = self.version
+            lock = self._lock
+            self.__dict__.update(other.__dict__)
+            self._lock = lock
+            self.version = version + 1
+
+    def folder_files(self, space: str, folder: str) -> dict[str, tuple[int, int, float]]:
+        """{rel: (id, size, mtime)} of the live photos of one folder (``folder`` relative to
+        the space root, "" for the root itself), as they were when last read."""
+        with self._lock:
+            sid = self._space_ids.get(space)
+            fid = None if sid is None else self._folders.ids.get((sid, folder))
+            if fid is None:
+                return {}
+            prefix = folder + "/" if folder else ""
+            live, size, mtime = self._live, self._size, self._mtime
+            return {
+                prefix + self._name_bytes(row).decode("utf-8", "surrogatepass"): (
+                    row,
+                    size[row],
+                    mtime[row],
+                )
+                for row in self._folders.postings[fid]
+                if live[row]
+            }
+
+    def folders_of(self, space: str) -> list[str]:
+        """The folders of ``space`` that hold live photos."""
+        with self._lock:
+            sid = self._space_ids.get(space)
+            t = self._folders
+            return [
+                folder for fid, (s, folder) in enumerate(t.values) if s == sid and t.counts[fid] > 0
+            ]
+
+    def clear_overlays(self, space: str) -> None:
+        """Forget the store's values for every photo of ``space`` (before the store's rows
+        are applied anew): each shows its file's own values again."""
+        with self._lock:
+            sid = self._space_ids.get(space)
+            if sid is None:
+                return
+            rows = {
+                row
+                for overlay in (
+                    self._ov_rating,
+                    self._ov_description,
+                    self._ov_rotation,
+                    self._ov_tags,
+                )
+                for row in overlay
+                if self._space[row] == sid
+            }
+            for row in rows:
+                self._count_tags(row, -1)
+                for overlay in (
+                    self._ov_rating,
+                    self._ov_description,
+                    self._ov_rotation,
+                    self._ov_tags,
+                ):
+                    overlay.pop(row, None)
+                self._rating[row] = self._file_rating[row]
+                if self._live[row]:
+                    self._count_tags(row, +1)
+                self._refresh_flags(row)
+            if rows:
+                self._rating_gen += 1
+                self.version += 1
+
     def remove(self, space: str, rel: str) -> bool:
         with self._lock:
             row = self.id_of(space, rel)
@@ -336,6 +411,15 @@ class Index(Columns):
         """Every tag some live photo carries (store overlay or file), by name."""
         with self._lock:
             return [t for t, _ in self._tag_counts()]
+
+    def prepare_orders(self) -> None:
+        """Compute the orders a start needs first (by capture time, both ways), so that a
+        snapshot saved now carries them."""
+        with self._lock:
+            self._flush()
+            if self._n:
+                for descending in (False, True):
+                    evaluate.sort_order(self, "taken", descending, self._n)
 
     def drop_caches(self) -> None:
         """Forget derived data (sort orders, the name blob); rebuilt when next needed."""

@@ -375,4 +375,3 @@ def _build(meta: dict[str, Any], arrays: dict[str, array[Any] | bytearray]) -> I
             ix._orders[(key, descending)] = (tuple(stamp), perm, rank)
     ix.version = 1
     return ix
-

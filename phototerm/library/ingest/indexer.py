@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from multiprocessing.context import BaseContext
 from typing import TYPE_CHECKING
 
+from phototerm.library.ingest.listing import Listing
 from phototerm.library.ingest.scanner import ScanError, scan_folders
 from phototerm.library.metadata import cache as metadata_cache
 from phototerm.library.metadata import reader as metadata
@@ -67,6 +68,7 @@ class IndexResult:
     cached: int  # photos taken from the metadata cache
     read: int  # photos read from their files
     cache_problems: list[str] = field(default_factory=list)  # caches ignored or not saved
+    listing: Listing = field(default_factory=Listing)  # what the walk saw, for the next one
 
     @property
     def file_errors(self) -> list[Photo]:
@@ -119,6 +121,9 @@ def index_spaces(
         run.resume_gc()
         run.close()
     result = IndexResult(run.photos, run.errors, 0.0, run.cached, run.read)
+    result.listing = run.listing
+    for space_name, rels in run.retry_rels.items():
+        result.listing.mark_retry(space_name, rels)
     for state in states:
         if state.old.problem:
             result.cache_problems.append(f"{state.name}: cache ignored: {state.old.problem}")
@@ -163,6 +168,8 @@ class _Run:
         self.last_report = 0.0
         self.gc_paused = False
         self.keep = True
+        self.listing = Listing()
+        self.retry_rels: dict[str, list[str]] = {}  # space -> files whose error may pass
 
     # --- walking ----------------------------------------------------------------------------
 
@@ -174,8 +181,10 @@ class _Run:
         rows, sidecars = state.rows, state.sidecars
         chunk: list[Item] = []
         found, cached = self.found, self.cached
+        record = self.listing.record
         for folder in scan_folders(root, self.errors):
             found += len(folder)
+            record(space, folder)
             pending = self.pending_batch
             for rel, size, mtime, sidecar in folder:
                 row = cached_rows(rel)
@@ -305,6 +314,8 @@ class _Run:
             row = (*row[:6], intern(row[6]), intern(row[7]), intern(row[8]), *row[9:])
             if cacheable:
                 state.rows.append(row)
+            else:
+                self.retry_rels.setdefault(space, []).append(row[0])
             photos.append(photo_from_row(space, root, row))
         self.read += len(photos)
         state.changed = True
