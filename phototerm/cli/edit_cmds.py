@@ -23,6 +23,7 @@ from phototerm.cli import (
     ArgumentParser,
     Subcommands,
     UsageError,
+    add_rescan_argument,
     add_space_arguments,
     open_library,
     spaces,
@@ -94,6 +95,8 @@ def _album_parsers(actions: Subcommands) -> None:
         for arg, kwargs in args:
             parser.add_argument(arg, **kwargs)
         add_space_arguments(parser)
+        if name in ("list", "show"):  # they only read
+            add_rescan_argument(parser)
         parser.set_defaults(handler=run_album, album_action=name)
 
     add(
@@ -172,7 +175,7 @@ def _open(args: argparse.Namespace) -> _Session:
     setup = spaces(args)
     if not setup.on:
         raise UsageError("no space is on: " + "; ".join(r for _, r in setup.off))
-    library = open_library(setup, writable=True)
+    library = open_library(setup, writable=True, rescan=not getattr(args, "no_rescan", False))
     assert library.editor is not None  # opened with its stores
     return _Session(library, library.editor)
 

@@ -13,6 +13,7 @@ from phototerm.cli import (
     EXIT_OK,
     EXIT_USAGE,
     Subcommands,
+    add_rescan_argument,
     add_space_arguments,
     open_library,
     spaces,
@@ -34,6 +35,7 @@ def register(sub: Subcommands) -> None:
     ls.add_argument("--sort", choices=SORT_KEYS, default="taken", help="sort key (default taken)")
     ls.add_argument("--desc", action="store_true", help="descending order")
     ls.add_argument("--json", action="store_true", help="one JSON object per line")
+    add_rescan_argument(ls)
     ls.set_defaults(handler=run_ls)
 
     idx = sub.add_parser("index", help="scan both spaces, refresh the cache, print a summary")
@@ -88,7 +90,7 @@ def run_ls(args: argparse.Namespace) -> int:
         print(f"phototerm: bad query: {exc}", file=sys.stderr)
         print(f"  {safe(args.query)}\n  {' ' * exc.position}^", file=sys.stderr)
         return EXIT_USAGE
-    with open_library(spaces(args)) as library:
+    with open_library(spaces(args), rescan=not args.no_rescan) as library:
         return _list(library.index, args)
 
 
