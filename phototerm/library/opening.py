@@ -86,6 +86,7 @@ def open_library(
     on_loaded: Callable[[int], None] | None = None,
     before_rescan: Callable[[], None] | None = None,
     rescan: bool = True,
+    preloaded: snapshot.Loaded | None = None,
 ) -> Library:
     """Open ``setup``'s spaces. ``index``: an (empty) index to fill, which a caller may show
     while it fills; ``on_loaded(n)`` is called once the snapshot's ``n`` photos are on it,
@@ -94,15 +95,18 @@ def open_library(
     ``rescan=False`` answers from the snapshot alone when there is one (no walk).
     ``writable`` opens the stores for edits (else read-only, and the Editor refuses every
     edit); ``write_cache=False`` writes no cache or snapshot, so nothing at all is written
-    (kiosk, view-only sessions). ``cache_dir``: the caches' folder (default: the XDG cache)."""
+    (kiosk, view-only sessions). ``cache_dir``: the caches' folder (default: the XDG cache).
+    ``preloaded``: what ``load_snapshot`` gave (a caller that loaded it early, on a thread of
+    its own); its index may already be ``index`` itself."""
     index = index if index is not None else Index()
     cache = cache_dir if cache_dir is not None else str(paths.cache_dir())
     roots = [(space.name, space.root) for space in setup.on]
     snap_path = snapshot.snapshot_file(cache, roots)
-    loaded = snapshot.load(snap_path, roots) if setup.on else snapshot.Loaded(None)
+    loaded = preloaded if preloaded is not None else load_snapshot(setup, cache)
     problems = [f"index snapshot ignored ({loaded.problem}); rebuilt"] if loaded.problem else []
     if loaded.index is not None:
-        index.adopt(loaded.index)
+        if loaded.index is not index:
+            index.adopt(loaded.index)
         if on_loaded is not None:
             on_loaded(len(index))
     opening = _StoresOpening(setup, not writable, loaded.index is None) if with_stores else None
@@ -123,6 +127,15 @@ def open_library(
         if opening is not None:
             opening.close()
         raise
+
+
+def load_snapshot(setup: SpaceSetup, cache_dir: str | None = None) -> snapshot.Loaded:
+    """The saved index of ``setup``'s spaces (or why there is none); never raises."""
+    if not setup.on:
+        return snapshot.Loaded(None)
+    cache = cache_dir if cache_dir is not None else str(paths.cache_dir())
+    roots = [(space.name, space.root) for space in setup.on]
+    return snapshot.load(snapshot.snapshot_file(cache, roots), roots)
 
 
 def _build(

@@ -75,10 +75,14 @@ class LibraryScreen(EditActions, Screen[None]):
         *,
         tile_size: str = "medium",
         cursor: tuple[str, str] | None = None,
+        hold: bool = False,
     ) -> None:
         """``cursor``: (space, rel) of the photo to put the cursor on as soon as it is
-        indexed (where the last session left it)."""
+        indexed (where the last session left it). ``hold``: the index is being filled from
+        scratch; draw no photos until ``index_changed`` says to."""
         super().__init__()
+        self._hold = hold
+        self._built_version = -1  # the index's version the model was built from
         self.spec = spec
         self.services = services
         self.index = services.index
@@ -131,7 +135,22 @@ class LibraryScreen(EditActions, Screen[None]):
         self.sidebar.show_view(self.spec)
         self.grid.focus()
         self.watch(self.grid, "tile_size", self._tile_size_changed, init=False)
-        self.rebuild(keep_photo=False)
+        if not self._hold:
+            self.rebuild(keep_photo=False)
+        # The app's refreshes are skipped until this screen counts as mounted, which is only
+        # after on_mount returns: catch up then on what the index did meanwhile.
+        self.call_after_refresh(self._catch_up)
+
+    def _catch_up(self) -> None:
+        if not self._hold and self.index.version != self._built_version:
+            self.rebuild(keep_photo=self.user_moved)
+
+    def first_screen_complete(self) -> bool:
+        """Whether the photos are on screen and every tile of the first screen is drawn."""
+        if not self.is_mounted or self._hold or self.model is None:
+            return False
+        done, visible = self.grid.loaded_on_screen()
+        return done == visible
 
     def _tile_size_changed(self, size: str) -> None:
         self.post_message(self.TileSizeChanged(size))
@@ -166,12 +185,14 @@ class LibraryScreen(EditActions, Screen[None]):
 
     def rebuild(self, *, keep_photo: bool = True) -> bool:
         """Re-run the view. False when the query did not parse (the last model stays)."""
+        version = self.index.version  # before building: a change meanwhile is seen next time
         try:
             new = views.build(self.index, self.spec, [s.name for s in self.services.setup.on])
         except QueryError as exc:
             self.searchbar.show_error(exc, self.spec.query)
             return False
         self.searchbar.show_error(None)
+        self._built_version = version
         old = self.model
         self.model = new
         if (
@@ -192,13 +213,17 @@ class LibraryScreen(EditActions, Screen[None]):
         self._update_info()
         return True
 
-    def index_changed(self) -> None:
-        """New photos arrived: refresh the model, the folders tree and the counts."""
+    def index_changed(self, keep_photo: bool | None = None) -> None:
+        """Photos were added, changed or removed: refresh the model, the folders tree and the
+        counts. ``keep_photo`` None: the cursor stays on the first photo while others stream
+        in, until the user moves."""
+        self._hold = False
         if not self.is_mounted:
-            return  # mounting builds the first model from the index as it is then
+            return  # _catch_up runs once mounting is over
+        if self.model is not None and self.index.version == self._built_version:
+            return
         self.sidebar.refresh_tree()
-        # Until the user moves, the cursor stays on the first photo while others stream in.
-        self.rebuild(keep_photo=self.user_moved)
+        self.rebuild(keep_photo=self.user_moved if keep_photo is None else keep_photo)
 
     def show_progress(self, progress: IndexProgress | None) -> None:
         """Indexing progress in the status line (None: it is over)."""
