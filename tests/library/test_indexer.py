@@ -366,8 +366,7 @@ def test_workers_never_write_to_the_terminal(
 def test_end_to_end_bench_smoke(tmp_path: Path) -> None:
     # `phototerm bench --only startup --quick`: real processes, real figures, each beside
     # its baseline (the timings themselves are for a quiet machine, not for a test).
-    from phototerm.bench import BenchOptions
-    from phototerm.bench import startup
+    from phototerm.bench import BenchOptions, startup
 
     figures = startup.run(BenchOptions(photos=60, quick=True, workdir=str(tmp_path)))
     by_name = {f.name.split(",")[0]: f for f in figures}
