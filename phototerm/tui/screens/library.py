@@ -19,6 +19,7 @@ from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input
@@ -161,7 +162,11 @@ class LibraryScreen(EditActions, Screen[None]):
         """(space, rel) of the cursor photo; until the photo being restored is indexed, that
         photo's (the user has not moved yet: the place is still the old one)."""
         if self.is_mounted:
-            photo_id = self.grid.cursor_photo_id()
+            try:
+                grid = self.grid
+            except NoMatches:  # being taken down (the app is quitting)
+                return self._pending_cursor
+            photo_id = grid.cursor_photo_id()
             if photo_id is not None:
                 photo = self.index.get(photo_id)
                 return photo.space, photo.rel
