@@ -107,18 +107,19 @@ def _list(index: Index, args: argparse.Namespace) -> int:
         print(f"phototerm: error: no album named {listed} (albums: {names})", file=sys.stderr)
         return EXIT_USAGE
     out = sys.stdout
+    tty = out.isatty()
     for photo_id in ids:
-        photo = index.get(photo_id)
         if args.json:
-            out.write(json.dumps(photo_json(photo), ensure_ascii=False) + "\n")
+            out.write(json.dumps(photo_json(index.get(photo_id)), ensure_ascii=False) + "\n")
         else:
             # Paths are written as on disk (raw bytes for non-UTF-8 names), so they can be
             # passed to other commands; a pipe is not a terminal, a terminal gets safe().
-            if out.isatty():
-                out.write(safe(photo.path) + "\n")
+            path = index.path(photo_id)  # the path alone: no whole record per line
+            if tty:
+                out.write(safe(path) + "\n")
             else:
                 out.flush()
-                out.buffer.write(os.fsencode(photo.path) + b"\n")
+                out.buffer.write(os.fsencode(path) + b"\n")
     out.flush()
     return EXIT_OK
 

@@ -148,3 +148,35 @@ def test_two_writers_leave_one_whole_file(tmp_path: Path) -> None:
         assert w.exitcode == 0
     assert snapshot.load(path, ROOT_PAIRS).problem == ""
     assert [p.name for p in tmp_path.iterdir()] == ["x.index"]  # no temp file left behind
+
+
+def test_the_timeline_shortcut_gives_what_search_and_group_give() -> None:
+    from phototerm.samples.synth import synthesize
+
+    index = Index()
+    index.add_many(LIBRARY)
+    index.add_many(synthesize(3000, seed=3))
+    for by in ("day", "month", "year"):
+        for descending in (False, True):
+            fast = index.timeline(by, descending)
+            assert fast is not None
+            ids = index.search(None, sort="taken", descending=descending)
+            assert fast[:2] == (ids, index.group(ids, by)), (by, descending)
+            assert [fast[2][i] for i in ids] == list(range(len(ids)))
+    index.remove(PERSONAL, LIBRARY[0].rel)
+    assert index.timeline("day", True) is None  # a removed photo: search and group instead
+
+
+def test_the_timeline_shortcut_steps_aside_for_dates_out_of_range() -> None:
+    index = Index()
+    index.add_many(LIBRARY)
+    # a capture time the calendar cannot place: day 0 like an undated photo, yet it sorts
+    # among the dated ones
+    index.add(LIBRARY[0].__class__(PERSONAL, "/lib/Personal", "odd.jpg", taken=-9e13))
+    assert index.timeline("day", True) is None
+
+
+def test_path_is_the_records_path() -> None:
+    index = built()
+    for i in index.ids():
+        assert index.path(i) == index.get(i).path

@@ -11,6 +11,7 @@ running in a worker thread sees either all or none of a batch.
 from __future__ import annotations
 
 import math
+import os
 from array import array
 from collections.abc import Iterable, Sequence
 from types import EllipsisType
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from phototerm.library.index import evaluate, masks
 from phototerm.library.index.columns import Columns
-from phototerm.library.index.facets import GROUP_KEYS, Facets, Group
+from phototerm.library.index.facets import GROUP_KEYS, Facets, Group, timeline_groups
 from phototerm.library.index.facets import facets as _facets
 from phototerm.library.index.facets import group as _group
 from phototerm.library.index.records import NO_TZ, key_hash, short_f32, tags_of
@@ -102,6 +103,16 @@ class Index(Columns):
                 for row in self._folders.postings[fid]
                 if live[row]
             }
+
+    def folders(self) -> dict[str, list[str]]:
+        """{space: its folders that hold live photos}, from the folder table alone."""
+        with self._lock:
+            out: dict[str, list[str]] = {name: [] for name in self._space_names}
+            t = self._folders
+            for fid, (sid, folder) in enumerate(t.values):
+                if t.counts[fid] > 0:
+                    out[self._space_names[sid]].append(folder)
+            return {space: folders for space, folders in out.items() if folders}
 
     def folders_of(self, space: str) -> list[str]:
         """The folders of ``space`` that hold live photos."""
@@ -225,6 +236,15 @@ class Index(Columns):
                 error=self._error.get(id, ""),
                 tags=self._ov_tags.get(id, self._file_tags.get(id, ())),
             )
+
+    def path(self, id: int) -> str:
+        """The file's path (as ``get(id).path``, without making the whole record)."""
+        with self._lock:
+            self._check(id)
+            _sid, folder = self._folders.values[self._folder[id]]
+            name = self._name_bytes(id).decode("utf-8", "surrogatepass")
+            root = self._roots[self._root[id]]
+            return os.path.join(root, f"{folder}/{name}" if folder else name)
 
     def ids(self) -> list[int]:
         with self._lock:
@@ -398,6 +418,28 @@ class Index(Columns):
         like "Saturday 14 July 2019", "Unknown date" for none); groups follow ids' order."""
         with self._lock:
             return _group(self, ids, by)
+
+    def timeline(
+        self, by: str, descending: bool
+    ) -> tuple[list[int], list[Group], array[int]] | None:
+        """Every photo by capture time and its day / month / year groups, as ``search`` and
+        ``group`` would give them, in time independent of the library's size beyond one copy
+        of a saved order (a first screen of a million photos), and each id's position in
+        that order. None when the shortcut does not apply (removed photos, or dates out of
+        range); then search and group."""
+        with self._lock:
+            self._flush()
+            n = self._n
+            if n == 0 or self._count != n or by not in ("day", "month", "year"):
+                return None
+            perm, _rank = evaluate.sort_order(self, "taken", descending, n)
+            unknown = self._days.get(0, 0)
+            undated = perm[n - unknown :] if descending else perm[:unknown]
+            # A day of 0 with a capture time (out of the calendar's range) sorts among the
+            # dated photos: the groups would not follow the days then.
+            if unknown and any(self._taken[row] != -math.inf for row in undated):
+                return None
+            return perm.tolist(), timeline_groups(self, by, descending), _rank
 
     def facets(self) -> Facets:
         """Distinct cameras, lenses, folders per space, years, tags, ratings, with counts."""

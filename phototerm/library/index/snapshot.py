@@ -42,7 +42,7 @@ from phototerm.library.index.index import Index
 from phototerm.library.index.records import KeyTable, Table
 
 MAGIC = b"PTIX"
-FORMAT = 1  # bump when the layout or the meaning of a saved field changes
+FORMAT = 2  # bump when the layout or the meaning of a saved field changes
 SUBDIR = "index"
 _HEADER = struct.Struct("<4sHHBBcxQI")  # magic, format, schema, py major, minor, order, len, crc
 
@@ -91,8 +91,9 @@ _BYTES = (
     "_flags",
     "_live",
     "_names",
-    "_search_blob",
 )
+# Not saved: the folded name blob of word searches (made again on the first one, at C speed
+# for ASCII names) and sort orders other than by capture time (made when asked for).
 # Sparse fields, saved with marshal (dicts of row -> value).
 _SPARSE = (
     "_description",
@@ -199,6 +200,8 @@ def _write(
         add("path_order", ix._path_order[1])
         orders.append(("path", False, (ix._path_order[0],)))
     for (key, descending), (stamp, perm, rank) in ix._orders.items():
+        if key != "taken":  # the order a start needs; the others are made when asked for
+            continue
         add(f"order.{key}.{int(descending)}.perm", perm)
         add(f"order.{key}.{int(descending)}.rank", rank)
         orders.append((key, descending, stamp))
@@ -209,7 +212,6 @@ def _write(
         "count": ix._count,
         "values_gen": ix._values_gen,
         "rating_gen": ix._rating_gen,
-        "search_rows": ix._search_rows,
         "keys_used": ix._keys.used,
         "space_names": ix._space_names,
         "roots_table": ix._roots,
@@ -323,7 +325,7 @@ def _build(meta: dict[str, Any], arrays: dict[str, array[Any] | bytearray]) -> I
         column = arrays[name]
         if not isinstance(column, bytearray):
             raise _Stale("damaged (column type)")
-        if name not in ("_names", "_search_blob") and len(column) != n:
+        if name != "_names" and len(column) != n:
             raise _Stale("damaged (column length)")
         setattr(ix, name, column)
     if ix._name_end[0] != 0 or ix._name_end[n] != len(ix._names):
@@ -362,7 +364,6 @@ def _build(meta: dict[str, Any], arrays: dict[str, array[Any] | bytearray]) -> I
     ix._count = meta["count"]
     ix._values_gen = meta["values_gen"]
     ix._rating_gen = meta["rating_gen"]
-    ix._search_rows = meta["search_rows"]
     for key, descending, stamp in meta["orders"]:
         if key == "path":
             perm = arrays["path_order"]
