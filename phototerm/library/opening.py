@@ -263,12 +263,10 @@ def _from_snapshot(
                 library.problems.append(str(exc))
             start[space] = now[0]
             changed += 1
-        before = {space: token for space, (token, _ident) in tokens.items()}
         _finish(library, opening, stores, start, identity)
-        new_tokens = _store_tokens(library)
-        if {space: token for space, (token, _ident) in new_tokens.items()} != before:
-            changed += 1
-        tokens = new_tokens
+        tokens = _store_tokens(library)
+    # Edits other sessions made are not worth a new snapshot: the next start replays them
+    # from the change log as this one did.
     if write_cache and rescan and changed:
         _save(library, snap_path, tokens, listing)
     return library
