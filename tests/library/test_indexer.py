@@ -370,6 +370,7 @@ def test_end_to_end_bench_smoke(tmp_path: Path) -> None:
 
     figures = startup.run(BenchOptions(photos=60, quick=True, workdir=str(tmp_path)))
     by_name = {f.name.split(",")[0]: f for f in figures}
+    assert any(f.name.startswith("cold index peak RSS") for f in figures)
     for name in ("cold `phototerm index`", "warm `ls 'rating:>=4'`", "warm `ls`"):
         assert by_name[name].value > 0 and by_name[name].baseline, name
     browser = [f for f in figures if f.name.startswith("browser: process start")]
