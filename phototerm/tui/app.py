@@ -130,6 +130,7 @@ class PhotoApp(App[None]):
         self._first_screen = threading.Event()  # set once the first screen is complete
         self._first_screen_timer: Timer | None = None
         self._started = time.monotonic()
+        self._work_started: float | None = None  # when the first progress came
         self._progress_shown = False
         self.sessions = session_store or SessionStore()
         self.session: Session = self.sessions.load(library_key(setup))
@@ -299,7 +300,10 @@ class PhotoApp(App[None]):
 
     @on(IndexingProgress)
     def _progress(self, message: IndexingProgress) -> None:
-        if time.monotonic() - self._started < PROGRESS_AFTER:
+        now = time.monotonic()
+        if self._work_started is None:
+            self._work_started = now  # the walk starts after the first screen, not at start
+        if now - self._work_started < PROGRESS_AFTER:
             return
         try:
             self.library.show_progress(message.progress)
