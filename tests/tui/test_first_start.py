@@ -1,10 +1,10 @@
 """The browser's first start on a fresh cache, and later starts from the saved index.
 
 A first start once showed part of the library for good ("140 / 140 shown" while `ls` gave
-345): refreshes that arrived while the library screen was mounting were dropped. The stress
-test starts the browser on a fresh cache again and again with random delays in indexing and
-checks that, once indexing is over, the grid holds every photo. Set PHOTOTERM_STRESS_RUNS
-(e.g. 300) for the long run; the default suite runs a few.
+345). The stress test starts the browser on a fresh cache again and again, with random
+delays in indexing and in the library screen's mounting, and checks that once indexing is
+over the grid holds every photo. Set PHOTOTERM_STRESS_RUNS (e.g. 300) for the long run; the
+default suite runs a few.
 """
 
 from __future__ import annotations

@@ -138,8 +138,8 @@ class LibraryScreen(EditActions, Screen[None]):
         self.watch(self.grid, "tile_size", self._tile_size_changed, init=False)
         if not self._hold:
             self.rebuild(keep_photo=False)
-        # The app's refreshes are skipped until this screen counts as mounted, which is only
-        # after on_mount returns: catch up then on what the index did meanwhile.
+        # The app's refreshes are skipped until this screen counts as mounted: catch up then
+        # on whatever the index did meanwhile, rather than trust that a later one will come.
         self.call_after_refresh(self._catch_up)
 
     def _catch_up(self) -> None:
