@@ -3,6 +3,7 @@ stores' edits made meanwhile (by another session, or a replaced store) are on th
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import time
@@ -113,3 +114,32 @@ def test_a_damaged_snapshot_is_rebuilt_with_a_note(tmp_path: Path) -> None:
         assert "index snapshot ignored (truncated); rebuilt" in lib.problems
     with opened(root, cache) as lib:
         assert lib.from_snapshot and lib.problems == []
+
+
+def test_a_cache_folder_nobody_may_write_saves_nothing_and_fails_nothing(as_nobody) -> None:
+    from nobody import make_public
+
+    base = Path(as_nobody.base)
+    root = base / "root"
+    library(root, 3)
+    (root / ".phototerm").mkdir()
+    cache = base / "cache"  # root's, readable by all, writable by root only
+    (cache / "index").mkdir(parents=True)
+    make_public(base)
+    os.chmod(root / ".phototerm", 0o777)  # the space's store: nobody may write it
+    code = (
+        "import json, sys\n"
+        "from phototerm.library import load_settings, open_library, resolve\n"
+        "s = load_settings()\n"
+        "setup = resolve(s, sys.argv[1], '', env={})\n"
+        "with open_library(s, setup, cache_dir=sys.argv[2], writable=True) as lib:\n"
+        "    print(json.dumps([len(lib.index), lib.from_snapshot, lib.problems]))\n"
+    )
+    for _ in range(2):  # twice: nothing was saved, and the second start is as the first
+        out = as_nobody.run(code, str(root), str(cache), timeout=120)
+        assert out.returncode == 0, out.stderr
+        assert out.stderr == ""
+        count, from_snapshot, problems = json.loads(out.stdout)
+        assert (count, from_snapshot) == (3, False)
+        assert any(p.startswith("index snapshot not saved: ") for p in problems), problems
+    assert sorted(p.name for p in cache.rglob("*")) == ["index"]
