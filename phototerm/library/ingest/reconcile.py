@@ -62,11 +62,15 @@ def reconcile(
     run.keep = False
     new = Listing()
     result = ReconcileResult(listing=new)
+    # The walk makes and drops an entry per file: the cyclic GC would only add its passes
+    # (it resumes as soon as worker processes are started for changed files).
+    run.pause_gc()
     try:
         for space in spaces:
             _walk(run, index, _Space(space, None), listing, new, result, removed)
         run.finish_reading()
     finally:
+        run.resume_gc()
         run.close()
     for space_name, rels in run.retry_rels.items():
         new.mark_retry(space_name, rels)
