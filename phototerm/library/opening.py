@@ -20,7 +20,6 @@ script and a key see the same library. The steps, in the order that keeps the re
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -36,8 +35,9 @@ from phototerm.library.photo import Photo
 from phototerm.library.roles import Identity
 from phototerm.library.settings import Settings
 from phototerm.library.spaces import SpaceSetup
-from phototerm.library.store import OverlayRow, Store, StoreError, open_store
-from phototerm.library.store.overlay import apply_state, load_albums
+from phototerm.library.store import OverlayRow, Store, StoreError
+from phototerm.library.store.overlay import load_albums
+from phototerm.library.stores_opening import StoresOpening, apply_rows, apply_states, catch_up
 
 
 @dataclass
@@ -109,7 +109,7 @@ def open_library(
             index.adopt(loaded.index)
         if on_loaded is not None:
             on_loaded(len(index))
-    opening = _StoresOpening(setup, not writable, loaded.index is None) if with_stores else None
+    opening = StoresOpening(setup, not writable, loaded.index is None) if with_stores else None
     try:
         if loaded.index is not None:
             return _from_snapshot(
@@ -142,7 +142,7 @@ def _build(
     settings: Settings,
     setup: SpaceSetup,
     index: Index,
-    opening: _StoresOpening | None,
+    opening: StoresOpening | None,
     snap_path: os.PathLike[str],
     cache: str,
     problems: list[str],
@@ -162,9 +162,9 @@ def _build(
         if opening is not None:
             if pending is None and opening.done.is_set():
                 pending = opening.rows()
-                _catch_up(index, pending)
+                catch_up(index, pending)
             if pending is not None:
-                _apply_rows(index, pending, photos)
+                apply_rows(index, pending, photos)
         if on_batch is not None:
             on_batch(len(photos))
 
@@ -197,7 +197,7 @@ def _from_snapshot(
     setup: SpaceSetup,
     index: Index,
     loaded: snapshot.Loaded,
-    opening: _StoresOpening | None,
+    opening: StoresOpening | None,
     snap_path: os.PathLike[str],
     cache: str,
     problems: list[str],
@@ -219,7 +219,7 @@ def _from_snapshot(
         for photo in photos:
             fresh.setdefault(photo.space, []).append(photo.rel)
         if opening is not None and opening.done.is_set():
-            _apply_states(index, opening, fresh)
+            apply_states(index, opening, fresh)
         if on_batch is not None:
             on_batch(len(photos))
 
@@ -247,7 +247,7 @@ def _from_snapshot(
     }
     if opening is not None:
         stores, opened_tokens = opening.result()
-        _apply_states(index, opening, fresh)
+        apply_states(index, opening, fresh)
         start: dict[str, int] = {}
         for space, store in stores.items():
             saved = tokens.get(space)
@@ -274,7 +274,7 @@ def _from_snapshot(
 
 def _finish(
     library: Library,
-    opening: _StoresOpening,
+    opening: StoresOpening,
     stores: dict[str, Store],
     tokens: Mapping[str, int],
     identity: Identity | None,
@@ -325,108 +325,3 @@ def _save(
     )
     if problem:
         library.problems.append(f"index snapshot not saved: {problem}")
-
-
-def _apply_states(index: Index, opening: _StoresOpening, fresh: dict[str, list[str]]) -> None:
-    """The stored states of the photos read anew (taken out of ``fresh``)."""
-    stores = opening.stores()
-    for space, rels in list(fresh.items()):
-        store = stores.get(space)
-        del fresh[space]
-        if store is None or not rels:
-            continue
-        try:
-            states = store.get_states(rels)
-        except StoreError:
-            continue
-        for rel, state in states.items():
-            pid = index.id_of(space, rel)
-            if pid is not None:
-                apply_state(index, pid, state)
-
-
-def _catch_up(index: Index, pending: dict[str, dict[str, OverlayRow]]) -> None:
-    """The stored rows of the photos indexed before the stores were open, taken out of
-    ``pending``."""
-    for space, rows in pending.items():
-        known = [row for rel, row in rows.items() if index.id_of(space, rel) is not None]
-        for row in known:
-            del rows[row[0]]
-        if known:
-            index.apply_overlay(space, known)
-
-
-def _apply_rows(
-    index: Index, pending: dict[str, dict[str, OverlayRow]], photos: list[Photo]
-) -> None:
-    """The stored rows of ``photos`` onto the index, taken out of ``pending``."""
-    by_space: dict[str, list[OverlayRow]] = {}
-    for photo in photos:
-        row = pending.get(photo.space, {}).pop(photo.rel, None)
-        if row is not None:
-            by_space.setdefault(photo.space, []).append(row)
-    for space, rows in by_space.items():
-        index.apply_overlay(space, rows)
-
-
-class _StoresOpening:
-    """The stores opened and read on a thread, while the caller indexes."""
-
-    def __init__(self, setup: SpaceSetup, read_only: bool, read_rows: bool = True) -> None:
-        self.done = threading.Event()
-        self._read_rows = read_rows
-        self._stores: dict[str, Store] = {}
-        self._tokens: dict[str, int] = {}
-        self._rows: dict[str, dict[str, OverlayRow]] = {}
-        self._error: BaseException | None = None
-        self.problems: list[str] = []
-        self._thread = threading.Thread(
-            target=self._open, args=(setup, read_only), name="opening the stores", daemon=True
-        )
-        self._thread.start()
-
-    def _open(self, setup: SpaceSetup, read_only: bool) -> None:
-        try:
-            for space in setup.on:
-                store = open_store(space, read_only=read_only)
-                self._stores[space.name] = store
-                # Taken before the rows are read: a refresh from here catches up the rest.
-                self._tokens[space.name] = _token(store)
-                if not self._read_rows:
-                    continue
-                try:
-                    self._rows[space.name] = {row[0]: row for row in store.overlay_rows()}
-                except StoreError as exc:
-                    self.problems.append(str(exc))
-                    self._rows[space.name] = {}
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread by result()
-            self._error = exc
-        finally:
-            self.done.set()
-
-    def stores(self) -> dict[str, Store]:
-        """(Once ``done`` is set.) The stores opened so far."""
-        return dict(self._stores)
-
-    def rows(self) -> dict[str, dict[str, OverlayRow]]:
-        self.done.wait()
-        return self._rows
-
-    def result(self) -> tuple[dict[str, Store], Mapping[str, int]]:
-        self._thread.join()
-        if self._error is not None:
-            self.close()
-            raise self._error
-        return self._stores, self._tokens
-
-    def close(self) -> None:
-        self._thread.join()
-        for store in self._stores.values():
-            store.close()
-
-
-def _token(store: Store) -> int:
-    try:
-        return store.change_token()
-    except StoreError:
-        return 0
