@@ -111,12 +111,32 @@ def spaces(args: argparse.Namespace, *, quiet: bool = False, required: bool = Tr
     return setup
 
 
-def open_library(setup: SpaceSetup, *, writable: bool = False, with_stores: bool = True) -> Library:
-    """The library of ``setup``, as every sub-command opens it (``phototerm.library``'s front
-    door with this process's settings)."""
-    from phototerm import library
+def add_rescan_argument(parser: argparse.ArgumentParser) -> None:
+    """--no-rescan, for the commands that only read the library."""
+    parser.add_argument(
+        "--no-rescan",
+        action="store_true",
+        help="answer from the saved index without walking the folders (may be stale)",
+    )
 
-    return library.open_library(settings(), setup, writable=writable, with_stores=with_stores)
+
+def open_library(
+    setup: SpaceSetup, *, writable: bool = False, with_stores: bool = True, rescan: bool = True
+) -> Library:
+    """The library of ``setup``, as every sub-command opens it (``phototerm.library``'s front
+    door with this process's settings), with a progress bar on stderr when it takes long."""
+    from phototerm import library
+    from phototerm.cli.progress import Progress
+
+    with Progress("Indexing") as progress:
+        return library.open_library(
+            settings(),
+            setup,
+            writable=writable,
+            with_stores=with_stores,
+            rescan=rescan,
+            on_progress=progress.indexing,
+        )
 
 
 # -- stores that cannot be read -----------------------------------------------------------------

@@ -300,9 +300,13 @@ def test_rejected_and_error_marks_in_info(tmp_path: Path) -> None:
     run(scenario())
 
 
-def test_indexing_progress_in_the_status_line(tmp_path: Path) -> None:
+def test_indexing_progress_in_the_status_line(tmp_path: Path, monkeypatch) -> None:
     from phototerm.library.ingest.indexer import IndexProgress
+    from phototerm.tui import app as app_module
     from phototerm.tui.messages import IndexingProgress
+
+    # Shown once the work has lasted PROGRESS_AFTER: here at once.
+    monkeypatch.setattr(app_module, "PROGRESS_AFTER", 0.0)
 
     async def scenario() -> None:
         app = make_app(tmp_path)

@@ -348,6 +348,10 @@ class Editor:
 
     # -- other sessions -----------------------------------------------------------------------
 
+    def tokens(self) -> dict[str, int]:
+        """Each store's change token the index is current to (what ``refresh`` starts from)."""
+        return dict(self._tokens)
+
     def refresh(self) -> bool:
         """Apply what other sessions committed since the last call. Poll every 0.5-1 s;
         returns True when something changed (the view re-queries on index.version anyway)."""
@@ -357,15 +361,19 @@ class Editor:
                 changes = store.changes_since(self._tokens[space])
             except StoreError:
                 continue  # an unreadable store shows what it showed; its status says why
-            self._tokens[space] = changes.token
             if not changes:
+                self._tokens[space] = changes.token
                 continue
+            states: list[tuple[str, PhotoState]]
+            try:
+                if changes.everything:  # a reset, or too much happened: every stored row
+                    states = list(store.all_states())
+                else:
+                    states = list(store.get_states(changes.rels).items()) if changes.rels else []
+            except StoreError:
+                continue  # as above; the token stays, so a later poll tries again
+            self._tokens[space] = changes.token
             changed = True
-            states: Iterable[tuple[str, PhotoState]]
-            if changes.everything:  # a reset, or too much happened: apply every stored row
-                states = store.all_states()
-            else:
-                states = store.get_states(changes.rels).items() if changes.rels else ()
             for rel, state in states:
                 pid = self.index.id_of(space, rel)
                 if pid is not None:

@@ -367,9 +367,9 @@ class Sidebar(Vertical):
 
 
 def folders_by_space(index: Index) -> dict[str, tuple[str, ...]]:
-    """{space: folders holding photos} from ``Index.facets()`` (folders: space -> (path, n))."""
-    raw = index.facets().folders
-    out: dict[str, tuple[str, ...]] = {}
-    for space, items in raw.items():
-        out[space] = tuple(sorted({item[0] for item in items if item[0]}))
-    return out
+    """{space: folders holding photos}, from the index's folder table (not its facets, which
+    count every photo)."""
+    return {
+        space: tuple(sorted({f for f in folders if f}))
+        for space, folders in index.folders().items()
+    }
