@@ -267,6 +267,10 @@ class AlbumEdits:
             return None, fail(reason)
         return entry, EditResult(0, "")
 
+    def members(self, ids: Sequence[int]) -> list[tuple[str, str]]:
+        """(space, rel) of the photos ``ids``, each once, in order: an album's members."""
+        return self._members(ids)
+
     def _members(self, ids: Sequence[int]) -> list[tuple[str, str]]:
         out = []
         for i in dict.fromkeys(ids):

@@ -14,6 +14,7 @@ import sqlite3
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from types import EllipsisType
 
 from phototerm.library.store.database import Database, SqlRow, album_id
 from phototerm.library.store.schema import StoreError, decode_rel, encode_rel
@@ -153,6 +154,110 @@ class ShareStore:
             self._log(conn, "share")
             row = conn.execute(_SELECT + " WHERE s.id = ?", (share_id,)).fetchone()
         return _share(row)
+
+    def put_link(
+        self,
+        album: str,
+        *,
+        token: str,
+        expires: float | None,
+        password_hash: str | None | EllipsisType,
+        permission: str,
+        created_by: str | None,
+    ) -> tuple[ShareRecord, bool]:
+        """Give the album its link, or change the one it has (keeping its token, so the
+        address people were given still works), in one transaction that reads the link as it
+        is now. ``token`` is used only for a new link; ``password_hash=...`` keeps the
+        password the link has. Returns (the link as stored, whether it is new)."""
+        with self._write() as conn:
+            aid = album_id(conn, album)
+            row = conn.execute(
+                _SELECT + " WHERE s.album = ? AND s.recipients = '[]' ORDER BY s.id", (aid,)
+            ).fetchone()
+            if row is None:
+                new_hash = None if password_hash is ... else password_hash
+                share = ShareRecord(
+                    0,
+                    "album",
+                    token,
+                    album,
+                    None,
+                    time.time(),
+                    expires,
+                    new_hash,
+                    (),
+                    permission,
+                    created_by,
+                )
+                share_id = insert_share(conn, share)
+            else:
+                share_id = row[0]
+                conn.execute(
+                    "UPDATE share SET expires = ?, permission = ? WHERE id = ?",
+                    (expires, permission, share_id),
+                )
+                if password_hash is not ...:
+                    conn.execute(
+                        "UPDATE share SET password_hash = ? WHERE id = ?", (password_hash, share_id)
+                    )
+            self._log(conn, "share")
+            stored = conn.execute(_SELECT + " WHERE s.id = ?", (share_id,)).fetchone()
+        return _share(stored), row is None
+
+    def put_recipient(
+        self,
+        album: str,
+        who: str,
+        role: str | None,
+        *,
+        token: str,
+        created_by: str | None,
+    ) -> ShareRecord | None:
+        """Give ``who`` the ``role`` in the album's share with people (None: take them off
+        it), as a read-modify-write in one transaction: two people sharing the same album at
+        once both keep their recipient. The share is made when its first recipient comes and
+        deleted with its last. Returns the share as stored now (None: it is gone)."""
+        with self._write() as conn:
+            aid = album_id(conn, album)
+            row = conn.execute(
+                _SELECT + " WHERE s.album = ? AND s.recipients != '[]' ORDER BY s.id", (aid,)
+            ).fetchone()
+            people = [r for r in (_share(row).recipients if row else ()) if r.who != who]
+            if role is not None:
+                people.append(Recipient(who, role))
+            if row is None and people:
+                share = ShareRecord(
+                    0,
+                    "album",
+                    token,
+                    album,
+                    None,
+                    time.time(),
+                    None,
+                    None,
+                    tuple(people),
+                    "view",
+                    created_by,
+                )
+                share_id: int | None = insert_share(conn, share)
+            elif row is not None and not people:
+                conn.execute("DELETE FROM share WHERE id = ?", (row[0],))
+                share_id = None
+            elif row is not None:
+                share_id = row[0]
+                conn.execute(
+                    "UPDATE share SET recipients = ? WHERE id = ?",
+                    (_recipients_json(people), share_id),
+                )
+            else:
+                share_id = None
+            self._log(conn, "share")
+            stored = (
+                conn.execute(_SELECT + " WHERE s.id = ?", (share_id,)).fetchone()
+                if share_id is not None
+                else None
+            )
+        return None if stored is None else _share(stored)
 
     def opened(self, share_id: int, when: float | None = None) -> None:
         """Record that a link was opened. The only write the share server makes, and only
