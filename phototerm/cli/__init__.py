@@ -192,6 +192,7 @@ def build_parser() -> ArgumentParser:
         edit_cmds,
         import_cmd,
         library_cmds,
+        share_cmds,
         themes_cmd,
     )
 
@@ -210,6 +211,7 @@ def build_parser() -> ArgumentParser:
         album_cmds,
         edit_cmds,
         import_cmd,
+        share_cmds,
         access_cmds,
         demo_cmd,
         bench_cmd,
