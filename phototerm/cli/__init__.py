@@ -192,6 +192,7 @@ def build_parser() -> ArgumentParser:
         edit_cmds,
         import_cmd,
         library_cmds,
+        serve_cmd,
         share_cmds,
         themes_cmd,
     )
@@ -212,6 +213,7 @@ def build_parser() -> ArgumentParser:
         edit_cmds,
         import_cmd,
         share_cmds,
+        serve_cmd,
         access_cmds,
         demo_cmd,
         bench_cmd,
