@@ -5,14 +5,11 @@ kept in the test's tmp dir (their paths are printed)."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 from cdp import Browser, chromium_or_skip
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "serve"))
-from served import serve_library  # noqa: E402
+from served import serve_library
 
 PASSWORD = "opensesame"
 
