@@ -308,6 +308,12 @@ class AlbumEdits:
             if old.get(shown) != entry:
                 album_to_index(self.index, shown, entry[1])
 
+    def shown_in(self, space: str, name: str) -> str | None:
+        """The name the album ``name`` of ``space`` is shown by (None: no such album)."""
+        return next(
+            (k for k, (s, r) in self._albums.items() if s == space and r.name == name), None
+        )
+
     def _shown(self, space: str, name: str) -> str:
         return next(
             (k for k, (s, r) in self._albums.items() if s == space and r.name == name), name
