@@ -264,6 +264,7 @@ class ShareDialog(BindingGate, ModalScreen[None]):
         person = self._typed_person(role)
         if person is None:
             return
+        self._error("")
         warning = self.query_one("#share-warning", Static)
         if self._confirming != person:
             problems = self.target.unreadable(person)
