@@ -12,7 +12,10 @@ they cannot read through the filesystem and why; ctrl+a again adds them all the 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from collections.abc import Sequence
+from dataclasses import dataclass
+from types import EllipsisType
+from typing import ClassVar, Protocol
 
 from rich.text import Text
 from textual import on
@@ -23,14 +26,43 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Select, Static, Switch
 
-from phototerm.library.edits.shares import KEEP
+from phototerm.library.edits.shares import KEEP, ShareResult
 from phototerm.library.sharing.links import BadExpiry, parse_expiry
+from phototerm.library.sharing.people import Unreadable
 from phototerm.library.store import ROLES, Recipient
 from phototerm.library.text import safe
 from phototerm.tui.keys import BindingGate
 
-if TYPE_CHECKING:
-    from phototerm.tui.editing.shares import ShareTarget
+
+@dataclass
+class LinkState:
+    """The album's link as stored: on or off, its URL and settings."""
+
+    on: bool
+    url: str = ""
+    password: bool = False
+    expires: str = ""  # YYYY-MM-DD, '' for never
+    download: bool = False
+
+
+class ShareTarget(Protocol):
+    """What the dialog shares and asks (tui/editing/shares.py gives it): every change is
+    made at once and reported there."""
+
+    def title(self) -> str: ...
+    def link(self) -> LinkState: ...
+    def people_allowed(self) -> str: ...
+    def people(self) -> Sequence[Recipient]: ...
+    def save_link(
+        self, password: str | None | EllipsisType, expires: float | None, download: bool
+    ) -> ShareResult: ...
+    def revoke_link(self) -> ShareResult: ...
+    def check_person(self, who: str, role: str) -> tuple[Recipient | None, str]: ...
+    def unreadable(self, person: Recipient) -> list[Unreadable]: ...
+    def add_person(self, person: Recipient) -> ShareResult: ...
+    def remove_person(self, who: str) -> ShareResult: ...
+    def complete(self, prefix: str) -> list[str]: ...
+
 
 ROLE_OPTIONS = [("Viewer", "viewer"), ("Downloader", "downloader"), ("Provider", "provider")]
 

@@ -2,14 +2,13 @@
 every share the user made ("Shares", sidebar and palette), and "Shared with me". Each change
 goes through the Editor's ``shares`` part, at once (revoking included), and is reported.
 
-``ShareTarget`` is what the share dialog works on and asks; it keeps the album being shared,
+``AlbumShare`` is what the share dialog works on and asks; it keeps the album being shared,
 which a selection becomes when its link is made.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from types import EllipsisType
 
 from phototerm.library.edits import Editor
@@ -27,23 +26,15 @@ from phototerm.library.sharing.people import (
 from phototerm.library.store import Recipient, ShareRecord
 from phototerm.library.text import safe
 from phototerm.tui import model as views
-from phototerm.tui.dialogs.share import ShareDialog
+from phototerm.tui.dialogs.share import LinkState, ShareDialog
 from phototerm.tui.dialogs.shares import ShareRow, SharesDialog
 from phototerm.tui.editing.context import EditContext
 from phototerm.tui.model import ViewSpec
 
 
-@dataclass
-class LinkState:
-    on: bool
-    url: str = ""
-    password: bool = False
-    expires: str = ""  # YYYY-MM-DD, '' for never
-    download: bool = False
-
-
-class ShareTarget:
-    """An album (or photos that become one when shared as a link), as the dialog sees it."""
+class AlbumShare:
+    """An album (or photos that become one when shared as a link), as the share dialog sees
+    it (dialogs/share.py's ShareTarget)."""
 
     def __init__(
         self, context: EditContext, public_url: str, album: str | None, ids: Sequence[int]
@@ -189,7 +180,7 @@ class ShareEdits:
         if reason:
             context.notify(reason, warning=True)
             return
-        target = ShareTarget(context, self.public_url, album, ids)
+        target = AlbumShare(context, self.public_url, album, ids)
         context.app.push_screen(ShareDialog(target))
 
     def _album_refusal(self, album: str) -> str:
