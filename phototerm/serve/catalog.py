@@ -21,6 +21,7 @@ from phototerm.library.store import ShareRecord, Store, StoreError
 
 REFRESH_EVERY = 2.0  # seconds between looks at other sessions' edits (conditional albums)
 OPENED_EVERY = 60.0  # seconds between two writes of a link's last_opened
+MAX_CACHED = 256  # links whose albums are kept built
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,18 +34,28 @@ class Shown:
 
 
 @dataclass(frozen=True, slots=True)
+class Album:
+    """The photos of a link's album in order, and where each key is."""
+
+    photos: tuple[Shown, ...]
+    positions: dict[str, int]
+
+
+@dataclass(frozen=True, slots=True)
 class Shared:
     """A link that is open now: its record, its space and its photos in album order."""
 
     share: ShareRecord
     space: str
-    photos: tuple[Shown, ...]
+    album: Album
+
+    @property
+    def photos(self) -> tuple[Shown, ...]:
+        return self.album.photos
 
     def find(self, key: str) -> tuple[int, Shown] | None:
-        for n, shown in enumerate(self.photos):
-            if shown.key == key:
-                return n, shown
-        return None
+        position = self.album.positions.get(key)
+        return None if position is None else (position, self.album.photos[position])
 
 
 def photo_key(token: str, space: str, rel: str) -> str:
@@ -63,6 +74,9 @@ class Catalog:
         self._lock = threading.Lock()
         self._refreshed = 0.0
         self._opened: dict[int, float] = {}
+        # token -> (what the album was built from, the album): rebuilt only when the store
+        # changed (its change log) or the index did (a conditional album's search).
+        self._albums: dict[str, tuple[tuple[object, ...], Album]] = {}
 
     def link(self, token: str) -> Shared | None:
         """The open link ``token`` names, or None: unknown, revoked, expired, a share with
@@ -83,10 +97,33 @@ class Catalog:
         space, share = found
         if not share.is_link or share.expired() or share.album is None:
             return None
-        photos = self._album(space, share)
-        return None if photos is None else Shared(share, space, photos)
+        album = self._album(space, share)
+        return None if album is None else Shared(share, space, album)
 
-    def _album(self, space: str, share: ShareRecord) -> tuple[Shown, ...] | None:
+    def _album(self, space: str, share: ShareRecord) -> Album | None:
+        """The link's album: from the cache while neither the store nor the index changed
+        since it was built (the share record itself is read on every request)."""
+        store = self.stores[space]
+        self._catch_up()  # other sessions' edits first: a conditional album follows them
+        try:
+            stamp: tuple[object, ...] = (share.album, store.change_token(), self.index.version)
+        except StoreError:
+            return None
+        with self._lock:
+            cached = self._albums.get(share.token)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        photos = self._photos(space, share)
+        if photos is None:
+            return None
+        album = Album(photos, {shown.key: n for n, shown in enumerate(photos)})
+        with self._lock:
+            if len(self._albums) > MAX_CACHED:
+                self._albums.clear()
+            self._albums[share.token] = (stamp, album)
+        return album
+
+    def _photos(self, space: str, share: ShareRecord) -> tuple[Shown, ...] | None:
         try:
             record = self.stores[space].albums.get(share.album or "")
         except StoreError:
@@ -94,7 +131,6 @@ class Catalog:
         if record is None:
             return None
         if record.query is not None:
-            self._catch_up()
             try:
                 ids = self.index.search(record.query)
             except ValueError:

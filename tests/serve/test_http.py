@@ -352,3 +352,21 @@ def test_a_read_only_store_is_served_and_never_written(tmp_path: Path) -> None:
         assert (db.read_bytes(), db.stat().st_mtime_ns) == before
     finally:
         served.close()
+
+
+def test_an_album_changed_by_another_session_shows_at_the_next_request(served: Served) -> None:
+    """The server keeps a link's album built while nothing changed; another session's change
+    to the album is seen at once all the same."""
+    from phototerm.library.store import Store
+
+    token = served.tokens["open"]
+    assert len(_keys(served.get(f"/s/{token}")[2])) == 7
+    with Store.open("personal", str(served.root)) as other:  # another session's connection
+        record = other.albums.get(TRIP)
+        assert record is not None
+        other.albums.remove_members(TRIP, record.members[:2])
+    page = served.get(f"/s/{token}")[2]
+    assert len(_keys(page)) == 5
+    with Store.open("personal", str(served.root)) as other:
+        other.albums.rename(TRIP, "Renamed")  # the link follows its album by id
+    assert b"Renamed" in served.get(f"/s/{token}")[2]
