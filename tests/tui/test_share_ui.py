@@ -224,14 +224,22 @@ def test_the_shares_list_shows_every_share_and_revokes(tmp_path: Path) -> None:
     run(scenario())
 
 
-def test_shared_with_me_lists_albums_others_shared(tmp_path: Path) -> None:
+def test_shared_with_me_lists_albums_others_shared(tmp_path: Path, monkeypatch) -> None:
+    """The album appears with its owner and role; opening it says which photos the file
+    permissions keep from this person (as root every file is readable, so the kernel's
+    answer is replaced for one photo; tests/library/test_sharing.py asks the real kernel)."""
+    from phototerm.library.sharing import people
+
     async def scenario() -> None:
         app = make_app(tmp_path, shared=None)
         shared = tmp_path / "lib" / "Shared"
+        photos = sorted(str(p.relative_to(shared)) for p in shared.rglob("*.jpg"))
+        hidden = str(shared / photos[0])
+        monkeypatch.setattr(people.os, "access", lambda path, mode: path != hidden)
         with Store.open("shared", str(shared)) as store:
             from phototerm.library.store import AlbumRecord
 
-            store.albums.put(AlbumRecord("Christmas"))
+            store.albums.put(AlbumRecord("Christmas", members=[("shared", r) for r in photos[:2]]))
             store.shares.add(
                 "album",
                 "tok-people-share-000001",
@@ -239,9 +247,16 @@ def test_shared_with_me_lists_albums_others_shared(tmp_path: Path) -> None:
                 recipients=[Recipient("@root", "downloader")],
                 created_by="alice",
             )
-        async with app.run_test(size=SIZE) as pilot:
+        messages: list = []
+        async with app.run_test(size=SIZE, message_hook=messages.append) as pilot:
             await settle(pilot)
             await pilot.pause()
             assert _sidebar(app, "Shared with me") == ["Christmas · alice (downloader)"]
+            app.library.post_message(Sidebar.Chosen("album", None, "Christmas"))
+            await pilot.pause()
+            assert app.library.spec.album == "Christmas"
+            [warning] = [n for n in notes(messages) if "cannot read" in n]
+            assert warning.startswith("You cannot read 1 of the 2 photos of 'Christmas'")
+            assert "ask alice, who shared it" in warning
 
     run(scenario())

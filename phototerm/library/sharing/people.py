@@ -116,6 +116,20 @@ def _why_not(person: Grantee, root: str, rel: str) -> str:
     return ""
 
 
+def cannot_open(paths: Iterable[str]) -> tuple[int, list[str]]:
+    """How many of ``paths`` the person running phototerm cannot read (the kernel's answer
+    for this process), and the first few of them: a recipient is told when an album shared
+    with them holds photos the file permissions keep from them."""
+    count = 0
+    examples: list[str] = []
+    for path in paths:
+        if not os.access(path, os.R_OK):
+            count += 1
+            if len(examples) < EXAMPLES:
+                examples.append(path)
+    return count, examples
+
+
 @dataclass(frozen=True, slots=True)
 class SharedWithMe:
     """An album another person shared with the person running phototerm."""

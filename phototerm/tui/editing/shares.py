@@ -19,6 +19,7 @@ from phototerm.library.sharing.people import (
     BadRecipient,
     SharedWithMe,
     Unreadable,
+    cannot_open,
     completions,
     recipient,
     shared_with,
@@ -237,6 +238,30 @@ class ShareEdits:
         return result.message
 
     # -- shared with me -----------------------------------------------------------------------
+
+    def tell_if_unreadable(self, shown: str) -> None:
+        """When ``shown`` is an album shared with this person and they cannot read some of
+        its photos (the file permissions decide), say so, and whom to ask."""
+        editor = self.context.editor
+        if editor is None:
+            return
+        for item in self.shared_with_me():
+            if editor.albums.shown_in(item.space, item.share.album or "") != shown:
+                continue
+            try:
+                ids = self.context.index.album_ids(shown)
+            except KeyError:
+                return
+            count, examples = cannot_open(self.context.index.get(i).path for i in ids)
+            if count:
+                owner = f"ask {safe(item.owner)}, who shared it, or" if item.owner else "ask"
+                self.context.notify(
+                    f"You cannot read {count} of the {len(ids)} photos of '{safe(shown, 60)}' "
+                    f"(file permissions, e.g. {safe(examples[0], 80)}): {owner} the "
+                    "administrator to let you read them",
+                    warning=True,
+                )
+            return
 
     def shared_with_me(self) -> list[SharedWithMe]:
         editor = self.context.editor

@@ -432,6 +432,7 @@ class LibraryScreen(BindingGate, EditActions, Screen[None]):
             spec = spec.with_(view=views.FOLDERS, folder=(event.space, event.value), album=None)
         elif event.kind == "album":
             spec = spec.with_(view=views.ALBUM, album=event.value, folder=None)  # its own sort
+            self.services.shares.tell_if_unreadable(event.value)
         elif event.kind == "shared":
             spec = spec.with_(view=views.SHARED_WITH_ME, folder=None, album=None)
         elif event.kind == "shares":
