@@ -119,8 +119,12 @@ def register(sub: Subcommands) -> None:
             "file already there with the same bytes is not copied again."
         ),
         epilog=EXIT_STATUS,
+        usage="phototerm export (QUERY... | --album NAME) DEST [--personal DIR] [--shared DIR]",
+        query_words=True,
     )
-    export.add_argument("words", nargs="+", metavar="[QUERY] DEST")
+    export.add_argument(
+        "words", nargs="+", metavar="WORD", help="the query's words (if any), then DEST"
+    )
     export.add_argument("--album", metavar="NAME", help="the album to copy")
     add_space_arguments(export)
     add_ignore_store_argument(export)
