@@ -26,10 +26,11 @@ import re
 import urllib.parse
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 from aiohttp import web
 
+from phototerm.library.files.links import OUTSIDE, stays_inside
 from phototerm.library.files.regular import open_regular
 from phototerm.library.sharing.passwords import MAX_PASSWORD, check_password
 from phototerm.library.text import safe
@@ -284,7 +285,7 @@ async def original(request: web.Request) -> web.StreamResponse:
         return not_found()
     photo = found[1].photo
     try:
-        handle = await _blocking(request, open_regular, photo.path, 0)
+        handle = await _blocking(request, open_inside, photo.path, photo.root)
     except OSError:
         return not_found()
     try:
@@ -304,6 +305,14 @@ async def original(request: web.Request) -> web.StreamResponse:
         return response
     finally:
         handle.close()
+
+
+def open_inside(path: str, root: str) -> BinaryIO:
+    """The photo's file, only while it is a regular file inside its space: a photo swapped
+    for a link to elsewhere since the space was indexed is not served."""
+    if not stays_inside(path, os.path.realpath(root)):
+        raise PermissionError(OUTSIDE)
+    return open_regular(path, 0)
 
 
 _PLAIN = re.compile(r"[^A-Za-z0-9._ ()-]")

@@ -9,9 +9,11 @@ bounded cache of encoded bytes.
 from __future__ import annotations
 
 import io
+import os
 import threading
 from collections import OrderedDict
 
+from phototerm.library.files.links import stays_inside
 from phototerm.library.thumbnails import ThumbnailService
 from phototerm.serve.catalog import Shown
 
@@ -45,7 +47,10 @@ class Pictures:
         data = self.cached(shown, size)
         if data is not None:
             return data
-        result = self.thumbnails.load(shown.photo, SIZES[size], shown.rotation)
+        photo = shown.photo
+        if not stays_inside(photo.path, os.path.realpath(photo.root)):
+            return None  # swapped for a link to elsewhere since the space was indexed
+        result = self.thumbnails.load(photo, SIZES[size], shown.rotation)
         if result.image is None:
             return None
         out = io.BytesIO()

@@ -370,3 +370,17 @@ def test_an_album_changed_by_another_session_shows_at_the_next_request(served: S
     with Store.open("personal", str(served.root)) as other:
         other.albums.rename(TRIP, "Renamed")  # the link follows its album by id
     assert b"Renamed" in served.get(f"/s/{token}")[2]
+
+
+def test_a_photo_swapped_for_a_link_out_of_the_space_is_not_served(
+    served: Served, tmp_path: Path
+) -> None:
+    dl = served.tokens["download"]
+    key = _keys(served.get(f"/s/{dl}")[2])[0]
+    outside = tmp_path / "outside.jpg"
+    outside.write_bytes((served.root / "private" / "secret.jpg").read_bytes())
+    photo = served.root / "private" / "secret.jpg"
+    photo.unlink()
+    photo.symlink_to(outside)  # after indexing, before anyone asked for it
+    for kind in ("o", "t", "v"):
+        assert served.get(f"/s/{dl}/{kind}/{key}")[0] == 404, kind
