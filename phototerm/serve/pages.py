@@ -40,7 +40,9 @@ a { color: #9cc4ff; }
   padding: 6px; text-align: center; font-size: .85rem; overflow-wrap: anywhere; }
 .photo { text-align: center; padding: 0 8px 12px; }
 .photo img { max-width: 100%; max-height: 80vh; height: auto; }
-nav { display: flex; justify-content: center; gap: 24px; padding: 8px 16px 24px; }
+nav { display: flex; flex-wrap: wrap; justify-content: center; gap: 12px 24px;
+  padding: 8px 16px 24px; }
+nav a { white-space: nowrap; padding: 6px 0; }
 form { padding: 24px 16px; max-width: 360px; margin: 0 auto; }
 input, button { font: inherit; padding: 10px 12px; border-radius: 6px;
   border: 1px solid #555; background: #222; color: inherit; width: 100%;
