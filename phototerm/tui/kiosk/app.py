@@ -157,9 +157,10 @@ class KioskApp(keys.BindingGate, App[None], inherit_bindings=False):
                     screen.set_model(self.model, self._empty_text())
                 elif isinstance(screen, SlideScreen):
                     screen.set_model(self.model, self.unavailable)
-        for screen in self.screen_stack:
-            if isinstance(screen, SlideScreen):
-                screen.retry()
+        if not self.unavailable:
+            for screen in self.screen_stack:
+                if isinstance(screen, SlideScreen):
+                    screen.retry()  # photos that could not be shown may be back
 
     @on(KioskGridScreen.OpenSlides)
     def _open_from_grid(self, message: KioskGridScreen.OpenSlides) -> None:

@@ -17,7 +17,7 @@ import os
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -30,6 +30,7 @@ from phototerm.library.photo import Photo
 from phototerm.library.text import safe
 from phototerm.library.thumbnails import ThumbnailService
 from phototerm.tui.keys import BindingGate
+from phototerm.tui.kiosk.latest import LatestOnly
 from phototerm.tui.kiosk.plan import caption
 from phototerm.tui.kiosk.slides import Slideshow
 from phototerm.tui.model import IndexModel
@@ -37,6 +38,11 @@ from phototerm.tui.widgets.infopanel import InfoPanel
 from phototerm.tui.widgets.photoview import PhotoView
 
 TICK = 0.25  # seconds between looks at the slideshow's clock
+
+
+class SlideInfo(InfoPanel, can_focus=False):
+    """The details beside a slide. Never focused: the arrows and page keys are the
+    slideshow's, not a scroll of the panel."""
 
 
 class SlideScreen(BindingGate, Screen[int | None], inherit_bindings=False):
@@ -128,12 +134,13 @@ class SlideScreen(BindingGate, Screen[int | None], inherit_bindings=False):
         self.waiting = ""  # why the show waits (nothing could be shown), '' when it does not
         self._gone = False  # paused on a photo whose file is gone
         self._composed = False  # (is_mounted is False until on_mount has returned)
+        self._checker = LatestOnly("slide-check")
 
     def compose(self) -> ComposeResult:
         yield Static("", id="slide-caption")
         with Horizontal(id="slide-body"):
             yield PhotoView(self.thumbnails, self.color, id="slide-photo")
-            yield InfoPanel(self.index, id="slide-info")
+            yield SlideInfo(self.index, id="slide-info")
         yield Footer()
 
     @property
@@ -141,8 +148,11 @@ class SlideScreen(BindingGate, Screen[int | None], inherit_bindings=False):
         return self.query_one(PhotoView)
 
     @property
-    def info(self) -> InfoPanel:
-        return self.query_one(InfoPanel)
+    def info(self) -> SlideInfo:
+        return self.query_one(SlideInfo)
+
+    def on_unmount(self) -> None:
+        self._checker.close()
 
     def on_mount(self) -> None:
         self._composed = True
@@ -168,12 +178,15 @@ class SlideScreen(BindingGate, Screen[int | None], inherit_bindings=False):
             return
         self._check(self._token, self.index.get(photo_id))
 
-    @work(thread=True, exclusive=True, group="slide-check", exit_on_error=False)
     def _check(self, token: int, photo: Photo) -> None:
+        self._checker.submit(lambda: self._look(token, photo))
+
+    def _look(self, token: int, photo: Photo) -> None:
+        """(On the checking thread.) Is the photo's file still there, and as indexed?"""
         try:
             st = os.stat(photo.path)
-        except OSError as exc:
-            reason = exc.strerror or type(exc).__name__
+        except (OSError, ValueError) as exc:  # ValueError: a NUL in a name (never indexed)
+            reason = getattr(exc, "strerror", None) or type(exc).__name__
             self.post_message(self.Checked(token, None, f"{safe(photo.name, 80)}: {reason}"))
             return
         if (st.st_size, st.st_mtime) != (photo.size, photo.mtime):
@@ -272,7 +285,7 @@ class SlideScreen(BindingGate, Screen[int | None], inherit_bindings=False):
             if not self.slides.playing:
                 line.append(f"{safe(self.photo.name, 80)}  ·  ")
             line.append(caption(self.photo))
-        self.query_one("#slide-caption", Static).update(line)
+        self.query_one("#slide-caption", Static).update(line, layout=False)
 
     # ----------------------------------------------------------------- actions
 
