@@ -56,10 +56,13 @@ def delete_album(root: Path, name: str) -> None:
         assert lib.editor.albums.delete(name).ok
 
 
-def album_library(tmp_path: Path, count: int = 6, in_album: int = 4) -> Path:
-    """``count`` photos, the first ``in_album`` of them in the album Family."""
+def album_library(
+    tmp_path: Path, count: int = 6, in_album: int = 4, space: str = "personal"
+) -> Path:
+    """``count`` photos, the first ``in_album`` of them in the album Family (of ``space``:
+    an album belongs to the space it was made in)."""
     root = make_library(tmp_path / "Photos", shots(count))
-    make_album(root, ALBUM, [str(s.rel) for s in shots(count)[:in_album]])
+    make_album(root, ALBUM, [str(s.rel) for s in shots(count)[:in_album]], space)
     return root
 
 
