@@ -45,6 +45,16 @@ def make_album(root: Path, name: str, rels: Iterable[str], space: str = "persona
         assert result.ok, result.message
 
 
+def open_for_edits(root: Path) -> Any:
+    """The Personal Space ``root`` opened by another session that may edit it."""
+    from phototerm.library import open_library
+    from phototerm.library.settings import load_settings
+    from phototerm.library.spaces import resolve
+
+    settings = load_settings()
+    return open_library(settings, resolve(settings, str(root), "", env={}), writable=True)
+
+
 def delete_album(root: Path, name: str) -> None:
     from phototerm.library import open_library
     from phototerm.library.settings import load_settings

@@ -11,7 +11,16 @@ from pathlib import Path
 
 import pytest
 from conftest import notes, run, screen_text
-from kiosk_helpers import ALBUM, FakeClock, album_library, delete_album, files, kiosk_app, until
+from kiosk_helpers import (
+    ALBUM,
+    FakeClock,
+    album_library,
+    delete_album,
+    files,
+    kiosk_app,
+    open_for_edits,
+    until,
+)
 
 from phototerm.tui.kiosk.grid_screen import KioskGridScreen
 from phototerm.tui.kiosk.slide_screen import SlideScreen
@@ -397,3 +406,64 @@ def test_ten_thousand_slides_on_a_fast_clock_keep_memory_bounded(tmp_path: Path)
     assert objects[10_000] - objects[1_000] < 2_000, objects
     assert held[10_000] < 500_000, held
     assert held[10_000] - held[9_000] < 50_000, held  # 1,000 more slides: nothing kept
+
+
+def test_a_slideshow_waits_for_an_empty_album_and_starts_when_photos_come(tmp_path: Path) -> None:
+    root = album_library(tmp_path, in_album=0)
+    app = kiosk_app(root, album=ALBUM, slideshow=5.0, retry_every=0.2)
+
+    async def go() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda: isinstance(app.screen, KioskGridScreen))
+            text = screen_text(app)
+            assert "No photos to show right now. Trying again every 0.2 seconds." in text
+            with open_for_edits(root) as library:
+                ids = [library.index.id_of("personal", f"2021/IMG_000{n}.jpg") for n in (4, 5)]
+                assert library.editor.albums.add(ALBUM, ids).ok
+            await until(pilot, lambda: isinstance(app.screen, SlideScreen))
+            screen = app.screen
+            assert screen.slides.playing
+            await until(pilot, lambda: screen.photo is not None)
+            assert screen.photo.name == "IMG_0004.jpg"
+
+    run(go())
+
+
+def test_paused_on_a_photo_that_is_gone_it_says_so(tmp_path: Path) -> None:
+    root = album_library(tmp_path)
+    app = kiosk_app(root, album=ALBUM)
+
+    async def go() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda: isinstance(app.screen, KioskGridScreen))
+            os.remove(root / "2021" / "IMG_0001.jpg")
+            await pilot.press("enter")
+            screen = app.screen
+            await until(pilot, lambda: screen.photo is not None)
+            await pilot.press("right")
+            await until(pilot, lambda: "Not here any more: IMG_0001.jpg" in screen_text(app))
+            assert "2 / 4" in screen_text(app)
+            await pilot.press("space")  # play: on to the next one that is there
+            await until(pilot, lambda: screen.photo is not None)
+            assert screen.photo.name == "IMG_0002.jpg" and screen.slides.playing
+
+    run(go())
+
+
+def test_a_search_kiosk_shuffled(tmp_path: Path) -> None:
+    import random
+
+    root = album_library(tmp_path, count=8)
+    app = kiosk_app(root, query="-IMG_0003", slideshow=3.0, shuffle=True, rng=random.Random(3))
+
+    async def go() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda: isinstance(app.screen, SlideScreen))
+            screen = app.screen
+            names = sorted(app.index.get(i).name for i in screen.slides.order)
+            assert names == [f"IMG_{n:04d}.jpg" for n in range(8) if n != 3]
+            assert screen.slides.order != sorted(screen.slides.order)  # shuffled
+            await pilot.press("escape")
+            assert "phototerm kiosk · Search: -IMG_0003 · 7 photos" in screen_text(app)
+
+    run(go())

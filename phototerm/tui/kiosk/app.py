@@ -105,6 +105,7 @@ class KioskApp(keys.BindingGate, App[None], inherit_bindings=False):
         self.theme_catalogue = ThemeCatalogue((), ())
         self.model = IndexModel(self.index, [], [], 0)
         self.unavailable = ""  # why nothing of the plan can be shown now ('' when it can)
+        self._slideshow_started = False
 
     # ----------------------------------------------------------------------- start-up
 
@@ -118,9 +119,15 @@ class KioskApp(keys.BindingGate, App[None], inherit_bindings=False):
         grid = KioskGridScreen(what(self.plan), self.index, self.thumbnails, self.color.mode)
         grid.set_model(self.model, self._empty_text())
         self.push_screen(grid)
-        if self.plan.slideshow is not None and len(self.model):
-            self._open_slides(self.model.photo_id(0), playing=True)
+        self._start_slideshow()
         self.set_interval(self.retry_every, self.check_library, name="kiosk-retry")
+
+    def _start_slideshow(self) -> None:
+        """With ``--slideshow`` it starts at once; with no photo to show yet, as soon as one
+        is there (a lobby screen must not stay on an empty grid)."""
+        if self.plan.slideshow is not None and not self._slideshow_started and len(self.model):
+            self._slideshow_started = True
+            self._open_slides(self.model.photo_id(0), playing=True)
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return derived_variables(self.current_theme)
@@ -161,6 +168,7 @@ class KioskApp(keys.BindingGate, App[None], inherit_bindings=False):
             for screen in self.screen_stack:
                 if isinstance(screen, SlideScreen):
                     screen.retry()  # photos that could not be shown may be back
+            self._start_slideshow()
 
     @on(KioskGridScreen.OpenSlides)
     def _open_from_grid(self, message: KioskGridScreen.OpenSlides) -> None:
