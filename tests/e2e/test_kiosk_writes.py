@@ -89,10 +89,11 @@ async def pilot_script(pilot):
     await pilot.press("ctrl+p", *"Screenshot", "enter")
     await pilot.pause(0.3)
     await pilot.press("escape")
-    for command in list(app.get_system_commands(app.screen)):
-        if command.title.startswith(("Theme: ", "Info")):
-            command.callback()
-            await pilot.pause(0.05)
+    commands = list(app.get_system_commands(app.screen))
+    themes = [c for c in commands if c.title.startswith("Theme: ")][:2]
+    for command in [*themes, *(c for c in commands if c.title.startswith("Info"))]:
+        command.callback()  # a theme for this session: config.toml is not written
+        await pilot.pause(0.05)
     app.action_screenshot()
     app.deliver_screenshot()
     app.save_screenshot()
