@@ -291,14 +291,17 @@ def test_strace_sees_no_write_with_a_warm_cache(tmp_path: Path) -> None:
     root = album_library(tmp_path)
     assert main(["index", "--personal", str(root), "--shared", ""]) == 0
     before = files(tmp_path / "Photos", tmp_path / "xdg")
-    log = traced_kiosk(
-        tmp_path, kiosk_env(tmp_path), ["--album", ALBUM, "--personal", str(root), "--shared", ""]
-    )
+    env = kiosk_env(tmp_path)
+    # What would make Textual write a log and a screenshot: dropped before Textual loads.
+    env |= {"TEXTUAL_LOG": str(tmp_path / "textual.log"), "TEXTUAL_SCREENSHOT": "1"}
+    env |= {"TEXTUAL_SCREENSHOT_LOCATION": str(tmp_path), "TEXTUAL": "devtools,debug"}
+    log = traced_kiosk(tmp_path, env, ["--album", ALBUM, "--personal", str(root), "--shared", ""])
     assert "/Photos/.phototerm/library.db" in log  # it did read the store (in C)
     opened, changed, processes = findings(log)
     assert opened == [] and changed == [] and processes == []
     assert len(re.findall(r"\bexecve\(", log)) == 1  # phototerm itself, nothing else
     assert files(tmp_path / "Photos", tmp_path / "xdg") == before
+    assert not list(tmp_path.glob("*.svg")) and not (tmp_path / "textual.log").exists()
 
 
 @pytest.mark.tmux

@@ -467,3 +467,31 @@ def test_a_search_kiosk_shuffled(tmp_path: Path) -> None:
             assert "phototerm kiosk · Search: -IMG_0003 · 7 photos" in screen_text(app)
 
     run(go())
+
+
+def test_markup_and_escapes_in_names_are_shown_as_text(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    from conftest import Shot, make_library
+    from kiosk_helpers import make_album
+
+    names = ["2021/[bold]x.jpg", "2021/\x1b]0;evil\x07.jpg"]
+    root = make_library(
+        tmp_path / "Photos", [Shot(n, datetime(2021, 1, 1 + i)) for i, n in enumerate(names)]
+    )
+    album = "[@click=app.quit]Trip"
+    make_album(root, album, names)
+    app = kiosk_app(root, album=album, caption=True)
+
+    async def go() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda: isinstance(app.screen, KioskGridScreen))
+            assert "Album: [@click=app.quit]Trip · 2 photos" in screen_text(app)
+            await pilot.press("enter")
+            await until(pilot, lambda: "[bold]x.jpg" in screen_text(app))
+            await pilot.press("right")
+            await until(pilot, lambda: "]0;evil" in screen_text(app))
+            assert "\x1b" not in screen_text(app) and "\x07" not in screen_text(app)
+            assert not app.quitting
+
+    run(go())
