@@ -18,7 +18,7 @@ import os
 import sys
 import time
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from phototerm.cli import (
     NotAllowed,
@@ -39,11 +39,10 @@ if TYPE_CHECKING:
     from phototerm.library.settings import KioskConfig
     from phototerm.tui.kiosk.plan import KioskPlan
 
-DESCRIPTION = (
-    "Show photos read-only: a lobby screen, a digital frame, a guest account. The grid and "
-    "a full-screen slideshow of an album, a search or a space; nothing can be edited, "
-    "copied or saved, and nothing at all is written. q ends it."
-)
+DESCRIPTION = """\
+Show photos read-only: a lobby screen, a digital frame, a guest account. The grid
+and a full-screen slideshow of an album, a search or a space; nothing can be edited,
+copied or saved, and nothing at all is written. q ends it."""
 
 
 def _seconds(text: str) -> float:
@@ -76,7 +75,7 @@ def add_kiosk_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--info",
         action="store_true",
-        help="a caption under each photo: the date, and the place or the folder",
+        help="a caption with each photo: the date, and the place or the folder",
     )
     add_space_arguments(p)
 
@@ -284,6 +283,6 @@ def _show(library: Library, plan: KioskPlan) -> int:
         del os.environ[name]
     from phototerm.tui.kiosk.app import KioskApp
 
-    app: Any = KioskApp(library, plan, settings=settings())
+    app = KioskApp(library, plan, settings=settings())
     app.run()
     return int(app.return_code or 0)

@@ -244,7 +244,7 @@ def test_the_slideshow_advances_on_the_fake_clock(tmp_path: Path) -> None:
             await until(pilot, lambda: screen.slides.due is not None)
             # Playing: the photo and its caption (the date, and the place or the folder).
             lines = screen_text(app).splitlines()
-            assert "1 June 2021 · 2021" in lines[0]
+            assert "1 June 2021 · 2021" in lines[-1]  # the last line: no footer while playing
             assert "Play/Pause" not in screen_text(app)  # no footer while it plays
             await pilot.press("space")  # pause: where it is and the keys
             assert not screen.slides.playing

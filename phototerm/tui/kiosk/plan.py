@@ -25,7 +25,7 @@ class KioskPlan:
     space: str | None = None  # one space only (None: every space that is on)
     slideshow: float | None = None  # seconds per slide: a slideshow at once (None: the grid)
     shuffle: bool = False
-    caption: bool = False  # the date, and the place or the folder, under each slide
+    caption: bool = False  # the date, and the place or the folder, with each slide
 
     @property
     def interval(self) -> float:

@@ -137,10 +137,10 @@ class SlideScreen(BindingGate, Screen[int | None], inherit_bindings=False):
         self._checker = LatestOnly("slide-check")
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="slide-caption")
         with Horizontal(id="slide-body"):
             yield PhotoView(self.thumbnails, self.color, id="slide-photo")
             yield SlideInfo(self.index, id="slide-info")
+        yield Static("", id="slide-caption")
         yield Footer()
 
     @property
