@@ -112,12 +112,32 @@ def spaces(args: argparse.Namespace, *, quiet: bool = False, required: bool = Tr
     return setup
 
 
-def open_library(setup: SpaceSetup, *, writable: bool = False, with_stores: bool = True) -> Library:
-    """The library of ``setup``, as every sub-command opens it (``phototerm.library``'s front
-    door with this process's settings)."""
-    from phototerm import library
+def add_rescan_argument(parser: argparse.ArgumentParser) -> None:
+    """--no-rescan, for the commands that only read the library."""
+    parser.add_argument(
+        "--no-rescan",
+        action="store_true",
+        help="answer from the saved index without walking the folders (may be stale)",
+    )
 
-    return library.open_library(settings(), setup, writable=writable, with_stores=with_stores)
+
+def open_library(
+    setup: SpaceSetup, *, writable: bool = False, with_stores: bool = True, rescan: bool = True
+) -> Library:
+    """The library of ``setup``, as every sub-command opens it (``phototerm.library``'s front
+    door with this process's settings), with a progress bar on stderr when it takes long."""
+    from phototerm import library
+    from phototerm.cli.progress import Progress
+
+    with Progress("Indexing") as progress:
+        return library.open_library(
+            settings(),
+            setup,
+            writable=writable,
+            with_stores=with_stores,
+            rescan=rescan,
+            on_progress=progress.indexing,
+        )
 
 
 # -- stores that cannot be read -----------------------------------------------------------------
@@ -199,6 +219,8 @@ def build_parser() -> ArgumentParser:
         import_cmd,
         kiosk_cmd,
         library_cmds,
+        serve_cmd,
+        share_cmds,
         themes_cmd,
     )
 
@@ -217,6 +239,8 @@ def build_parser() -> ArgumentParser:
         album_cmds,
         edit_cmds,
         import_cmd,
+        share_cmds,
+        serve_cmd,
         access_cmds,
         kiosk_cmd,
         demo_cmd,

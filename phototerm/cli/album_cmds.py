@@ -20,6 +20,7 @@ from phototerm.cli import (
     Subcommands,
     UsageError,
     add_ignore_store_argument,
+    add_rescan_argument,
     add_space_arguments,
     counted,
     open_library,
@@ -55,6 +56,7 @@ def register(sub: Subcommands) -> None:
         add_space_arguments(parser)
         if action in READING:
             add_ignore_store_argument(parser)
+            add_rescan_argument(parser)
         parser.set_defaults(handler=run_album, album_action=action)
         return parser
 
@@ -100,7 +102,7 @@ def register(sub: Subcommands) -> None:
 def run_album(args: argparse.Namespace) -> int:
     if args.album_action in READING:
         # Only reading: the stores are opened read-only, so no file is created or changed.
-        with open_library(spaces(args)) as library:
+        with open_library(spaces(args), rescan=not args.no_rescan) as library:
             require_readable_stores(library, ignore=args.ignore_store)
             assert library.editor is not None  # opened with its stores
             if args.album_action == "list":

@@ -49,8 +49,15 @@ def browse(setup: SpaceSetup, *, theme: str | None = None, settings: Settings | 
             file=sys.stderr,
         )
         return EXIT_USAGE
+    from phototerm.tui import colour_probe, terminal
     from phototerm.tui.app import PhotoApp
 
-    app = PhotoApp(setup, settings=settings, theme=theme)
+    if settings is None:
+        from phototerm.library.settings import load_settings
+
+        settings = load_settings()
+    # Asked before the app starts: Textual picks its colour system once, in App.__init__.
+    color = terminal.detect(os.environ, settings, ask=colour_probe.ask)
+    app = PhotoApp(setup, settings=settings, theme=theme, color=color)
     app.run()
     return int(app.return_code or 0)

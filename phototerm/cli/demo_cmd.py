@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from phototerm.cli import EXIT_OK, Failed, Subcommands, UsageError, counted, note, settings
+from phototerm.cli.progress import Progress
 from phototerm.library.text import safe
 
 if TYPE_CHECKING:  # the demo's painting (and Pillow) is imported only when `demo` runs
@@ -34,22 +35,6 @@ def register(sub: Subcommands) -> None:
     p.add_argument("dir", nargs="?", metavar="DIR", default=None, help="where to put it")
     p.add_argument("--no-open", action="store_true", help="do not open the browser")
     p.set_defaults(handler=run, takes_theme=True)  # `phototerm --theme NAME demo`
-
-
-class _Progress:
-    """One self-rewriting line on a terminal; a single line at the end otherwise."""
-
-    def __init__(self) -> None:
-        self.tty = sys.stderr.isatty()
-        self.started = False
-
-    def __call__(self, done: int, total: int) -> None:
-        if self.tty:
-            end = "\n" if done == total else ""
-            print(f"\rDrawing demo photos: {done}/{total}", end=end, file=sys.stderr, flush=True)
-        elif not self.started:
-            print(f"Drawing {total} demo photos...", file=sys.stderr, flush=True)
-        self.started = True
 
 
 def browse_command(summary: demo.DemoSummary) -> str:
@@ -121,7 +106,8 @@ def run(args: argparse.Namespace) -> int:
     from phototerm.samples import demo
 
     try:
-        summary = demo.make_demo(target, progress=_Progress())
+        with Progress("Drawing demo photos") as progress:
+            summary = demo.make_demo(target, progress=progress.update)
     except demo.DemoError as exc:
         raise UsageError(str(exc)) from exc
     except OSError as exc:

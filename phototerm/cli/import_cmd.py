@@ -1,7 +1,7 @@
 """`phototerm import PATH... [--to FOLDER] [--space shared|personal]`: copy photos into a space.
 
 Needs the upload role (or more) in that space. Copies, never moves, never overwrites (see
-``phototerm.library.importing``). The photos appear in the browser and in ``ls`` at their next
+``phototerm.library.edits.importing``). The photos appear in the browser and in ``ls`` at their next
 start, when the space is scanned.
 """
 
@@ -22,7 +22,7 @@ from phototerm.cli import (
     error,
     spaces,
 )
-from phototerm.library.importing import ImportProblem, import_photos
+from phototerm.library.edits.importing import ImportProblem, import_photos
 from phototerm.library.photo import LABELS, PERSONAL, SHARED
 from phototerm.library.roles import Access, Identity
 from phototerm.library.text import safe

@@ -12,6 +12,7 @@ from phototerm.cli import (
     Subcommands,
     UsageError,
     add_ignore_store_argument,
+    add_rescan_argument,
     add_space_arguments,
     counted,
     open_library,
@@ -57,6 +58,7 @@ def register(sub: Subcommands) -> None:
     ls.add_argument("--desc", action="store_true", help="descending order")
     add_output_arguments(ls)
     add_ignore_store_argument(ls)
+    add_rescan_argument(ls)
     ls.set_defaults(handler=run_ls)
 
     idx = sub.add_parser("index", help="scan both spaces, refresh the cache, print a summary")
@@ -84,7 +86,7 @@ def run_ls(args: argparse.Namespace) -> int:
         parse(query)  # a bad query fails before any scanning
     except QueryError as exc:
         bad_query(query, exc)
-    with open_library(spaces(args)) as library:
+    with open_library(spaces(args), rescan=not args.no_rescan) as library:
         require_readable_stores(library, ignore=args.ignore_store)
         return _list(library.index, query, args)
 

@@ -38,16 +38,25 @@ def write_photos(
 ) -> None:
     """Each photo as a path or a JSON object, ended by a newline (a NUL with ``null``)."""
     end = "\0" if null else "\n"
-    terminal = out.isatty()
-    for photo_id in ids:
-        photo = index.get(photo_id)
-        if as_json:
+    if as_json:
+        for photo_id in ids:
+            photo = index.get(photo_id)
             out.write(json_line(photo_json(photo, index.rotation(photo_id))) + end)
-        elif terminal:
-            out.write(safe(photo.path) + end)
-        else:
-            out.flush()
-            out.buffer.write(os.fsencode(photo.path) + end.encode())
+    elif out.isatty():
+        for photo_id in ids:
+            out.write(safe(index.path(photo_id)) + end)
+    else:
+        # The path alone (no whole record per line), as raw bytes, a few thousand per write.
+        out.flush()
+        ending = end.encode()
+        chunk: list[bytes] = []
+        for photo_id in ids:
+            chunk.append(os.fsencode(index.path(photo_id)) + ending)
+            if len(chunk) >= 4096:
+                out.buffer.write(b"".join(chunk))
+                chunk.clear()
+        out.buffer.write(b"".join(chunk))
+        out.buffer.flush()
     out.flush()
 
 

@@ -11,16 +11,19 @@ from __future__ import annotations
 
 import asyncio
 import os
+import threading
 import time
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
+from textual.driver import Driver
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from phototerm.library import paths
@@ -35,18 +38,21 @@ from phototerm.tui import keys, terminal, themes
 from phototerm.tui.editing.albums import AlbumEdits
 from phototerm.tui.editing.context import EditContext
 from phototerm.tui.editing.photos import PhotoEdits
+from phototerm.tui.editing.shares import ShareEdits
 from phototerm.tui.keys import BindingGate
 from phototerm.tui.messages import (
     AlbumDeleted,
     AlbumOpened,
     AlbumRenamed,
     IndexingProgress,
+    IndexLoaded,
     LibraryOpened,
     PhotosArrived,
     PhotosEdited,
 )
 from phototerm.tui.model import ViewSpec
-from phototerm.tui.opening import Handover, open_in_worker, prepare_processes
+from phototerm.tui.opening import Handover, Preload, open_in_worker, prepare_processes
+from phototerm.tui.output.driver import Output, diffing_driver
 from phototerm.tui.screens.edit_keys import edit_commands, hidden_ids
 from phototerm.tui.screens.help import HelpScreen, binding_contexts, binding_sections
 from phototerm.tui.screens.library import LibraryScreen
@@ -58,6 +64,14 @@ from phototerm.tui.theme_files import ThemeCatalogue, derived_variables, load_ca
 from phototerm.tui.threads import DaemonExecutor, close_within
 
 REFRESH_EVERY = 0.3  # seconds between grid refreshes while photos stream in
+# Without a saved index, photos stream in as they are read: the grid is first drawn when
+# indexing ends, or after this long (a big library), so a small one is drawn once, whole.
+FIRST_PAINT_WAIT = 1.0
+PRELOAD_WAIT = 2.0  # seconds the first screen waits for the saved index at most
+FIRST_SCREEN_CHECK = 0.05  # seconds between looks at whether the first screen is complete
+# Progress appears in the status line once the work has lasted this long: a warm start ends
+# sooner, and showing then hiding it would only cost a repaint.
+PROGRESS_AFTER = 1.0
 POLL_EVERY = 1.0  # seconds between looks at other sessions' edits
 SAVE_AFTER = 1.0  # seconds of quiet before the session is written
 CLOSE_WAIT = 0.3  # seconds quitting waits for the thumbnail decoders to stop
@@ -66,6 +80,10 @@ CLOSE_WAIT = 0.3  # seconds quitting waits for the thumbnail decoders to stop
 class PhotoApp(BindingGate, App[None]):
     CSS_PATH = "phototerm.tcss"
     TITLE = "phototerm"
+    # Screen classes for small terminals (80x24 is many terminals' default): phototerm.tcss
+    # folds the sidebar away below 100 columns and tightens dialogs below 32 rows.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012 (Textual's type)
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]  # noqa: RUF012
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             # ctrl+c too: it is what people press first in a terminal (in a text field it
@@ -94,6 +112,15 @@ class PhotoApp(BindingGate, App[None]):
             show=False,
             tooltip="Search every action by name",
         ),
+        Binding(
+            "ctrl+l",
+            "redraw",
+            "Redraw",
+            id="app.redraw",
+            show=False,
+            priority=True,
+            tooltip="Draw the whole screen again (after another program wrote over it)",
+        ),
     ]
 
     def __init__(
@@ -109,12 +136,16 @@ class PhotoApp(BindingGate, App[None]):
         session_store: SessionStore | None = None,
         read_only: bool = False,
         remember_theme: bool | None = None,
+        diff_output: bool = True,
     ) -> None:
         """``index_on_start=False``: show ``index`` as it is; nothing is opened (nor edited).
 
         ``remember_theme``: a theme chosen in the app is saved to config.toml (default: unless
         ``read_only``); False keeps every switch for this session only, as a kiosk needs.
+        ``diff_output=False``: write Textual's output as it is (to compare against).
         """
+        self.output = Output()
+        self._diff_output = diff_output
         self.settings = settings if settings is not None else load_settings()
         self.color = color if color is not None else terminal.detect(os.environ, self.settings)
         # Textual's console reads the colour system from the environment in App.__init__.
@@ -126,9 +157,16 @@ class PhotoApp(BindingGate, App[None]):
         self.cache_dir = cache_dir if cache_dir is not None else str(paths.cache_dir())
         self.thumbnails = ThumbnailService(self.cache_dir, workers=2, read_only=read_only)
         self.index_on_start = index_on_start
+        self._preload: Preload | None = None
         if index_on_start and setup.on:
             prepare_processes()
+            self._preload = Preload(setup, self.cache_dir)  # while Textual starts
         self.indexing = False
+        self.from_snapshot = False  # the library on screen came whole from the saved index
+        self._first_screen = threading.Event()  # set once the first screen is complete
+        self._first_screen_timer: Timer | None = None
+        self._started = time.monotonic()
+        self._work_started: float | None = None  # when the first progress came
         self.sessions = session_store or SessionStore()
         self.session: Session = self.sessions.load(library_key(setup))
         self.problems: list[str] = [*self.settings.problems, *self.color.problems]
@@ -157,6 +195,7 @@ class PhotoApp(BindingGate, App[None]):
         self.edits = EditContext(self, self.index, read_only=read_only, roles=roles)
         self.photo_edits = PhotoEdits(self.edits)
         self.album_edits = AlbumEdits(self.edits, self._shown_view)
+        self.share_edits = ShareEdits(self.edits, self._shown_view, self.settings.public_url)
         self.services = Services(
             index=self.index,
             setup=setup,
@@ -165,10 +204,27 @@ class PhotoApp(BindingGate, App[None]):
             edits=self.edits,
             photos=self.photo_edits,
             albums=self.album_edits,
+            shares=self.share_edits,
             advance=self.settings.advance_after_rating,
         )
 
     # ------------------------------------------------------------------------ start-up
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver, writing only the cells that change (see tui/output/)."""
+        base = super().get_driver_class()
+        return diffing_driver(base, self.output) if self._diff_output else base
+
+    def action_redraw(self) -> None:
+        self.output.forget()
+        self.refresh(repaint=True, layout=True)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # A blinking cursor rewrites its line twice a second, forever: over SSH that is a
+        # steady trickle of bytes while nothing happens. A steady cursor costs nothing.
+        widget = event.widget
+        if isinstance(widget, Input) and widget.cursor_blink:
+            widget.cursor_blink = False
 
     def on_mount(self) -> None:
         # Thread workers on daemon threads that quitting never waits for (threads.py).
@@ -193,17 +249,28 @@ class PhotoApp(BindingGate, App[None]):
         for problem in self.problems:
             self.notify(problem, severity="warning", timeout=10, markup=False)
         cursor = self.session.cursor
+        loaded = self._preload.wait(PRELOAD_WAIT) if self._preload is not None else None
+        if loaded is not None and loaded.index is not None:
+            self.index.adopt(loaded.index)  # shown from the first frame
+            loaded.index = self.index
+            self.from_snapshot = True
         library = LibraryScreen(
             self._spec_from_session(),
             self.services,
             tile_size=self.tile_size,
             cursor=(cursor[0], cursor[1]) if cursor is not None else None,
             indexing=self.index_on_start and bool(self.setup.on),
+            # Indexing from scratch: nothing to draw until the first batch of a whole screen.
+            hold=self.index_on_start and bool(self.setup.on) and not self.from_snapshot,
         )
         self.push_screen(library)
+        self._started = time.monotonic()
+        self._first_screen_timer = self.set_interval(FIRST_SCREEN_CHECK, self._check_first_screen)
         if self.index_on_start:
             self.indexing = True
             self._open()
+        else:
+            self._first_screen.set()
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         """phototerm's $pt-* variables for a theme that leaves some out (Textual's own)."""
@@ -271,15 +338,39 @@ class PhotoApp(BindingGate, App[None]):
             index=self.index,
             read_only=self.read_only,
             cache_dir=self.cache_dir,
+            preload=self._preload,
+            first_screen=self._first_screen,
         )
+
+    def _check_first_screen(self) -> None:
+        """Tell the opening worker once the first screen is complete (every tile on it drawn):
+        only then does it walk the disk, which would compete with drawing."""
+        try:
+            library = self.library
+        except LookupError:
+            return
+        if library.first_screen_complete():
+            self._first_screen.set()
+        if self._first_screen.is_set() and self._first_screen_timer is not None:
+            self._first_screen_timer.stop()
+            self._first_screen_timer = None
+
+    @on(IndexLoaded)
+    def _index_loaded(self) -> None:
+        self.from_snapshot = True
+        self._refresh_library()
 
     @on(PhotosArrived)
     def _photos_arrived(self) -> None:
         self._schedule_refresh()
 
     def _schedule_refresh(self) -> None:
-        """At most one grid rebuild per REFRESH_EVERY while photos stream in."""
-        wait = self._last_refresh + REFRESH_EVERY - time.monotonic()
+        """At most one grid rebuild per REFRESH_EVERY while photos stream in; none before
+        FIRST_PAINT_WAIT while a library is indexed from scratch."""
+        earliest = self._last_refresh + REFRESH_EVERY
+        if not self.from_snapshot:
+            earliest = max(earliest, self._started + FIRST_PAINT_WAIT)
+        wait = earliest - time.monotonic()
         if wait <= 0:
             self._refresh_library()
         elif self._refresh_timer is None:
@@ -289,12 +380,19 @@ class PhotoApp(BindingGate, App[None]):
         self._refresh_timer = None
         self._last_refresh = time.monotonic()
         try:
-            self.library.index_changed()
+            # From the saved index, the library is whole: a change found on disk appears in
+            # place and the cursor stays on its photo.
+            self.library.index_changed(keep_photo=True if self.from_snapshot else None)
         except LookupError:
             pass
 
     @on(IndexingProgress)
     def _progress(self, message: IndexingProgress) -> None:
+        now = time.monotonic()
+        if self._work_started is None:
+            self._work_started = now  # the walk starts after the first screen, not at start
+        if now - self._work_started < PROGRESS_AFTER:
+            return
         try:
             self.library.show_progress(message.progress)
         except LookupError:
@@ -329,9 +427,11 @@ class PhotoApp(BindingGate, App[None]):
     def _indexing_over(self) -> None:
         """Every photo found is on the index: one last rebuild shows them all."""
         self.indexing = False
+        self._first_screen.set()
         if self._refresh_timer is not None:
             self._refresh_timer.stop()
         try:
+            # Also when no progress was shown: an empty grid stops saying "Looking for photos".
             self.library.show_progress(None)
         except LookupError:
             pass
@@ -475,6 +575,7 @@ class PhotoApp(BindingGate, App[None]):
                 self.notify(f"Could not save tile_size: {safe(exc)}", markup=False)
 
     def on_unmount(self) -> None:
+        self._first_screen.set()  # a worker waiting for it must not wait for nothing
         if self._poll is not None:
             self._poll.stop()
         self._handover.close()  # the stores; an opening still under way closes them itself

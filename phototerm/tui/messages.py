@@ -1,7 +1,8 @@
 """What the parts of the browser tell each other, as Textual messages.
 
-Opening the library (a thread worker) tells the app how far it is: ``IndexingProgress``,
-``PhotosArrived`` (refresh the grid), and at last ``LibraryOpened`` with the ``Library``.
+Opening the library (a thread worker) tells the app how far it is: ``IndexLoaded`` (the
+saved index is on the Index), ``IndexingProgress``, ``PhotosArrived`` (photos were added,
+changed or removed: refresh the grid), and at last ``LibraryOpened`` with the ``Library``.
 
 Edits (ours, an undo, another session's) are told to the app as ``PhotosEdited``; the app
 passes it to every screen, and each screen to the widgets that show photos: each repaints
@@ -27,8 +28,18 @@ class IndexingProgress(Message):
         return isinstance(message, IndexingProgress)
 
 
+class IndexLoaded(Message):
+    """The saved index is on the Index (``count`` photos): the library can be shown whole
+    while the disk is checked."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__()
+        self.count = count
+
+
 class PhotosArrived(Message):
-    """A batch of ``count`` photos is on the index (with its stored ratings, tags...)."""
+    """A batch of ``count`` photos is on the index (with its stored ratings, tags...), or
+    was taken off it."""
 
     def __init__(self, count: int) -> None:
         super().__init__()

@@ -48,12 +48,23 @@ class ViewSpec:
 class IndexModel:
     """A snapshot of search results. The Index may grow later; a new model replaces this one."""
 
-    def __init__(self, index: Index, ids: list[int], sections: Sequence[Group], total: int):
+    def __init__(
+        self,
+        index: Index,
+        ids: list[int],
+        sections: Sequence[Group],
+        total: int,
+        *,
+        rank: Sequence[int] | None = None,
+    ):
+        """``rank``: each id's position in ``ids``, when ``ids`` holds every id (so a lookup
+        needs no table of its own: a million-photo model answers at once)."""
         self.index = index
         self.ids = ids
         self._sections = list(sections)
         self.total = total  # photos in scope before the query (for "shown / total")
         self.since: float | None = None  # Recently added: the oldest modification time in it
+        self._rank = rank
         self._positions: dict[int, int] | None = None
 
     def __len__(self) -> int:
@@ -73,6 +84,12 @@ class IndexModel:
         return self.index.rotation(self.ids[pos])
 
     def position_of(self, photo_id: int) -> int | None:
+        rank = self._rank
+        if rank is not None:
+            if isinstance(photo_id, int) and 0 <= photo_id < len(rank):
+                pos = rank[photo_id]
+                return pos if pos < len(self.ids) and self.ids[pos] == photo_id else None
+            return None
         if self._positions is None:  # built on first use: most models are never asked
             self._positions = {pid: pos for pos, pid in enumerate(self.ids)}
         return self._positions.get(photo_id)
@@ -207,6 +224,12 @@ def build(index: Index, spec: ViewSpec, all_spaces: Sequence[str]) -> IndexModel
     scope = scope_query(spec, all_spaces)
     if scope is None or spec.view == SHARED_WITH_ME:
         return IndexModel(index, [], [], 0)
+    if spec.view == TIMELINE and not scope and not spec.query and spec.sort == "taken":
+        # The whole library by date: the index has it without a search (a first screen).
+        fast = index.timeline(spec.grouping, spec.descending)
+        if fast is not None:
+            ids, groups, rank = fast
+            return IndexModel(index, ids, groups, len(ids), rank=rank)
     within: list[int] | None  # the photos in scope (None: all of them)
     if spec.view == RECENT:
         recent, since = recently_added(index, scope)

@@ -1,10 +1,14 @@
-"""Opening the library in the background: ``open_library`` on a thread worker, told with
-messages.
+"""Opening the library in the background: the saved index loaded on a thread while Textual
+starts, then ``open_library`` on a thread worker, told with messages.
 
-``open_library`` indexes on the worker's thread, filling the app's (thread-safe) Index batch
-by batch with each photo's stored rating, tags... already on it; the callbacks only post
-messages, which Textual delivers on the UI thread, where the grid is rebuilt. Progress
-messages replace each other in the queue, so a fast indexer never floods the UI.
+``Preload`` reads the index snapshot as soon as the app exists (zlib and file reads let the
+UI thread go on meanwhile), so the first screen can show the whole library. ``open_library``
+then checks it against the disk on the worker's thread (or indexes everything when there was
+no snapshot), changing the app's (thread-safe) Index batch by batch with each photo's stored
+rating, tags... already on it; the callbacks only post messages, which Textual delivers on
+the UI thread, where the grid is rebuilt. The walk waits until the first screen is drawn
+(``first_screen``), so it does not compete with it. Progress messages replace each other in
+the queue, so a fast indexer never floods the UI.
 
 Textual cancels workers when the app exits; the callbacks notice and raise ``Cancelled``,
 which unwinds ``open_library`` (it closes what it opened, and the indexer shuts its process
@@ -15,17 +19,40 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from collections.abc import Callable
 
 from textual.message import Message
 from textual.worker import get_current_worker
 
 from phototerm.library.index import Index
+from phototerm.library.index.snapshot import Loaded
 from phototerm.library.ingest.indexer import IndexProgress
-from phototerm.library.opening import Library, open_library
+from phototerm.library.opening import Library, load_snapshot, open_library
 from phototerm.library.settings import Settings
 from phototerm.library.spaces import SpaceSetup
-from phototerm.tui.messages import IndexingProgress, LibraryOpened, PhotosArrived
+from phototerm.tui.messages import IndexingProgress, IndexLoaded, LibraryOpened, PhotosArrived
+
+FIRST_SCREEN_WAIT = 3.0  # seconds the walk waits for the first screen at most
+
+
+class Preload:
+    """The index snapshot, read on a thread of its own from the moment the app is made."""
+
+    def __init__(self, setup: SpaceSetup, cache_dir: str | None) -> None:
+        self.result: Loaded | None = None
+        self._thread = threading.Thread(
+            target=self._load, args=(setup, cache_dir), name="loading the index", daemon=True
+        )
+        self._thread.start()
+
+    def _load(self, setup: SpaceSetup, cache_dir: str | None) -> None:
+        self.result = load_snapshot(setup, cache_dir)
+
+    def wait(self, timeout: float | None = None) -> Loaded | None:
+        """The snapshot, or None when it is not loaded within ``timeout``."""
+        self._thread.join(timeout)
+        return None if self._thread.is_alive() else self.result
 
 
 def prepare_processes() -> None:
@@ -82,8 +109,11 @@ def open_in_worker(
     index: Index,
     read_only: bool,
     cache_dir: str | None,
+    preload: Preload | None = None,
+    first_screen: threading.Event | None = None,
 ) -> Library:
-    """Body of the thread worker. ``post`` is ``App.post_message`` (thread-safe)."""
+    """Body of the thread worker. ``post`` is ``App.post_message`` (thread-safe).
+    ``first_screen`` is set by the app once the first screen is drawn."""
     worker = get_current_worker()
 
     def check() -> None:
@@ -98,6 +128,17 @@ def open_in_worker(
         check()
         post(PhotosArrived(count))
 
+    def on_loaded(count: int) -> None:
+        check()
+        post(IndexLoaded(count))
+
+    def before_rescan() -> None:
+        deadline = time.monotonic() + FIRST_SCREEN_WAIT
+        while first_screen is not None and not first_screen.wait(0.05):
+            check()  # quitting must not wait for the first screen
+            if time.monotonic() > deadline:
+                break
+
     library = open_library(
         settings,
         setup,
@@ -107,6 +148,9 @@ def open_in_worker(
         cache_dir=cache_dir,
         on_progress=on_progress,
         on_batch=on_batch,
+        on_loaded=on_loaded,
+        before_rescan=before_rescan,
+        preloaded=preload.wait() if preload is not None else None,
     )
     if worker.is_cancelled:
         library.close()

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Hashable, Sequence
-from functools import lru_cache
 from typing import Any
 
 from PIL import Image
@@ -25,6 +24,8 @@ from rich.color_triplet import ColorTriplet
 from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
+
+from phototerm.tui import oklab
 
 MODES = ("truecolor", "256", "16", "plain")
 UPPER, LOWER, FULL = "▀", "▄", "█"
@@ -57,16 +58,9 @@ def _data(image: Image.Image):
     return flat() if flat is not None else image.getdata()
 
 
-@lru_cache(maxsize=4)
-def _palette_image(mode: str) -> Image.Image:
-    # Only the cube and greys for 256: the 16 system colours are themeable, so they would not
-    # match the RGB we assumed. For 16 the theme decides anyway; the nearest standard one is it.
-    colours = XTERM[16:] if mode == "256" else XTERM[:16]
-    flat = [c for rgb in colours for c in rgb]
-    flat += flat[-3:] * (256 - len(colours))
-    pal = Image.new("P", (1, 1))
-    pal.putpalette(flat)
-    return pal
+# Only the cube and greys for 256: the 16 system colours are themeable, so they would not
+# match the RGB we assumed. For 16 the theme decides anyway; the nearest standard one is it.
+_PALETTE_COLOURS: dict[str, tuple[RGB, ...]] = {"256": tuple(XTERM[16:]), "16": tuple(XTERM[:16])}
 
 
 # Interned styles by packed colour key (see ``_key``): Textual caches the escape string on the
@@ -138,10 +132,9 @@ def render_cells(
         return _plain(image, size, left, top)
 
     if mode in ("256", "16"):
-        dither = Image.Dither.FLOYDSTEINBERG if mode == "16" else Image.Dither.NONE
-        indexed = image.quantize(palette=_palette_image(mode), dither=dither)
+        # Nearest in Oklab, with error diffusion, so muted hues do not turn grey (oklab.py).
         offset = _PALETTE + (16 if mode == "256" else 0)
-        values: list = [v + offset for v in indexed.tobytes()]
+        values: list = [v + offset for v in oklab.indices(image, _PALETTE_COLOURS[mode])]
     else:
         values = list(_data(image))
     width, height = image.width, image.height

@@ -16,7 +16,7 @@ a monochrome theme instead; the photos themselves are content and keep their col
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -32,14 +32,19 @@ ENV_VAR = "PHOTOTERM_COLOR"
 @dataclass(frozen=True, slots=True)
 class ColorSetup:
     mode: str  # one of MODES
-    source: str  # "PHOTOTERM_COLOR", "config", "terminal"
+    source: str  # "PHOTOTERM_COLOR", "config", "terminal", "terminal (asked)"
     no_color: bool  # NO_COLOR is set: monochrome chrome
     problems: tuple[str, ...] = field(default=())  # bad values, reported as notifications
 
 
-def detect(env: Mapping[str, str] | None = None, settings: Settings | None = None) -> ColorSetup:
+def detect(
+    env: Mapping[str, str] | None = None,
+    settings: Settings | None = None,
+    ask: Callable[[], bool | None] | None = None,
+) -> ColorSetup:
     """The colour mode to use: PHOTOTERM_COLOR, then ``color`` in config.toml (already checked
-    in Settings), then the terminal's word."""
+    in Settings), then the terminal's word: its environment, and when that does not say
+    24-bit, ``ask`` (``colour_probe.ask``: the terminal's own answer, which SSH carries)."""
     env = os.environ if env is None else env
     problems: list[str] = []
     no_color = env.get("NO_COLOR", "") != ""  # the spec: present and not empty
@@ -55,7 +60,10 @@ def detect(env: Mapping[str, str] | None = None, settings: Settings | None = Non
             return ColorSetup(mode, ENV_VAR, no_color, tuple(problems))
     if settings is not None and settings.color:
         return ColorSetup(settings.color, "config", no_color, tuple(problems))
-    return ColorSetup(from_terminal(env), "terminal", no_color, tuple(problems))
+    mode = from_terminal(env)
+    if mode != TRUECOLOR and ask is not None and ask():
+        return ColorSetup(TRUECOLOR, "terminal (asked)", no_color, tuple(problems))
+    return ColorSetup(mode, "terminal", no_color, tuple(problems))
 
 
 def from_terminal(env: Mapping[str, str]) -> str:

@@ -9,7 +9,7 @@ import pytest
 
 from phototerm.library.access.grants import Grants, write_grants
 from phototerm.library.access.role import Role
-from phototerm.library.importing import ImportProblem, import_photos
+from phototerm.library.edits.importing import ImportProblem, import_photos
 from phototerm.library.roles import Access, Identity, not_allowed
 
 ROOT = Identity("root", frozenset({"root"}), 0)

@@ -361,3 +361,17 @@ def test_workers_never_write_to_the_terminal(
     result = index_spaces([SpaceRoot("personal", str(root))], None, workers=2)
     assert result.read == 8
     assert capfd.readouterr().err == ""
+
+
+def test_end_to_end_bench_smoke(tmp_path: Path) -> None:
+    # `phototerm bench --only startup --quick`: real processes, real figures, each beside
+    # its baseline (the timings themselves are for a quiet machine, not for a test).
+    from phototerm.bench import BenchOptions, startup
+
+    figures = startup.run(BenchOptions(photos=60, quick=True, workdir=str(tmp_path)))
+    by_name = {f.name.split(",")[0]: f for f in figures}
+    assert any(f.name.startswith("cold index peak RSS") for f in figures)
+    for name in ("cold `phototerm index`", "warm `ls 'rating:>=4'`", "warm `ls`"):
+        assert by_name[name].value > 0 and by_name[name].baseline, name
+    browser = [f for f in figures if f.name.startswith("browser: process start")]
+    assert browser and browser[0].value > 0

@@ -271,10 +271,3 @@ def test_cli_unwritable_place_is_a_message(tmp_path, capsys) -> None:
     assert main(["demo", str(blocker / "sub"), "--no-open"]) in (1, 2)
     err = capsys.readouterr().err
     assert err.startswith("phototerm: ") and "Traceback" not in err
-
-
-def test_progress_line_is_written(capsys) -> None:
-    progress = demo_cmd._Progress()
-    progress(0, 3)
-    progress(3, 3)
-    assert "3 demo photos" in capsys.readouterr().err or progress.tty

@@ -300,9 +300,13 @@ def test_rejected_and_error_marks_in_info(tmp_path: Path) -> None:
     run(scenario())
 
 
-def test_indexing_progress_in_the_status_line(tmp_path: Path) -> None:
+def test_indexing_progress_in_the_status_line(tmp_path: Path, monkeypatch) -> None:
     from phototerm.library.ingest.indexer import IndexProgress
+    from phototerm.tui import app as app_module
     from phototerm.tui.messages import IndexingProgress
+
+    # Shown once the work has lasted PROGRESS_AFTER: here at once.
+    monkeypatch.setattr(app_module, "PROGRESS_AFTER", 0.0)
 
     async def scenario() -> None:
         app = make_app(tmp_path)
@@ -324,8 +328,8 @@ def test_indexing_progress_in_the_status_line(tmp_path: Path) -> None:
 
 
 def test_footer_shows_the_command_palette_once(tmp_path):
-    # QA: "^p Commands" was in the footer twice (our app.commands binding, and the Footer's
-    # own palette key on the right). It stays in the help and in the keymap.
+    # The palette key is in the footer once (the Footer shows its own palette key on the
+    # right, so our app.commands binding is not shown there); it stays in help and keymap.
     from conftest import make_app, run, screen_lines, settle
 
     from phototerm.tui import keys
@@ -349,8 +353,8 @@ def test_footer_shows_the_command_palette_once(tmp_path):
 
 
 def test_sidebar_cursor_starts_on_the_active_entry(tmp_path):
-    # QA: focusing the sidebar (ctrl+b, tab, a click) showed no cursor, and Down landed on
-    # "Spaces". Right/Enter now open a folder in the Folders tree (Space already did).
+    # Focusing the sidebar (ctrl+b, tab, a click) shows the cursor on the active entry, so
+    # Down moves from there, not from "Spaces"; Right/Enter open a folder, as Space does.
     from conftest import make_app, run, settle
 
     from phototerm.tui import model as views

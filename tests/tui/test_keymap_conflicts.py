@@ -30,7 +30,8 @@ def test_the_users_key_wins_and_the_default_is_unbound(tmp_path: Path) -> None:
     async def scenario() -> None:
         app = make_app(tmp_path, config='[keymap]\n"edit.tags" = "x"\n')
         messages: list = []
-        async with app.run_test(size=SIZE, message_hook=messages.append) as pilot:
+        # Tall enough for the whole help screen: its editing section is near the end.
+        async with app.run_test(size=(SIZE[0], 90), message_hook=messages.append) as pilot:
             await settle(pilot)
             told = [n for n in notes(messages) if "edit.tags" in n and "edit.reject" in n]
             assert len(told) == 1, notes(messages)

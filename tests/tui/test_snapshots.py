@@ -101,3 +101,32 @@ def test_theme_snapshot(snap_compare, tmp_path: Path, fixed_library: Path, theme
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=before)
+
+
+SMALL = (80, 24)  # many terminals' default size
+
+
+def test_grid_snapshot_at_80x24(snap_compare, tmp_path: Path, fixed_library: Path) -> None:
+    """The sidebar folds away, three tiles a row (centred), Quit and Help first in the
+    footer, the selection count kept in the status line."""
+    app = make_app(tmp_path, personal=fixed_library)
+
+    async def before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("right", "space")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=SMALL, run_before=before)
+
+
+def test_filter_dialog_snapshot_at_80x24(snap_compare, tmp_path: Path, fixed_library: Path) -> None:
+    """Every field, the query preview and the buttons on screen at 80x24."""
+    app = make_app(tmp_path, personal=fixed_library)
+
+    async def before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("f")
+        await pilot.pause()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SMALL, run_before=before)

@@ -39,6 +39,7 @@ from phototerm.library.edits.results import (
     unique_names,
 )
 from phototerm.library.edits.revert import revert
+from phototerm.library.edits.shares import ShareEdits
 from phototerm.library.index import Index
 from phototerm.library.metadata.sidecar import SidecarError, write_sidecar
 from phototerm.library.photo import REJECTED
@@ -82,6 +83,7 @@ class Editor:
             else {name: s.change_token() for name, s in self.stores.items()}
         )
         self.albums = AlbumEdits(index, self.stores, self.access, self._undo, self.refresh)
+        self.shares = ShareEdits(index, self.stores, self.access, self.albums, self.refresh)
 
     # -- photo edits --------------------------------------------------------------------------
 
@@ -348,6 +350,10 @@ class Editor:
 
     # -- other sessions -----------------------------------------------------------------------
 
+    def tokens(self) -> dict[str, int]:
+        """Each store's change token the index is current to (what ``refresh`` starts from)."""
+        return dict(self._tokens)
+
     def refresh(self) -> bool:
         """Apply what other sessions committed since the last call. Poll every 0.5-1 s;
         returns True when something changed (the view re-queries on index.version anyway)."""
@@ -357,15 +363,19 @@ class Editor:
                 changes = store.changes_since(self._tokens[space])
             except StoreError:
                 continue  # an unreadable store shows what it showed; its status says why
-            self._tokens[space] = changes.token
             if not changes:
+                self._tokens[space] = changes.token
                 continue
+            states: list[tuple[str, PhotoState]]
+            try:
+                if changes.everything:  # a reset, or too much happened: every stored row
+                    states = list(store.all_states())
+                else:
+                    states = list(store.get_states(changes.rels).items()) if changes.rels else []
+            except StoreError:
+                continue  # as above; the token stays, so a later poll tries again
+            self._tokens[space] = changes.token
             changed = True
-            states: Iterable[tuple[str, PhotoState]]
-            if changes.everything:  # a reset, or too much happened: apply every stored row
-                states = store.all_states()
-            else:
-                states = store.get_states(changes.rels).items() if changes.rels else ()
             for rel, state in states:
                 pid = self.index.id_of(space, rel)
                 if pid is not None:

@@ -25,6 +25,7 @@ from phototerm.library.index.records import (
     Record,
     Table,
     clean,
+    key_hash,
     tags_of,
     text,
 )
@@ -97,6 +98,40 @@ class Columns:
         self._month = bytearray()  # 1..12, 0 = unknown
         self._flags = bytearray()
         self._live = bytearray()
+        self._bind_columns()
+        self._pending: list[tuple[float, ...]] = []  # a Record, then the deferred ids
+        self._last_folder: tuple[int, str, int] = (-1, "", -1)  # (space id, folder, folder id)
+        # (make, model, camera id)
+        self._last_camera: tuple[str | None, str | None, int] = (None, None, -1)
+        self._month_of: dict[int, int] = {}
+        self._names = bytearray()  # each file name UTF-8 (surrogatepass) + b"\0"
+        self._name_end = array("I", [0])  # name i is _names[_name_end[i]:_name_end[i+1]-1]
+        self._keys = KeyTable()  # (folder, name) -> row
+        # sparse fields
+        self._description: dict[int, str] = {}
+        self._desc_values: dict[str, int] = {}  # distinct file descriptions -> rows
+        self._error: dict[int, str] = {}
+        self._file_tags: dict[int, tuple[str, ...]] = {}
+        self._ov_rating: dict[int, int] = {}
+        self._ov_description: dict[int, str] = {}
+        self._ov_rotation: dict[int, int] = {}
+        self._ov_tags: dict[int, tuple[str, ...]] = {}
+        self._tags_live: dict[str, int] = {}  # effective tag -> live rows carrying it
+        self._tag_pool: dict[tuple[str, ...], tuple[str, ...]] = {}  # shared tuples
+        self._days: dict[int, int] = {}  # day -> live rows (facets, month keys)
+        # albums
+        self._albums: dict[str, array[int]] = {}
+        self._conditional: dict[str, Query] = {}
+        # caches (rebuilt on demand, see evaluate.py)
+        self._search_blob = bytearray(b"\n")
+        self._search_rows = 0
+        self._path_order: tuple[int, array[int]] | None = None  # (rows, order)
+        self._orders: dict[tuple[str, bool], SortOrder] = {}  # (key, descending) -> order
+        self._fold_memo: dict[str, str] = {}
+
+    def _bind_columns(self) -> None:
+        """The column groups that writing a record walks through; called again when the
+        columns are replaced as a whole (an index loaded from a snapshot)."""
         # the columns records.clean() fills, in its order (the last, rating, is the file's)
         self._value_columns: tuple[Column, ...] = (
             self._taken,
@@ -127,35 +162,6 @@ class Columns:
             self._root,
             self._space,
         )
-        self._pending: list[tuple[float, ...]] = []  # a Record, then the deferred ids
-        self._last_folder: tuple[int, str, int] = (-1, "", -1)  # (space id, folder, folder id)
-        # (make, model, camera id)
-        self._last_camera: tuple[str | None, str | None, int] = (None, None, -1)
-        self._month_of: dict[int, int] = {}
-        self._names = bytearray()  # each file name UTF-8 (surrogatepass) + b"\0"
-        self._name_end = array("I", [0])  # name i is _names[_name_end[i]:_name_end[i+1]-1]
-        self._keys = KeyTable()  # (folder, name) -> row
-        # sparse fields
-        self._description: dict[int, str] = {}
-        self._desc_values: dict[str, int] = {}  # distinct file descriptions -> rows
-        self._error: dict[int, str] = {}
-        self._file_tags: dict[int, tuple[str, ...]] = {}
-        self._ov_rating: dict[int, int] = {}
-        self._ov_description: dict[int, str] = {}
-        self._ov_rotation: dict[int, int] = {}
-        self._ov_tags: dict[int, tuple[str, ...]] = {}
-        self._tags_live: dict[str, int] = {}  # effective tag -> live rows carrying it
-        self._tag_pool: dict[tuple[str, ...], tuple[str, ...]] = {}  # shared tuples
-        self._days: dict[int, int] = {}  # day -> live rows (facets, month keys)
-        # albums
-        self._albums: dict[str, array[int]] = {}
-        self._conditional: dict[str, Query] = {}
-        # caches (rebuilt on demand, see evaluate.py)
-        self._search_blob = bytearray(b"\n")
-        self._search_rows = 0
-        self._path_order: tuple[int, array[int]] | None = None  # (rows, order)
-        self._orders: dict[tuple[str, bool], SortOrder] = {}  # (key, descending) -> order
-        self._fold_memo: dict[str, str] = {}
 
     def _drop(self, row: int) -> None:
         """Mark ``row`` dead and take it out of every count and sparse field."""
@@ -189,7 +195,7 @@ class Columns:
         else:
             fid = self._folders.intern((sid, folder))
             self._last_folder = (sid, folder, fid)
-        h = hash((fid, name_b))
+        h = key_hash(fid, name_b)
         row = self._find(fid, name_b, h)
         values = clean(p, name, self._month_of, self._kind_id)
         make, model, lens = p.make, p.model, p.lens
@@ -383,14 +389,14 @@ class Columns:
             self._keys.rebuild(
                 4 * self._count,
                 (
-                    (hash((folder[r], name_b)), r)
+                    (key_hash(folder[r], name_b), r)
                     for r, name_b in enumerate(self._raw_names(self._n))
                     if live[r]
                 ),
             )
 
     def _unslot(self, row: int) -> None:
-        self._keys.delete(hash((self._folder[row], self._name_bytes(row))), row)
+        self._keys.delete(key_hash(self._folder[row], self._name_bytes(row)), row)
 
     def _raw_names(self, n: int) -> list[bytes]:
         """File names of rows 0..n-1 as stored bytes (split in C when no name holds a NUL)."""

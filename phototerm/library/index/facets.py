@@ -85,6 +85,31 @@ def group(ix: Columns, ids: Sequence[int], by: str) -> list[Group]:
     return _runs(map(days.__getitem__, map(ix._day.__getitem__, ids)), date_label)
 
 
+def timeline_groups(ix: Columns, by: str, descending: bool) -> list[Group]:
+    """The groups ``group(ids, by)`` gives for every live photo in capture-time order, from
+    the live count of each day: no look at the photos themselves. Valid only when every
+    photo without a day is also without a capture time (the caller checks)."""
+    days = sorted((d for d in ix._days if d), reverse=descending)
+    unknown = ix._days.get(0, 0)
+    # Capture times of -inf sort first going up, last going down.
+    order = ([0] if unknown else []) + days if not descending else days + ([0] if unknown else [])
+    out: list[Group] = []
+    start = 0
+    key = ""
+    count = 0
+    for day in order:
+        k = day_key(day, by)
+        if k != key and count:
+            out.append(Group(key, date_label(key)[1], start, count))
+            start += count
+            count = 0
+        key = k
+        count += ix._days[day]
+    if count:
+        out.append(Group(key, date_label(key)[1], start, count))
+    return out
+
+
 def _runs(keys: Iterable[K], label: Callable[[K], tuple[str, str]]) -> list[Group]:
     """One Group per run of equal keys, labelled by ``label(key) -> (key, text)``."""
     out: list[Group] = []

@@ -11,6 +11,7 @@ running in a worker thread sees either all or none of a batch.
 from __future__ import annotations
 
 import math
+import os
 from array import array
 from collections.abc import Iterable, Sequence
 from types import EllipsisType
@@ -18,10 +19,10 @@ from typing import TYPE_CHECKING
 
 from phototerm.library.index import evaluate, masks
 from phototerm.library.index.columns import Columns
-from phototerm.library.index.facets import GROUP_KEYS, Facets, Group
+from phototerm.library.index.facets import GROUP_KEYS, Facets, Group, timeline_groups
 from phototerm.library.index.facets import facets as _facets
 from phototerm.library.index.facets import group as _group
-from phototerm.library.index.records import NO_TZ, short_f32, tags_of
+from phototerm.library.index.records import NO_TZ, key_hash, short_f32, tags_of
 from phototerm.library.photo import Photo
 from phototerm.library.query import Query
 from phototerm.library.query import parse as parse_query
@@ -72,6 +73,91 @@ class Index(Columns):
                     self.version += 1
             return ids
 
+    def adopt(self, other: Index) -> None:
+        """Become ``other`` (an index loaded from a snapshot), in place: whoever holds this
+        index (the browser's widgets) sees the loaded photos. ``other`` must not be used
+        afterwards."""
+        with self._lock, other._lock:
+            version = self.version
+            lock = self._lock
+            self.__dict__.update(other.__dict__)
+            self._lock = lock
+            self.version = version + 1
+
+    def folder_files(self, space: str, folder: str) -> dict[str, tuple[int, int, float]]:
+        """{rel: (id, size, mtime)} of the live photos of one folder (``folder`` relative to
+        the space root, "" for the root itself), as they were when last read."""
+        with self._lock:
+            sid = self._space_ids.get(space)
+            fid = None if sid is None else self._folders.ids.get((sid, folder))
+            if fid is None:
+                return {}
+            prefix = folder + "/" if folder else ""
+            live, size, mtime = self._live, self._size, self._mtime
+            return {
+                prefix + self._name_bytes(row).decode("utf-8", "surrogatepass"): (
+                    row,
+                    size[row],
+                    mtime[row],
+                )
+                for row in self._folders.postings[fid]
+                if live[row]
+            }
+
+    def folders(self) -> dict[str, list[str]]:
+        """{space: its folders that hold live photos}, from the folder table alone."""
+        with self._lock:
+            out: dict[str, list[str]] = {name: [] for name in self._space_names}
+            t = self._folders
+            for fid, (sid, folder) in enumerate(t.values):
+                if t.counts[fid] > 0:
+                    out[self._space_names[sid]].append(folder)
+            return {space: folders for space, folders in out.items() if folders}
+
+    def folders_of(self, space: str) -> list[str]:
+        """The folders of ``space`` that hold live photos."""
+        with self._lock:
+            sid = self._space_ids.get(space)
+            t = self._folders
+            return [
+                folder for fid, (s, folder) in enumerate(t.values) if s == sid and t.counts[fid] > 0
+            ]
+
+    def clear_overlays(self, space: str) -> None:
+        """Forget the store's values for every photo of ``space`` (before the store's rows
+        are applied anew): each shows its file's own values again."""
+        with self._lock:
+            sid = self._space_ids.get(space)
+            if sid is None:
+                return
+            rows = {
+                row
+                for overlay in (
+                    self._ov_rating,
+                    self._ov_description,
+                    self._ov_rotation,
+                    self._ov_tags,
+                )
+                for row in overlay
+                if self._space[row] == sid
+            }
+            for row in rows:
+                self._count_tags(row, -1)
+                for overlay in (
+                    self._ov_rating,
+                    self._ov_description,
+                    self._ov_rotation,
+                    self._ov_tags,
+                ):
+                    overlay.pop(row, None)
+                self._rating[row] = self._file_rating[row]
+                if self._live[row]:
+                    self._count_tags(row, +1)
+                self._refresh_flags(row)
+            if rows:
+                self._rating_gen += 1
+                self.version += 1
+
     def remove(self, space: str, rel: str) -> bool:
         with self._lock:
             row = self.id_of(space, rel)
@@ -93,7 +179,7 @@ class Index(Columns):
             if fid is None:
                 return None
             name_b = name.encode("utf-8", "surrogatepass")
-            row = self._find(fid, name_b, hash((fid, name_b)))
+            row = self._find(fid, name_b, key_hash(fid, name_b))
             return row if row is not None and self._live[row] else None
 
     def id_of_path(self, path: str) -> int | None:
@@ -150,6 +236,15 @@ class Index(Columns):
                 error=self._error.get(id, ""),
                 tags=self._ov_tags.get(id, self._file_tags.get(id, ())),
             )
+
+    def path(self, id: int) -> str:
+        """The file's path (as ``get(id).path``, without making the whole record)."""
+        with self._lock:
+            self._check(id)
+            _sid, folder = self._folders.values[self._folder[id]]
+            name = self._name_bytes(id).decode("utf-8", "surrogatepass")
+            root = self._roots[self._root[id]]
+            return os.path.join(root, f"{folder}/{name}" if folder else name)
 
     def ids(self) -> list[int]:
         with self._lock:
@@ -330,6 +425,28 @@ class Index(Columns):
         with self._lock:
             return _group(self, ids, by)
 
+    def timeline(
+        self, by: str, descending: bool
+    ) -> tuple[list[int], list[Group], array[int]] | None:
+        """Every photo by capture time and its day / month / year groups, as ``search`` and
+        ``group`` would give them, in time independent of the library's size beyond one copy
+        of a saved order (a first screen of a million photos), and each id's position in
+        that order. None when the shortcut does not apply (removed photos, or dates out of
+        range); then search and group."""
+        with self._lock:
+            self._flush()
+            n = self._n
+            if n == 0 or self._count != n or by not in ("day", "month", "year"):
+                return None
+            perm, _rank = evaluate.sort_order(self, "taken", descending, n)
+            unknown = self._days.get(0, 0)
+            undated = perm[n - unknown :] if descending else perm[:unknown]
+            # A day of 0 with a capture time (out of the calendar's range) sorts among the
+            # dated photos: the groups would not follow the days then.
+            if unknown and any(self._taken[row] != -math.inf for row in undated):
+                return None
+            return perm.tolist(), timeline_groups(self, by, descending), _rank
+
     def facets(self) -> Facets:
         """Distinct cameras, lenses, folders per space, years, tags, ratings, with counts."""
         with self._lock:
@@ -342,6 +459,15 @@ class Index(Columns):
         """Every tag some live photo carries (store overlay or file), by name."""
         with self._lock:
             return [t for t, _ in self._tag_counts()]
+
+    def prepare_orders(self) -> None:
+        """Compute the orders a start needs first (by capture time, both ways), so that a
+        snapshot saved now carries them."""
+        with self._lock:
+            self._flush()
+            if self._n:
+                for descending in (False, True):
+                    evaluate.sort_order(self, "taken", descending, self._n)
 
     def drop_caches(self) -> None:
         """Forget derived data (sort orders, the name blob); rebuilt when next needed."""

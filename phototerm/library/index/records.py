@@ -9,6 +9,7 @@ or a test) are clamped by the helpers, never raised about.
 from __future__ import annotations
 
 import math
+import zlib
 from array import array
 from collections.abc import Callable, Hashable, Iterable
 from datetime import date
@@ -130,6 +131,12 @@ class KeyTable:
 
     def nbytes(self) -> int:
         return 4 * len(self.slots)
+
+
+def key_hash(fid: int, name_b: bytes) -> int:
+    """The KeyTable hash of a (folder id, file name) key. Deterministic (not Python's
+    ``hash``, which changes with every process), so a saved table stays valid when loaded."""
+    return zlib.crc32(name_b, fid)
 
 
 def clean(

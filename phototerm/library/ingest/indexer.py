@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from multiprocessing.context import BaseContext
 from typing import TYPE_CHECKING
 
+from phototerm.library.ingest.listing import Listing
 from phototerm.library.ingest.scanner import ScanError, scan_folders
 from phototerm.library.metadata import cache as metadata_cache
 from phototerm.library.metadata import reader as metadata
@@ -48,6 +49,7 @@ __all__ = ["IndexProgress", "IndexResult", "ScanError", "index_spaces"]
 CHUNK = 128  # files per worker task
 POOL_MIN = 2 * CHUNK  # fewer files than this are read in this process (no pool start-up)
 CACHED_BATCH = 4096  # cached photos handed to ``batch`` at a time
+SPOOL_ROWS = 2048  # rows read, kept as tuples until marshalled for the cache together
 PROGRESS_EVERY = 0.1  # seconds between progress callbacks
 FILE_TIMEOUT = 20.0  # seconds one file may take in a worker before it is abandoned
 
@@ -67,6 +69,7 @@ class IndexResult:
     cached: int  # photos taken from the metadata cache
     read: int  # photos read from their files
     cache_problems: list[str] = field(default_factory=list)  # caches ignored or not saved
+    listing: Listing = field(default_factory=Listing)  # what the walk saw, for the next one
 
     @property
     def file_errors(self) -> list[Photo]:
@@ -86,9 +89,23 @@ class _Space:
         self.old = (
             metadata_cache.load(self.path, space.root) if self.path else metadata_cache.CacheData()
         )
-        self.rows: list[Row] = []
+        self.rows: list[Row] = []  # rows taken from the old cache (shared with it)
+        self.read_rows: list[Row] = []  # rows read now, until they are spooled
+        self.spooled: list[bytes] = []  # rows read now, marshalled (a fifth of the memory)
+        self.spooled_count = 0
         self.sidecars: dict[str, metadata_cache.Sidecar] = {}
         self.changed = False
+
+    def keep(self, row: Row) -> None:
+        self.read_rows.append(row)
+        if len(self.read_rows) >= SPOOL_ROWS:
+            self.spooled.append(metadata_cache.spool(self.read_rows))
+            self.read_rows = []
+            self.spooled_count += SPOOL_ROWS
+
+    def cached_count(self) -> int:
+        """Rows the new cache will hold."""
+        return len(self.rows) + self.spooled_count + len(self.read_rows)
 
 
 def index_spaces(
@@ -119,14 +136,20 @@ def index_spaces(
         run.resume_gc()
         run.close()
     result = IndexResult(run.photos, run.errors, 0.0, run.cached, run.read)
+    result.listing = run.listing
+    for space_name, rels in run.retry_rels.items():
+        result.listing.mark_retry(space_name, rels)
     for state in states:
         if state.old.problem:
             result.cache_problems.append(f"{state.name}: cache ignored: {state.old.problem}")
     if not read_only:
         run.report("saving", force=True)
         for state in states:
-            if state.path and (state.changed or len(state.rows) != len(state.old)):
-                problem = metadata_cache.save(state.path, state.root, state.rows, state.sidecars)
+            if state.path and (state.changed or state.cached_count() != len(state.old)):
+                spooled = [*state.spooled, metadata_cache.spool(state.read_rows)]
+                problem = metadata_cache.save(
+                    state.path, state.root, state.rows, state.sidecars, spooled
+                )
                 if problem:
                     result.cache_problems.append(f"{state.name}: cache not saved: {problem}")
     result.seconds = time.perf_counter() - run.start
@@ -163,6 +186,8 @@ class _Run:
         self.last_report = 0.0
         self.gc_paused = False
         self.keep = True
+        self.listing = Listing()
+        self.retry_rels: dict[str, list[str]] = {}  # space -> files whose error may pass
 
     # --- walking ----------------------------------------------------------------------------
 
@@ -174,8 +199,10 @@ class _Run:
         rows, sidecars = state.rows, state.sidecars
         chunk: list[Item] = []
         found, cached = self.found, self.cached
+        record = self.listing.record
         for folder in scan_folders(root, self.errors):
             found += len(folder)
+            record(space, folder)
             pending = self.pending_batch
             for rel, size, mtime, sidecar in folder:
                 row = cached_rows(rel)
@@ -304,7 +331,9 @@ class _Run:
             # Shared strings: thousands of photos name the same few cameras and lenses.
             row = (*row[:6], intern(row[6]), intern(row[7]), intern(row[8]), *row[9:])
             if cacheable:
-                state.rows.append(row)
+                state.keep(row)
+            else:
+                self.retry_rels.setdefault(space, []).append(row[0])
             photos.append(photo_from_row(space, root, row))
         self.read += len(photos)
         state.changed = True

@@ -10,28 +10,33 @@ version -> it is ignored (and rebuilt by the next write), never an error. Writes
 or the new one.
 
 Format, chosen for the warm start (100,000 photos well under a second): a 32-byte header
-(magic, format version, Python version, payload length, CRC-32), then ``marshal`` of
-``(root, rows, sidecars)``; rows are the plain tuples of ``metadata.ROW_FIELDS``. marshal is
-the fastest loader of tuples of str/int/float in the standard library, and it is safe here
-because the payload is checksummed and this file is the user's own (never another user's).
+(magic, format version, Python version, payload length, CRC-32), then ``marshal`` of the
+root, of the sidecars, and of the rows in one or more lists; rows are the plain tuples of
+``metadata.ROW_FIELDS``. marshal is the fastest loader of tuples of str/int/float in the
+standard library, and it is safe here because the payload is checksummed and this file is
+the user's own (never another user's). The rows come in several lists so that a writer can
+keep the rows it read as marshalled chunks (``spool``: a fifth of the memory of the tuples)
+and never holds the whole payload twice.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import marshal
 import os
 import struct
 import sys
+import tempfile
 import zlib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TypeAlias
 
-from phototerm.library.durable import atomic_write
 from phototerm.library.metadata.reader import READER_VERSION, ROW_FIELDS, Row
 
 MAGIC = b"PTMC"
-FORMAT = 1  # this file's layout
+FORMAT = 2  # this file's layout (2: the rows in several marshalled lists)
 # What a row means: its fields, and the reader that filled them (reader.READER_VERSION).
 _SCHEMA = zlib.crc32(f"{READER_VERSION} {' '.join(ROW_FIELDS)}".encode()) & 0xFFFF
 _HEADER = struct.Struct("<4sHHBBxxQI8x")  # magic, format, schema, py major, minor, len, crc
@@ -93,37 +98,70 @@ def load(path: str | os.PathLike[str], root: str) -> CacheData:
     payload = memoryview(data)[_HEADER.size :]
     if len(payload) != length or zlib.crc32(payload) != crc:
         return CacheData(problem="corrupt (checksum)")
+    stream = io.BytesIO(payload)
     try:
-        cached_root, rows, sidecars = marshal.loads(payload)
+        cached_root = marshal.load(stream)
+        sidecars = marshal.load(stream) if cached_root == root else None
     except Exception:  # noqa: BLE001 - marshal raises several types on bad input
         return CacheData(problem="corrupt (format)")
-    if cached_root != root or not isinstance(rows, list) or not isinstance(sidecars, dict):
+    if cached_root != root or not isinstance(sidecars, dict):
         return CacheData(problem="corrupt (content)")
     width = len(ROW_FIELDS)
     by_rel: dict[str, Row] = {}
-    for row in rows:
-        if type(row) is not tuple or len(row) != width:
-            return CacheData(problem="corrupt (rows)")
-        by_rel[row[0]] = row
+    while stream.tell() < length:
+        try:
+            rows = marshal.load(stream)
+        except Exception:  # noqa: BLE001 - as above
+            return CacheData(problem="corrupt (format)")
+        if not isinstance(rows, list):
+            return CacheData(problem="corrupt (content)")
+        for row in rows:
+            if type(row) is not tuple or len(row) != width:
+                return CacheData(problem="corrupt (rows)")
+            by_rel[row[0]] = row
     return CacheData(by_rel, sidecars)
 
 
+def spool(rows: list[Row]) -> bytes:
+    """Rows marshalled as one of a cache's lists, for ``save(..., spooled=...)``."""
+    return marshal.dumps(rows)
+
+
 def save(
-    path: str | os.PathLike[str], root: str, rows: list[Row], sidecars: dict[str, Sidecar]
+    path: str | os.PathLike[str],
+    root: str,
+    rows: list[Row],
+    sidecars: dict[str, Sidecar],
+    spooled: Sequence[bytes] = (),
 ) -> str:
-    """Write atomically. Returns "" or why it could not (the cache is best-effort)."""
+    """Write atomically: ``rows`` and the rows of the ``spooled`` lists (see ``spool``).
+    Returns "" or why it could not (the cache is best-effort)."""
     path = Path(path)
     try:
-        payload = marshal.dumps((root, rows, sidecars))
+        parts = [marshal.dumps(root), marshal.dumps(sidecars), marshal.dumps(rows), *spooled]
     except ValueError as exc:  # an unmarshallable value: a bug, but not worth a crash
         return f"cannot encode ({exc})"
-    header = _HEADER.pack(
-        MAGIC, FORMAT, _SCHEMA, *sys.version_info[:2], len(payload), zlib.crc32(payload)
-    )
+    crc = 0
+    for part in parts:
+        crc = zlib.crc32(part, crc)
+    header = _HEADER.pack(MAGIC, FORMAT, _SCHEMA, *sys.version_info[:2], sum(map(len, parts)), crc)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        # A cache: atomic so a crash leaves the old one, but not worth an fsync.
-        atomic_write(path, header + payload, durable=False)
+        # A cache: atomic (temp file, then rename) so a crash leaves the old one, but not
+        # worth an fsync. The parts are written one by one: no second copy of the payload.
+        fd, tmp = tempfile.mkstemp(prefix=".phototerm-", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(header)
+                for part in parts:
+                    fh.write(part)
+            os.replace(tmp, path)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
     except OSError as exc:
         return exc.strerror or type(exc).__name__
     return ""

@@ -17,8 +17,9 @@ from typing import ClassVar
 from textual import events, on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
-from textual.binding import BindingType
+from textual.binding import ActiveBinding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input
@@ -36,6 +37,7 @@ from phototerm.tui.keys import BindingGate
 from phototerm.tui.messages import PhotosEdited
 from phototerm.tui.model import IndexModel, ViewSpec
 from phototerm.tui.screens.edit_keys import EDIT_BINDINGS, EditActions
+from phototerm.tui.screens.footer_first import first_in_footer
 from phototerm.tui.screens.library_keys import LIBRARY_BINDINGS
 from phototerm.tui.services import Services
 from phototerm.tui.widgets.grid import ThumbnailGrid
@@ -77,12 +79,16 @@ class LibraryScreen(BindingGate, EditActions, Screen[None]):
         tile_size: str = "medium",
         cursor: tuple[str, str] | None = None,
         indexing: bool = False,
+        hold: bool = False,
     ) -> None:
         """``cursor``: (space, rel) of the photo to put the cursor on as soon as it is
         indexed (where the last session left it). ``indexing``: photos are still being
-        looked for (an empty grid says so, not "no photos")."""
+        looked for (an empty grid says so, not "no photos"). ``hold``: the index is being
+        filled from scratch; draw no photos until ``index_changed`` says to."""
         super().__init__()
         self.indexing = indexing
+        self._hold = hold
+        self._built_version = -1  # the index's version the model was built from
         self.spec = spec
         self.services = services
         self.index = services.index
@@ -95,6 +101,10 @@ class LibraryScreen(BindingGate, EditActions, Screen[None]):
         self._expected_photo: int | None = None
         self.user_moved = False
         self._outside_sort: tuple[str, bool] | None = None  # the sort before an album opened
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        return first_in_footer(super().active_bindings)  # Quit and Help first in the footer
 
     def compose(self) -> ComposeResult:
         services = self.services
@@ -135,7 +145,31 @@ class LibraryScreen(BindingGate, EditActions, Screen[None]):
         self.sidebar.show_view(self.spec)
         self.grid.focus()
         self.watch(self.grid, "tile_size", self._tile_size_changed, init=False)
-        self.rebuild(keep_photo=False)
+        if not self._hold:
+            self.rebuild(keep_photo=False)
+        # The app's refreshes are skipped until this screen counts as mounted: catch up then
+        # on whatever the index did meanwhile, rather than trust that a later one will come.
+        self.call_after_refresh(self._catch_up)
+
+    def _catch_up(self) -> None:
+        if not self._hold and self.index.version != self._built_version:
+            self.rebuild(keep_photo=self.user_moved)
+
+    def first_screen_complete(self) -> bool:
+        """Whether the photos are on screen and every tile of the first screen is drawn."""
+        if not self.is_mounted or self._hold or self.model is None:
+            return False
+        done, visible = self.grid.loaded_on_screen()
+        return done == visible
+
+    def on_resize(self) -> None:
+        # A terminal narrowed below 100 columns folds the sidebar away (phototerm.tcss), and
+        # Textual drops the focus from a hidden widget: the keys go back to the photos.
+        self.call_after_refresh(self._refocus)
+
+    def _refocus(self) -> None:
+        if self.focused is None and self.is_current:
+            self.focus_grid()
 
     def _tile_size_changed(self, size: str) -> None:
         self.post_message(self.TileSizeChanged(size))
@@ -146,7 +180,11 @@ class LibraryScreen(BindingGate, EditActions, Screen[None]):
         """(space, rel) of the cursor photo; until the photo being restored is indexed, that
         photo's (the user has not moved yet: the place is still the old one)."""
         if self.is_mounted:
-            photo_id = self.grid.cursor_photo_id()
+            try:
+                grid = self.grid
+            except NoMatches:  # being taken down (the app is quitting)
+                return self._pending_cursor
+            photo_id = grid.cursor_photo_id()
             if photo_id is not None:
                 photo = self.index.get(photo_id)
                 return photo.space, photo.rel
@@ -170,12 +208,14 @@ class LibraryScreen(BindingGate, EditActions, Screen[None]):
 
     def rebuild(self, *, keep_photo: bool = True) -> bool:
         """Re-run the view. False when the query did not parse (the last model stays)."""
+        version = self.index.version  # before building: a change meanwhile is seen next time
         try:
             new = views.build(self.index, self.spec, [s.name for s in self.services.setup.on])
         except QueryError as exc:
             self.searchbar.show_error(exc, self.spec.query)
             return False
         self.searchbar.show_error(None)
+        self._built_version = version
         old = self.model
         self.model = new
         if (
@@ -209,13 +249,17 @@ class LibraryScreen(BindingGate, EditActions, Screen[None]):
             album_exists=self.spec.album in self.index.album_names(),
         )
 
-    def index_changed(self) -> None:
-        """New photos arrived: refresh the model, the folders tree and the counts."""
+    def index_changed(self, keep_photo: bool | None = None) -> None:
+        """Photos were added, changed or removed: refresh the model, the folders tree and the
+        counts. ``keep_photo`` None: the cursor stays on the first photo while others stream
+        in, until the user moves."""
+        self._hold = False
         if not self.is_mounted:
-            return  # mounting builds the first model from the index as it is then
+            return  # _catch_up runs once mounting is over
+        if self.model is not None and self.index.version == self._built_version:
+            return
         self.sidebar.refresh_tree()
-        # Until the user moves, the cursor stays on the first photo while others stream in.
-        self.rebuild(keep_photo=self.user_moved)
+        self.rebuild(keep_photo=self.user_moved if keep_photo is None else keep_photo)
 
     def show_progress(self, progress: IndexProgress | None) -> None:
         """Indexing progress in the status line (None: it is over)."""
@@ -236,9 +280,22 @@ class LibraryScreen(BindingGate, EditActions, Screen[None]):
     def _photos_edited(self, message: PhotosEdited) -> None:
         for widget in (self.grid, self.sidebar, self.info):
             widget.post_message(message.copy())
+        if message.albums:
+            self._show_shared_with_me()
         spec = self.spec
         if message.removed or spec.query or spec.sort == "rating" or spec.view == views.ALBUM:
             self.rebuild(keep_photo=True)  # what the view holds may have changed
+
+    def _show_shared_with_me(self) -> None:
+        """The albums others shared with this person, under "Shared with me"."""
+        editor = self.services.edits.editor
+        items = []
+        for item in self.services.shares.shared_with_me():
+            shown = editor.albums.shown_in(item.space, item.share.album or "") if editor else None
+            if shown is not None:
+                owner = f" · {item.owner}" if item.owner else ""
+                items.append((shown, f"{shown}{owner} ({item.role})"))
+        self.sidebar.show_shared(items)
 
     def _update_status(self) -> None:
         spec = self.spec
@@ -333,6 +390,11 @@ class LibraryScreen(BindingGate, EditActions, Screen[None]):
     def cursor_photo(self) -> int | None:
         return self.grid.cursor_photo_id()
 
+    def share_whole_album(self) -> bool:
+        # In an album with nothing selected, S shares the album itself (its link is the
+        # album's); a selection is shared as photos (they become an album of their own).
+        return self.spec.view == views.ALBUM and not self.grid.selected
+
     def edit_advance(self) -> None:
         # In the grid only when asked for ("always"), and never away from a selection.
         if self.services.advance == "always" and not self.grid.selected:
@@ -414,8 +476,12 @@ class LibraryScreen(BindingGate, EditActions, Screen[None]):
             spec = spec.with_(view=views.FOLDERS, folder=(event.space, event.value), album=None)
         elif event.kind == "album":
             spec = spec.with_(view=views.ALBUM, album=event.value, folder=None)  # its own sort
+            self.services.shares.tell_if_unreadable(event.value)
         elif event.kind == "shared":
             spec = spec.with_(view=views.SHARED_WITH_ME, folder=None, album=None)
+        elif event.kind == "shares":
+            self.services.shares.open_list()
+            return
         self.set_spec(spec, keep_photo=True)
 
     # ----------------------------------------------------------------------- actions

@@ -12,7 +12,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import ActiveBinding, Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
@@ -24,6 +24,7 @@ from phototerm.tui.keys import BindingGate
 from phototerm.tui.messages import PhotosEdited
 from phototerm.tui.model import IndexModel
 from phototerm.tui.screens.edit_keys import EDIT_BINDINGS, EditActions
+from phototerm.tui.screens.footer_first import first_in_footer
 from phototerm.tui.services import Services
 from phototerm.tui.widgets.infopanel import InfoPanel, stars, when
 from phototerm.tui.widgets.photoview import PhotoView
@@ -86,6 +87,10 @@ class ViewerScreen(BindingGate, EditActions, Screen[int | None]):
         self.position = max(0, min(position, len(model) - 1))
         self.services = services
         self._info = info
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        return first_in_footer(super().active_bindings)  # Quit and Help first in the footer
 
     def compose(self) -> ComposeResult:
         yield Static("", id="viewer-caption")

@@ -388,11 +388,11 @@ class ThumbnailGrid(BindingGate, ScrollView, can_focus=True):
         label, start, n = layout.sections[s]
         if row < 0:
             header = self.get_component_rich_style("thumbnail-grid--header")
-            text = set_cell_size(" " + safe(label), width)
+            text = set_cell_size(" " * max(1, layout.left) + safe(label), width)
             return Strip([Segment(text, header)], width)
         if within > layout.thumb_rows:
             return Strip([Segment(" " * width, base)], width)
-        segments: list[Segment] = []
+        segments: list[Segment] = [Segment(" " * layout.left, base)] if layout.left else []
         first = layout.row_start(s, row)
         last = min(first + layout.cols, start + n)
         gap = Segment(" " * GAP_X, base)
@@ -403,7 +403,7 @@ class ThumbnailGrid(BindingGate, ScrollView, can_focus=True):
                 segments.extend(self._thumb_line(pos, within))
             else:
                 segments.extend(self._caption(pos))
-        used = (last - first) * (layout.tile_w + GAP_X) - GAP_X
+        used = layout.left + (last - first) * (layout.tile_w + GAP_X) - GAP_X
         if used < width:
             segments.append(Segment(" " * (width - used), base))
         return Strip(segments, max(width, used))

@@ -23,6 +23,8 @@ class GridLayout:
     def __init__(self, count: int, groups: Sequence, width: int, tile: tuple[int, int]) -> None:
         self.tile_w, self.thumb_rows = tile
         self.cols = max(1, (width + GAP_X) // (self.tile_w + GAP_X))
+        # the row of tiles is centred: the columns left over go half to each side
+        self.left = max(0, width - (self.cols * (self.tile_w + GAP_X) - GAP_X)) // 2
         self.tile_h = self.thumb_rows + 1 + GAP_Y  # thumbnail rows, caption, gap
         self.count = count
         # (label or None, start position, count); contiguous and covering [0, count).
@@ -57,7 +59,8 @@ class GridLayout:
         """(x, first line) of the tile at ``pos``."""
         s = self.section_of(pos)
         row, col = divmod(pos - self.sections[s][1], self.cols)
-        return col * (self.tile_w + GAP_X), self.sec_line[s] + self._header(s) + row * self.tile_h
+        x = self.left + col * (self.tile_w + GAP_X)
+        return x, self.sec_line[s] + self._header(s) + row * self.tile_h
 
     def at_line(self, y: int) -> tuple[int, int, int]:
         """(section, tile row or -1 for the header, line within the tile row)."""
@@ -81,7 +84,9 @@ class GridLayout:
         if not self.sections or y < 0 or y >= self.height:
             return None
         s, row, line = self.at_line(y)
-        col, within = divmod(x, self.tile_w + GAP_X)
+        if x < self.left:
+            return None
+        col, within = divmod(x - self.left, self.tile_w + GAP_X)
         if row < 0 or line > self.thumb_rows or within >= self.tile_w or col >= self.cols:
             return None
         pos = self.row_start(s, row) + col

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -41,6 +42,46 @@ class Status:
     read_only: tuple[str, ...] = ()  # space labels that cannot be edited (corrupt store, ...)
 
 
+def status_line(status: Status, width: int) -> Text:
+    """The status as one line of at most ``width`` cells. When it is too long, the parts
+    that matter least go first (the sort, the spaces, the view), then the query is cut;
+    the counts, the selection and a read-only warning always stay."""
+    arrow = "↓" if status.descending else "↑"
+    # (text, style, priority): the lowest priority goes first when the line is too long
+    parts: list[tuple[str, str, int]] = [(status.spaces, "bold", 1), (safe(status.view), "", 2)]
+    if status.query:
+        parts.append((safe(status.query, 60), "italic", 3))
+    parts.append((f"{status.shown:,} / {status.total:,} shown", "", 9))
+    if status.selected:
+        parts.append((f"{status.selected:,} selected", "bold", 9))
+    parts.append((f"sorted by {SORT_NAMES.get(status.sort, status.sort)} {arrow}", "", 0))
+    if status.read_only:
+        # Stays on screen: the start-up notification naming the file goes away, and a
+        # user who starts rating later must still see that edits will be refused.
+        parts.append((f"{' + '.join(status.read_only)} read-only", "bold", 9))
+
+    def length() -> int:
+        return 1 + sum(cell_len(text) for text, _style, _p in parts) + 3 * (len(parts) - 1)
+
+    for level in (0, 1, 2):
+        if length() <= width:
+            break
+        parts = [part for part in parts if part[2] != level]
+    over = length() - width
+    if over > 0 and status.query:
+        parts = [
+            (text[: max(8, cell_len(text) - over - 1)] + "…", style, p)
+            if p == 3
+            else (text, style, p)
+            for text, style, p in parts
+        ]
+    line = Text(no_wrap=True, overflow="ellipsis")
+    for i, (text, style, _p) in enumerate(parts):
+        line.append(" " if i == 0 else " · ")
+        line.append(text, style=style)
+    return line
+
+
 class StatusBar(Horizontal):
     """Fixed-size parts, updated with ``layout=False`` and only when the text changes, so a
     key that changes the counts repaints one line, not the screen."""
@@ -48,6 +89,7 @@ class StatusBar(Horizontal):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._shown: Text | None = None
+        self._status: Status | None = None
         self._progress_text = ""
 
     def compose(self) -> ComposeResult:
@@ -69,24 +111,15 @@ class StatusBar(Horizontal):
         self.query_one("#status-progress-label").display = False
 
     def show(self, status: Status) -> None:
-        line = Text(no_wrap=True, overflow="ellipsis")
-        line.append(f" {status.spaces}", style="bold")
-        line.append(f" · {safe(status.view)}")
-        if status.query:
-            line.append(" · ")
-            line.append(safe(status.query, 60), style="italic")
-        line.append(f" · {status.shown:,} / {status.total:,} shown")
-        if status.selected:
-            line.append(f" · {status.selected:,} selected", style="bold")
-        arrow = "↓" if status.descending else "↑"
-        line.append(f" · sorted by {SORT_NAMES.get(status.sort, status.sort)} {arrow}")
-        if status.read_only:
-            # Stays on screen: the start-up notification naming the file goes away, and a
-            # user who starts rating later must still see that edits will be refused.
-            line.append(f" · {' + '.join(status.read_only)} read-only", style="bold")
+        self._status = status
+        line = status_line(status, self.query_one("#status-text").size.width or 200)
         if line != self._shown:
             self._shown = line
             self.query_one("#status-text", Static).update(line, layout=False)
+
+    def on_resize(self) -> None:
+        if self._status is not None:
+            self.show(self._status)
 
     def progress(self, done: int, total: int | None, phase: str, finished: bool = False) -> None:
         bar = self.query_one("#status-progress", ProgressBar)

@@ -1,0 +1,25 @@
+"""Quit and Help first in the footer, whatever keys they are bound to.
+
+The Footer lists ``Screen.active_bindings`` in order: the focused widget's bindings first,
+the App's last, so on an 80-column terminal ``q Quit`` and ``? Help`` fall off its end.
+The library and viewer screens return their active bindings through ``first_in_footer``,
+which puts those two first (found by id, so a remapped key keeps the place); key dispatch
+does not read this order.
+"""
+
+from __future__ import annotations
+
+from textual.binding import ActiveBinding
+
+FIRST = ("app.quit", "app.help")
+
+
+def first_in_footer(bindings: dict[str, ActiveBinding]) -> dict[str, ActiveBinding]:
+    """``bindings`` with those of the ids in FIRST moved to the front, in FIRST's order."""
+    front = sorted(
+        (key for key, active in bindings.items() if active.binding.id in FIRST),
+        key=lambda key: FIRST.index(bindings[key].binding.id or ""),
+    )
+    ordered = {key: bindings[key] for key in front}
+    ordered.update(bindings)
+    return ordered
