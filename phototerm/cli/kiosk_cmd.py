@@ -281,8 +281,17 @@ def _show(library: Library, plan: KioskPlan) -> int:
     # driver class or keys to press, none of which a kiosk may have.
     for name in [n for n in os.environ if n.startswith("TEXTUAL")]:
         del os.environ[name]
+    from phototerm.tui import colour_probe, terminal
     from phototerm.tui.kiosk.app import KioskApp
 
-    app = KioskApp(library, plan, settings=settings())
+    # Asked before the app starts (Textual picks its colour system once): SSH does not carry
+    # COLORTERM, and a guest's terminal may well show 24-bit colour. The terminal is asked on
+    # stdin, which is it, rather than /dev/tty opened read-write: the kiosk opens nothing
+    # for writing.
+    def ask() -> bool | None:
+        return colour_probe.ask_fd(sys.stdin.fileno())
+
+    color = terminal.detect(os.environ, settings(), ask=ask)
+    app = KioskApp(library, plan, settings=settings(), color=color)
     app.run()
     return int(app.return_code or 0)

@@ -138,3 +138,49 @@ def test_kiosk_accounts_as_real_users(unix_users, capsys):
         done = u.phototerm(user, "kiosk", "--shared", str(photo), "--personal", "")
         assert done.returncode == 3, done.stderr
         assert "[kiosk] slideshow must be a number" in done.stderr
+
+
+def test_the_guest_s_terminal_is_asked_for_true_colour_on_stdin(root, monkeypatch):
+    """SSH does not carry COLORTERM: the kiosk asks the terminal itself, on stdin (no
+    /dev/tty opened read-write), and draws in 24-bit colour when it says so."""
+    import os
+    import select
+    import threading
+
+    from phototerm.tui.kiosk import app as kiosk_app
+
+    far, near = os.openpty()
+    received: list[bytes] = []
+
+    def terminal() -> None:  # answers as kitty does: RGB yes, then DA1
+        data = b""
+        while b"\x1b[c" not in data:
+            if not select.select([far], [], [], 5)[0]:
+                return
+            data += os.read(far, 4096)
+        received.append(data)
+        os.write(far, b"\x1bP1+r524742=382f382f38\x1b\\\x1b[?62;22c")
+
+    threading.Thread(target=terminal, daemon=True).start()
+    colours: list[str] = []
+    monkeypatch.setattr(kiosk_app.KioskApp, "run", lambda self: colours.append(self.color.mode))
+    opened: list[str] = []
+    real_open = os.open
+    monkeypatch.setattr(
+        os, "open", lambda path, *a, **k: (opened.append(str(path)), real_open(path, *a, **k))[1]
+    )
+    for name in ("COLORTERM", "PHOTOTERM_COLOR", "NO_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    for name in [n for n in os.environ if n.startswith("TEXTUAL")]:
+        monkeypatch.setenv(name, os.environ[name])  # the kiosk drops them: back after the test
+    with os.fdopen(os.dup(near), "r") as stdin:
+        monkeypatch.setattr(sys, "stdin", stdin)
+        monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+        try:
+            assert kiosk(root, "--album", ALBUM) == 0
+        finally:
+            os.close(near)
+            os.close(far)
+    assert received and colours == ["truecolor"]
+    assert "/dev/tty" not in opened

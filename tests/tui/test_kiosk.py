@@ -77,6 +77,7 @@ KIOSK_ACTIONS = {
     "step",
     "play_pause",
     "close",
+    "redraw",
 }
 
 
@@ -219,6 +220,18 @@ def test_textual_writers_are_turned_off(tmp_path: Path) -> None:
 
     run(go())
     assert files(tmp_path) == before
+
+
+def test_the_kiosk_writes_only_the_cells_that_change(tmp_path: Path) -> None:
+    """Over a guest's SSH link a slide costs the cells that differ (tui/output/)."""
+    from textual.drivers.linux_driver import LinuxDriver
+
+    app = kiosk_app(album_library(tmp_path), album=ALBUM)
+    try:
+        assert issubclass(app.driver_class, LinuxDriver)
+        assert app.driver_class.__name__.startswith("Diffing")
+    finally:
+        app.library.close()
 
 
 def test_the_slideshow_advances_on_the_fake_clock(tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ from typing import Any, BinaryIO, ClassVar, Literal, TextIO
 from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.driver import Driver
 from textual.screen import Screen
 
 from phototerm.library import paths
@@ -38,6 +39,7 @@ from phototerm.tui.kiosk.plan import KioskPlan, view_spec, what
 from phototerm.tui.kiosk.slide_screen import SlideScreen
 from phototerm.tui.kiosk.slides import Clock, Slideshow
 from phototerm.tui.model import IndexModel, build
+from phototerm.tui.output.driver import Output, diffing_driver
 from phototerm.tui.screens.help import HelpScreen
 from phototerm.tui.theme_files import ThemeCatalogue, derived_variables, load_catalogue
 from phototerm.tui.threads import DaemonExecutor, close_within
@@ -68,6 +70,15 @@ class KioskApp(keys.BindingGate, App[None], inherit_bindings=False):
             show=False,  # the Footer shows the palette key on its right
             tooltip="Find what the kiosk can do by name",
         ),
+        Binding(
+            "ctrl+l",
+            "redraw",
+            "Redraw",
+            id="kiosk.redraw",
+            show=False,
+            priority=True,
+            tooltip="Draw the whole screen again (after another program wrote over it)",
+        ),
     ]
 
     def __init__(
@@ -86,6 +97,7 @@ class KioskApp(keys.BindingGate, App[None], inherit_bindings=False):
         ``rng`` and ``retry_every`` are the slideshow's time, its shuffle and the pace of
         the retries (tests give their own)."""
         self.settings = settings
+        self.output = Output()
         self.color = color if color is not None else terminal.detect(os.environ, settings)
         with terminal.patched_environ(terminal.color_environ(self.color.mode, os.environ)):
             super().__init__()
@@ -128,6 +140,15 @@ class KioskApp(keys.BindingGate, App[None], inherit_bindings=False):
         if self.plan.slideshow is not None and not self._slideshow_started and len(self.model):
             self._slideshow_started = True
             self._open_slides(self.model.photo_id(0), playing=True)
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver, writing only the cells that change (see tui/output/): a slide
+        over a guest's SSH link costs the cells that differ, not the whole screen."""
+        return diffing_driver(super().get_driver_class(), self.output)
+
+    def action_redraw(self) -> None:
+        self.output.forget()
+        self.refresh(repaint=True, layout=True)
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return derived_variables(self.current_theme)
