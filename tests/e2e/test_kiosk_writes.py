@@ -70,7 +70,8 @@ from phototerm.tui.kiosk import app as kiosk_app
 
 FORBIDDEN = [*"012345", "x", "t", "a", "e", "u", "r", "R", "y", "v", "ctrl+a", "f", "s",
              "slash", "colon", "w", "z", "ctrl+b", "ctrl+g", "ctrl+z", "ctrl+c",
-             "ctrl+backslash", "ctrl+q", "ctrl+s", "tab", "plus", "minus", "i", "i"]
+             "ctrl+backslash", "ctrl+q", "ctrl+s", "tab", "S", "c", "ctrl+d", "ctrl+e",
+             "ctrl+n", "ctrl+o", "ctrl+r", "plus", "minus", "i", "i"]
 shown = {}
 
 async def pilot_script(pilot):

@@ -56,6 +56,13 @@ FORBIDDEN = [
     "ctrl+q",
     "ctrl+s",
     "tab",
+    "S",  # sharing, and the share dialog's and the Shares list's keys
+    "c",
+    "ctrl+d",
+    "ctrl+e",
+    "ctrl+n",
+    "ctrl+o",
+    "ctrl+r",
 ]
 
 KIOSK_ACTIONS = {
