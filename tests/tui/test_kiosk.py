@@ -195,12 +195,31 @@ def test_footer_help_and_palette_offer_only_what_works(tmp_path: Path) -> None:
                 assert word in text, word
             await pilot.press("escape")
             footer = screen_text(app).splitlines()[-1]  # the viewer's (paused)
-            assert footer.split()[:6] == ["→", "Next", "←", "Previous", "space", "Play/Pause"]
+            assert footer.split()[:4] == ["q", "Quit", "?", "Help"]
+            assert footer.split()[4:10] == ["→", "Next", "←", "Previous", "space", "Play/Pause"]
             await pilot.press("escape")
             footer = screen_text(app).splitlines()[-1]  # the grid's
             assert "space Slideshow" in footer
             for word in ("Select", "Tags", "Albums", "Undo", "Search", "Filter", "Copy"):
                 assert word not in footer, word
+
+    run(go())
+
+
+def test_at_80x24_the_footer_still_says_how_to_quit_and_get_help(tmp_path: Path) -> None:
+    app = kiosk_app(album_library(tmp_path), album=ALBUM)
+
+    async def go() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await until(pilot, lambda: isinstance(app.screen, KioskGridScreen))
+            await pilot.pause()
+            grid_footer = screen_text(app).splitlines()[-1]
+            await pilot.press("enter")
+            await until(pilot, lambda: isinstance(app.screen, SlideScreen))
+            await pilot.pause()
+            photo_footer = screen_text(app).splitlines()[-1]
+            for footer in (grid_footer, photo_footer):
+                assert footer.split()[:4] == ["q", "Quit", "?", "Help"], footer
 
     run(go())
 

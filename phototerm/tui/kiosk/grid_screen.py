@@ -10,7 +10,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import ActiveBinding, Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
@@ -20,6 +20,7 @@ from phototerm.library.index import Index
 from phototerm.library.thumbnails import ThumbnailService
 from phototerm.tui.keys import BindingGate
 from phototerm.tui.model import IndexModel
+from phototerm.tui.screens.footer_first import KIOSK_FIRST, first_in_footer
 from phototerm.tui.widgets.grid import ThumbnailGrid
 from phototerm.tui.widgets.infopanel import InfoPanel
 
@@ -59,6 +60,11 @@ class KioskGridScreen(BindingGate, Screen[None], inherit_bindings=False):
             tooltip="Show or hide the details of the photo under the cursor",
         ),
     ]
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        # Quit and Help first in the footer: on 80 columns they would fall off its end.
+        return first_in_footer(super().active_bindings, KIOSK_FIRST)
 
     DEFAULT_CSS = """
     KioskGridScreen #kiosk-title { height: 1; padding: 0 1; background: $panel; }

@@ -19,7 +19,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import ActiveBinding, Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
@@ -34,6 +34,7 @@ from phototerm.tui.kiosk.latest import LatestOnly
 from phototerm.tui.kiosk.plan import caption
 from phototerm.tui.kiosk.slides import Slideshow
 from phototerm.tui.model import IndexModel
+from phototerm.tui.screens.footer_first import KIOSK_FIRST, first_in_footer
 from phototerm.tui.widgets.infopanel import InfoPanel
 from phototerm.tui.widgets.photoview import PhotoView
 
@@ -85,6 +86,11 @@ class SlideScreen(BindingGate, Screen[int | None], inherit_bindings=False):
             tooltip="Back to the photos, on this one",
         ),
     ]
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        # Quit and Help first in the footer: on 80 columns they would fall off its end.
+        return first_in_footer(super().active_bindings, KIOSK_FIRST)
 
     DEFAULT_CSS = """
     SlideScreen #slide-caption { height: 1; padding: 0 1; background: $panel; }
