@@ -20,7 +20,6 @@ a threaded process can deadlock the child); phototerm's entry points are guarded
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 import signal
 import sys
@@ -28,21 +27,25 @@ import threading
 import time
 import warnings
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from multiprocessing.context import BaseContext
 from typing import TYPE_CHECKING
 
 from phototerm.library.ingest.listing import Listing
 from phototerm.library.ingest.scanner import ScanError, scan_folders
-from phototerm.library.metadata import cache as metadata_cache
 from phototerm.library.metadata import reader as metadata
 from phototerm.library.metadata.reader import Item, Row, photo_from_row
 from phototerm.library.photo import Photo
 
 if TYPE_CHECKING:  # only its .name and .root are used; spaces.py pulls in the config
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from multiprocessing.context import BaseContext
+
+    from phototerm.library.metadata import cache as metadata_cache
     from phototerm.library.spaces import SpaceRoot
+
+# The process pool's modules (multiprocessing, concurrent.futures) and the metadata cache's
+# are imported where they are used: a warm start that finds nothing to read (reconcile.py)
+# does not pay for them.
 
 __all__ = ["IndexProgress", "IndexResult", "ScanError", "index_spaces"]
 
@@ -81,6 +84,8 @@ class _Space:
     """Per-space state of one run: the old cache, and the rows the new cache will hold."""
 
     def __init__(self, space: SpaceRoot, cache_dir: str | None) -> None:
+        from phototerm.library.metadata import cache as metadata_cache
+
         self.name = sys.intern(space.name)
         self.root = space.root
         self.path = (
@@ -99,6 +104,8 @@ class _Space:
     def keep(self, row: Row) -> None:
         self.read_rows.append(row)
         if len(self.read_rows) >= SPOOL_ROWS:
+            from phototerm.library.metadata import cache as metadata_cache
+
             self.spooled.append(metadata_cache.spool(self.read_rows))
             self.read_rows = []
             self.spooled_count += SPOOL_ROWS
@@ -143,6 +150,8 @@ def index_spaces(
         if state.old.problem:
             result.cache_problems.append(f"{state.name}: cache ignored: {state.old.problem}")
     if not read_only:
+        from phototerm.library.metadata import cache as metadata_cache
+
         run.report("saving", force=True)
         for state in states:
             if state.path and (state.changed or state.cached_count() != len(state.old)):
@@ -166,9 +175,9 @@ class _Run:
     ) -> None:
         self.start = time.perf_counter()
         self.workers = max(1, workers)
-        # Chosen once, before any pool exists: a pool's own manager thread must not turn a
-        # later pool of this run into a fork server one.
-        self.context = _context()
+        # Chosen once, before the first pool exists (``context``): a pool's own manager
+        # thread must not turn a later pool of this run into a fork server one.
+        self._context: BaseContext | None = None
         self.progress = progress
         self.batch = batch
         self.photos: list[Photo] = []
@@ -188,6 +197,12 @@ class _Run:
         self.keep = True
         self.listing = Listing()
         self.retry_rels: dict[str, list[str]] = {}  # space -> files whose error may pass
+
+    @property
+    def context(self) -> BaseContext:
+        if self._context is None:
+            self._context = _context()
+        return self._context
 
     # --- walking ----------------------------------------------------------------------------
 
@@ -253,6 +268,8 @@ class _Run:
             self.collect(block=False)
 
     def submit_waiting(self) -> None:
+        from concurrent.futures.process import BrokenProcessPool
+
         assert self.pool is not None
         for state, items in self.waiting:
             try:
@@ -285,6 +302,8 @@ class _Run:
         self.flush()
 
     def collect(self, block: bool) -> None:
+        from concurrent.futures import FIRST_COMPLETED, wait
+
         if not self.inflight:
             return
         done, _ = wait(
@@ -384,6 +403,10 @@ class _Run:
 
 
 def _make_pool(workers: int, context: BaseContext) -> ProcessPoolExecutor:
+    from concurrent.futures import ProcessPoolExecutor
+
+    import exifread  # noqa: F401 - once here, not in each forked worker (reader.py imports it late)
+
     return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init)
 
 
@@ -393,12 +416,14 @@ def _context() -> BaseContext:
     a threaded process can deadlock the child on a lock another thread held. The fork server
     imports the reader once; each worker is a cheap fork of it. (forkserver and spawn re-run
     an unguarded main script in the workers: phototerm's entry points are guarded.)"""
+    import multiprocessing
+
     methods = multiprocessing.get_all_start_methods()
     if threading.active_count() == 1 and "fork" in methods:
         return multiprocessing.get_context("fork")
     if "forkserver" in methods:
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["phototerm.library.metadata.reader"])
+        ctx.set_forkserver_preload(["phototerm.library.metadata.reader", "exifread"])
         return ctx
     return multiprocessing.get_context("spawn")
 
