@@ -165,7 +165,9 @@ def test_folders_the_indexer_signed_are_recognised_by_the_walk_that_reconciles(
     os.symlink("target.JPG", root / "2001/event 1/IMG_0001.JPG")  # a link inside the root
     (root / "2001/event 1/IMG_9999.JPG").write_bytes(b"not a photo")  # unreadable
     folders = list(scan_listings(str(root)))
-    assert [f.rel for f in folders] == [e[0].rel.rpartition("/")[0] for e in scan_folders(str(root))]
+    assert [f.rel for f in folders] == [
+        e[0].rel.rpartition("/")[0] for e in scan_folders(str(root))
+    ]
     for folder, entries in zip(folders, scan_folders(str(root)), strict=True):
         assert listing_signature(folder) == folder_signature(entries)
         assert folder.entries() == entries
@@ -175,7 +177,7 @@ def test_folders_the_indexer_signed_are_recognised_by_the_walk_that_reconciles(
     compared: list[tuple[str, str]] = []
     real = reconcile._compare
 
-    def spy(run, index, state, old, key, entries, result, removed) -> None:  # noqa: ANN001
+    def spy(run, index, state, old, key, entries, result, removed) -> None:
         compared.append(key)
         real(run, index, state, old, key, entries, result, removed)
 

@@ -297,13 +297,17 @@ def _read(fh: BufferedReader, roots: list[tuple[str, str]]) -> Loaded:
         data_: array[Any] | bytearray
         if code == "B":
             data_ = bytearray(nbytes)
-            if fh.readinto(data_) != nbytes:
-                raise _Stale("truncated")
         else:
+            # Made at its full size, then read into: one copy, by the kernel, without the
+            # GIL (``fromfile`` reads into a bytes object and copies that again, holding it:
+            # a loader thread would slow the UI thread starting beside it).
             data_ = array(code)
             if nbytes % data_.itemsize:
                 raise _Stale("damaged (section size)")
-            data_.fromfile(fh, nbytes // data_.itemsize)
+            if nbytes:
+                data_ = array(code, [0]) * (nbytes // data_.itemsize)
+        if nbytes and fh.readinto(memoryview(data_).cast("B")) != nbytes:
+            raise _Stale("truncated")
         if zlib.crc32(data_) != section_crc:
             raise _Stale("damaged (checksum)")
         arrays[name] = data_
