@@ -29,7 +29,7 @@ from textual.worker import Worker, WorkerState
 from phototerm.library import paths
 from phototerm.library.index import Index
 from phototerm.library.opening import Library
-from phototerm.library.opening.preload import Preload
+from phototerm.library.preload import Preload, prepare_processes
 from phototerm.library.roles import Access, Identity
 from phototerm.library.settings import Settings, load_settings, save_keys
 from phototerm.library.spaces import SpaceSetup
@@ -51,7 +51,7 @@ from phototerm.tui.messages import (
     PhotosEdited,
 )
 from phototerm.tui.model import ViewSpec
-from phototerm.tui.opening import Handover, open_in_worker, prepare_processes
+from phototerm.tui.opening import Handover, open_in_worker
 from phototerm.tui.output.driver import Output, diffing_driver
 from phototerm.tui.screens.edit_keys import edit_commands, hidden_ids
 from phototerm.tui.screens.help import HelpScreen, binding_contexts, binding_sections
@@ -162,12 +162,15 @@ class PhotoApp(BindingGate, App[None]):
         self.index_on_start = index_on_start
         self._preload: Preload | None = None
         if index_on_start and setup.on:
-            prepare_processes()
             usable = preload is not None and (preload.setup, preload.cache_dir) == (
                 setup,
                 self.cache_dir,
             )
-            self._preload = preload if usable else Preload(setup, self.cache_dir)
+            if preload is not None and usable and preload.prepared_processes:
+                self._preload = preload
+            else:
+                prepare_processes()
+                self._preload = Preload(setup, self.cache_dir)
         self.indexing = False
         self.from_snapshot = False  # the library on screen came whole from the saved index
         self._first_screen = threading.Event()  # set once the first screen is complete

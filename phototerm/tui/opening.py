@@ -1,7 +1,7 @@
 """Opening the library in the background: the saved index loaded on a thread while Textual
 starts, then ``open_library`` on a thread worker, told with messages.
 
-``Preload`` (library/opening/preload.py) reads the index snapshot from before Textual is even
+``Preload`` (library/preload.py) reads the index snapshot from before Textual is even
 imported (the command line starts it), so the first screen can show the whole library.
 ``open_library`` then checks it against the disk on the worker's thread (or indexes
 everything when there was no snapshot), changing the app's (thread-safe) Index batch by
@@ -17,7 +17,6 @@ pool down), so quitting in the middle of a cold index does not wait for it to fi
 
 from __future__ import annotations
 
-import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -28,27 +27,12 @@ from textual.worker import get_current_worker
 from phototerm.library.index import Index
 from phototerm.library.ingest.indexer import IndexProgress
 from phototerm.library.opening import Library, open_library
-from phototerm.library.opening.preload import Preload
+from phototerm.library.preload import Preload
 from phototerm.library.settings import Settings
 from phototerm.library.spaces import SpaceSetup
 from phototerm.tui.messages import IndexingProgress, IndexLoaded, LibraryOpened, PhotosArrived
 
 FIRST_SCREEN_WAIT = 3.0  # seconds the walk waits for the first screen at most
-
-
-def prepare_processes() -> None:
-    """Start multiprocessing's resource tracker now, while sys.stderr is the real one.
-
-    The indexer's process pool (forkserver) starts the tracker on first use and hands it
-    ``sys.stderr.fileno()``; inside ``App.run`` Textual has replaced sys.stderr with a capture
-    object whose fileno() is -1, and the spawn fails ("bad value(s) in fds_to_keep").
-    Started before the App runs, the tracker is simply reused.
-    """
-    from multiprocessing import resource_tracker
-
-    # No tracker: the indexer's pool reports its own failure through the worker.
-    with contextlib.suppress(Exception):
-        resource_tracker.ensure_running()
 
 
 class Cancelled(Exception):

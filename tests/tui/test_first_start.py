@@ -132,3 +132,38 @@ def test_a_second_start_shows_the_saved_index_and_changes_in_place(tmp_path: Pat
             assert "15 / 15 shown" in "\n".join(screen_lines(app))
 
     run(second())
+
+
+def test_a_snapshot_preloaded_before_the_app_is_the_one_shown(tmp_path: Path) -> None:
+    # The command line starts loading the saved index before it imports Textual and hands
+    # the load to the app, which uses it rather than loading the file a second time.
+    from phototerm.library import load_settings, open_library, paths, resolve
+    from phototerm.library.preload import Preload
+
+    personal = make_library(tmp_path / "lib" / "Personal", standard_shots("personal"))
+    settings = load_settings()
+    setup = resolve(settings, str(personal), "", env={})
+    with open_library(settings, setup):  # writes the snapshot
+        pass
+    preload = Preload(setup, str(paths.cache_dir()), processes=True)
+    loaded = preload.wait(10)
+    assert loaded is not None and loaded.index is not None and loaded.problem == ""
+
+    async def scenario() -> None:
+        app = make_app(tmp_path, personal=personal, preload=preload)
+        assert app._preload is preload
+        async with app.run_test(size=SIZE) as pilot:
+            assert app.from_snapshot
+            await pilot.pause()
+            assert len(app.library.model) == 15
+            await settle(pilot)
+            assert len(app.library.model) == 15
+
+    run(scenario())
+    # A preload of another library (or of another cache) is not taken for this one.
+    other = Preload(resolve(settings, str(tmp_path / "lib"), "", env={}), str(paths.cache_dir()))
+    app = make_app(tmp_path, personal=personal, preload=other)
+    try:
+        assert app._preload is not other and app._preload is not None
+    finally:
+        app.thumbnails.close()

@@ -162,8 +162,9 @@ class Sidebar(Vertical):
         self.index = index
         self._spaces_on: tuple[str, ...] = tuple(s.name for s in setup.on)
         self._folders: dict[str, tuple[str, ...]] = {}
-        # (space, folder) -> the folders that hang under it in the tree, in order
-        self._subfolders: dict[tuple[str, str], list[str]] = {}
+        # (space, folder) -> the folders that hang under it in the tree, in order (made
+        # when a folder is first opened: thousands of folders take a while to sort out)
+        self._subfolders_of: dict[tuple[str, str], list[str]] | None = None
         self._albums: tuple[views.AlbumInfo, ...] = ()
         self._space_nodes: dict[str, TreeNode[Entry]] = {}
         self._folder_nodes: dict[tuple[str, str], TreeNode[Entry]] = {}  # those made so far
@@ -214,7 +215,7 @@ class Sidebar(Vertical):
         for space in self.setup.on:
             top = folders.add(Text(space.label), Entry("folder", space.name, ""))
             self._folder_nodes[(space.name, "")] = top
-            top.allow_expand = bool(self._subfolders.get((space.name, "")))
+            top.allow_expand = bool(self._folders.get(space.name))
         # Opened again as they were (parents first: a path sorts after its parents).
         for _kind, space_name, path in sorted(expanded):
             folder = self.folder_node(space_name or "", path)
@@ -262,7 +263,7 @@ class Sidebar(Vertical):
             return
         if folders != self._folders:
             self._folders = folders
-            self._subfolders = subfolders(folders)
+            self._subfolders_of = None
         self._albums = albums
         self._build()
 
@@ -288,6 +289,12 @@ class Sidebar(Vertical):
         """Open ``node``, its subfolders made nodes first."""
         self._fill(node)
         node.expand()
+
+    @property
+    def _subfolders(self) -> dict[tuple[str, str], list[str]]:
+        if self._subfolders_of is None:
+            self._subfolders_of = subfolders(self._folders)
+        return self._subfolders_of
 
     def _fill(self, node: TreeNode[Entry]) -> None:
         """Make nodes of a folder's subfolders (once)."""
