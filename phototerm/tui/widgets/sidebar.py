@@ -1,6 +1,6 @@
 """The sidebar: spaces (on/off, with the reason when a space is missing), Timeline, the Folders
-tree, Albums (with their counts) and "Shared with me" (empty until a later issue fills it, but
-always there).
+tree, Albums (with their counts), Shares (every share the user made: opens the list) and
+"Shared with me" (albums others shared with the user, with their owner and the role given).
 
 Every folder name is untrusted: labels are ``Text`` built from ``safe()``, never markup.
 The folders and albums come from the index: again as photos arrive (``refresh_tree``), and
@@ -46,7 +46,7 @@ LABEL_WIDTH = 24  # a space's label: the guide and the expand arrow take 4
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    kind: str  # space | timeline | recent | folders | folder | album | shared | info
+    kind: str  # space | timeline | recent | folders | folder | album | shares | shared | info
     space: str | None = None
     value: str = ""
 
@@ -166,6 +166,7 @@ class Sidebar(Vertical):
         # when a folder is first opened: thousands of folders take a while to sort out)
         self._subfolders_of: dict[tuple[str, str], list[str]] | None = None
         self._albums: tuple[views.AlbumInfo, ...] = ()
+        self._shared: tuple[tuple[str, str], ...] = ()  # (album, label) shared with me
         self._space_nodes: dict[str, TreeNode[Entry]] = {}
         self._folder_nodes: dict[tuple[str, str], TreeNode[Entry]] = {}  # those made so far
         self._filled: set[tuple[str, str]] = set()  # folders whose subfolders are nodes
@@ -226,8 +227,12 @@ class Sidebar(Vertical):
             albums.add_leaf(self._album_label(album.name), Entry("album", None, album.name))
         if not self._albums:
             albums.add_leaf(Text("no albums yet", style="dim italic"), Entry("info"))
+        root.add_leaf(Text("Shares", style="bold"), Entry("shares"))
         shared = root.add(Text("Shared with me", style="bold"), Entry("shared"), expand=True)
-        shared.add_leaf(Text("nothing shared yet", style="dim italic"), Entry("info"))
+        for shown, label in self._shared:
+            shared.add_leaf(Text(safe(label, 60)), Entry("album", None, shown))
+        if not self._shared:
+            shared.add_leaf(Text("nothing shared yet", style="dim italic"), Entry("info"))
         if self._active is not None:
             active, self._active = self._active, None
             self._mark(active)
@@ -266,6 +271,12 @@ class Sidebar(Vertical):
             self._subfolders_of = None
         self._albums = albums
         self._build()
+
+    def show_shared(self, items: list[tuple[str, str]]) -> None:
+        """The albums shared with this person: (album's shown name, label with the owner)."""
+        if tuple(items) != self._shared:
+            self._shared = tuple(items)
+            self._build()
 
     # ------------------------------------------------------------------ folder nodes
 
@@ -406,6 +417,7 @@ class Sidebar(Vertical):
             "recent": "Recently added",
             "folders": "Folders",
             "shared": "Shared with me",
+            "shares": "Shares",
         }
         return Text(titles.get(data.kind, ""), style="bold")
 
