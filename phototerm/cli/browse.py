@@ -53,7 +53,7 @@ def browse(setup: SpaceSetup, *, theme: str | None = None, settings: Settings | 
     from phototerm.library.preload import Preload
 
     # The saved index loads on a thread of its own while Textual is imported and starts.
-    preload = Preload(setup, str(paths.cache_dir()), processes=True) if setup.on else None
+    preload = Preload(setup, str(paths.cache_dir())) if setup.on else None
 
     from phototerm.tui import colour_probe, terminal
     from phototerm.tui.app import PhotoApp

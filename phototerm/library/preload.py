@@ -10,41 +10,22 @@ caller's own imports then crawl.
 
 from __future__ import annotations
 
-import contextlib
 import threading
 
 from phototerm.library.index import snapshot
 from phototerm.library.spaces import SpaceSetup
 
 
-def prepare_processes() -> None:
-    """Start multiprocessing's resource tracker now, while sys.stderr is the real one.
-
-    The indexer's process pool (forkserver, from a thread) starts the tracker on first use
-    and hands it ``sys.stderr.fileno()``; inside ``App.run`` Textual has replaced sys.stderr
-    with a capture object whose fileno() is -1, and the spawn fails ("bad value(s) in
-    fds_to_keep"). Started before, the tracker is simply reused."""
-    from multiprocessing import resource_tracker
-
-    # No tracker: the indexer's pool reports its own failure through its caller.
-    with contextlib.suppress(Exception):
-        resource_tracker.ensure_running()
-
-
 class Preload:
     """The snapshot of ``setup``'s library in ``cache_dir``, loaded on a daemon thread
-    started at once. ``processes``: run ``prepare_processes`` too (in the caller's thread,
-    while the loading goes on)."""
+    started at once."""
 
-    def __init__(self, setup: SpaceSetup, cache_dir: str, *, processes: bool = False) -> None:
+    def __init__(self, setup: SpaceSetup, cache_dir: str) -> None:
         self.setup = setup
         self.cache_dir = cache_dir
         self.result: snapshot.Loaded | None = None
         self._thread = threading.Thread(target=self._load, name="loading the index", daemon=True)
         self._thread.start()
-        self.prepared_processes = processes
-        if processes:
-            prepare_processes()
 
     def _load(self) -> None:
         roots = [(space.name, space.root) for space in self.setup.on]

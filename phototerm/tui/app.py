@@ -29,7 +29,7 @@ from textual.worker import Worker, WorkerState
 from phototerm.library import paths
 from phototerm.library.index import Index
 from phototerm.library.opening import Library
-from phototerm.library.preload import Preload, prepare_processes
+from phototerm.library.preload import Preload
 from phototerm.library.roles import Access, Identity
 from phototerm.library.settings import Settings, load_settings, save_keys
 from phototerm.library.spaces import SpaceSetup
@@ -167,10 +167,8 @@ class PhotoApp(BindingGate, App[None]):
                 setup,
                 self.cache_dir,
             )
-            if preload is not None and usable and preload.prepared_processes:
-                self._preload = preload
-            else:
-                prepare_processes()
+            self._preload = preload if preload is not None and usable else None
+            if self._preload is None:
                 self._preload = Preload(setup, self.cache_dir)
         self.indexing = False
         self.from_snapshot = False  # the library on screen came whole from the saved index

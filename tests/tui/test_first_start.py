@@ -145,7 +145,7 @@ def test_a_snapshot_preloaded_before_the_app_is_the_one_shown(tmp_path: Path) ->
     setup = resolve(settings, str(personal), "", env={})
     with open_library(settings, setup):  # writes the snapshot
         pass
-    preload = Preload(setup, str(paths.cache_dir()), processes=True)
+    preload = Preload(setup, str(paths.cache_dir()))
     loaded = preload.wait(10)
     assert loaded is not None and loaded.index is not None and loaded.problem == ""
 
@@ -167,3 +167,49 @@ def test_a_snapshot_preloaded_before_the_app_is_the_one_shown(tmp_path: Path) ->
         assert app._preload is not other and app._preload is not None
     finally:
         app.thumbnails.close()
+
+
+# Run in a process of its own: multiprocessing's resource tracker is started once per
+# process, and one started by an earlier test would hide a failure to start it.
+_INDEX_IN_A_FRESH_PROCESS = """
+import asyncio, sys
+from multiprocessing import resource_tracker
+from phototerm.library.ingest import indexer
+from phototerm.library.settings import load_settings
+from phototerm.library.spaces import resolve
+from phototerm.tui.app import PhotoApp
+
+indexer.CHUNK, indexer.POOL_MIN = 2, 2  # a pool, however small the library
+settings = load_settings()
+app = PhotoApp(resolve(settings, sys.argv[1], "", env={}), settings=settings)
+
+async def scenario():
+    async with app.run_test(size=(200, 50)) as pilot:
+        for _ in range(600):
+            await pilot.pause(0.05)
+            if not app.indexing:
+                break
+        print(len(app.index), resource_tracker._resource_tracker._pid is not None)
+
+asyncio.run(scenario())
+"""
+
+
+def test_the_browser_reads_files_in_worker_processes_from_inside_textual(tmp_path: Path) -> None:
+    # Textual's capture of sys.stderr has no file descriptor (fileno() is -1), which the
+    # resource tracker's spawn rejects ("bad value(s) in fds_to_keep"). The browser no
+    # longer starts the tracker before Textual does (it cost every start ~40 ms): the
+    # indexer starts it when it first needs a pool.
+    import subprocess
+    import sys
+
+    personal = make_library(tmp_path / "lib" / "Personal", standard_shots("personal"))
+    done = subprocess.run(
+        [sys.executable, "-c", _INDEX_IN_A_FRESH_PROCESS, str(personal)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["15", "True"], done.stdout + done.stderr

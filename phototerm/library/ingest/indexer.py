@@ -19,6 +19,7 @@ a threaded process can deadlock the child); phototerm's entry points are guarded
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import signal
@@ -407,7 +408,37 @@ def _make_pool(workers: int, context: BaseContext) -> ProcessPoolExecutor:
 
     import exifread  # noqa: F401 - once here, not in each forked worker (reader.py imports it late)
 
+    _start_resource_tracker()
     return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init)
+
+
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker (once per process) with a real stderr.
+
+    The pool starts the tracker on first use and hands it ``sys.stderr.fileno()``. Inside a
+    Textual app sys.stderr is a capture object whose fileno() is -1, and the spawn fails
+    ("bad value(s) in fds_to_keep"). So when that is what sys.stderr holds, the tracker is
+    started here with the process's real stderr in its place, for as long as the spawn takes
+    (nothing in phototerm writes to stderr while an app runs). Doing it here, not at start-up,
+    keeps the import of multiprocessing and the tracker's own process off the start of a
+    browser that has nothing to read."""
+    from multiprocessing import resource_tracker
+
+    stream = sys.stderr
+    try:
+        usable = stream is None or stream.fileno() >= 0
+    except (AttributeError, OSError, ValueError):
+        usable = True  # no descriptor at all: the tracker goes without one
+    if usable or sys.__stderr__ is None:
+        return  # the pool starts the tracker itself
+    sys.stderr = sys.__stderr__
+    try:
+        # No tracker: the pool reports its own failure through its caller.
+        with contextlib.suppress(Exception):
+            resource_tracker.ensure_running()
+    finally:
+        if sys.stderr is sys.__stderr__:  # not changed meanwhile by the app's own exit
+            sys.stderr = stream
 
 
 def _context() -> BaseContext:
