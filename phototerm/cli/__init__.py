@@ -207,22 +207,40 @@ def check_privilege() -> KioskConfig | None:
 # -- the parser and main -------------------------------------------------------------------------
 
 
-def build_parser() -> ArgumentParser:
+# Where each sub-command is registered. A command line that names one (the common case) gets
+# a parser with that module's sub-commands alone: importing every command's module costs a
+# script, or the browser's first screen, as much as the work it came for.
+# (tests/cli/test_cli_args.py checks this table against the parser.)
+COMMAND_MODULES = {
+    "ls": "library_cmds",
+    "index": "library_cmds",
+    "album": "album_cmds",
+    "rate": "edit_cmds",
+    "tag": "edit_cmds",
+    "describe": "edit_cmds",
+    "reset": "edit_cmds",
+    "recycle-rejects": "edit_cmds",
+    "import": "import_cmd",
+    "share": "share_cmds",
+    "export": "share_cmds",
+    "serve": "serve_cmd",
+    "access": "access_cmds",
+    "kiosk": "kiosk_cmd",
+    "demo": "demo_cmd",
+    "bench": "bench_cmd",
+    "themes": "themes_cmd",
+}
+_MODULE_ORDER = tuple(dict.fromkeys(COMMAND_MODULES.values()))
+_TOP_VALUES = ("--personal", "--shared", "--theme")  # top-level options taking a value
+
+
+def build_parser(modules: Collection[str] | None = None) -> ArgumentParser:
+    """The command line's parser; ``modules``: register only these modules' sub-commands
+    (default: all of them)."""
+    import importlib
+
     from phototerm import __version__
-    from phototerm.cli import (
-        access_cmds,
-        album_cmds,
-        bench_cmd,
-        browse,
-        demo_cmd,
-        edit_cmds,
-        import_cmd,
-        kiosk_cmd,
-        library_cmds,
-        serve_cmd,
-        share_cmds,
-        themes_cmd,
-    )
+    from phototerm.cli import browse
 
     parser = ArgumentParser(
         prog="phototerm",
@@ -234,22 +252,45 @@ def build_parser() -> ArgumentParser:
     parser.add_argument("--version", action="version", version=f"phototerm {__version__}")
     browse.add_browse_arguments(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=CommandParser)
-    for module in (
-        library_cmds,
-        album_cmds,
-        edit_cmds,
-        import_cmd,
-        share_cmds,
-        serve_cmd,
-        access_cmds,
-        kiosk_cmd,
-        demo_cmd,
-        bench_cmd,
-        themes_cmd,
-    ):
-        module.register(sub)
+    for name in _MODULE_ORDER:
+        if modules is None or name in modules:
+            importlib.import_module(f"phototerm.cli.{name}").register(sub)
     parser.set_defaults(handler=browse.run)
     return parser
+
+
+def command_modules(words: Sequence[str]) -> set[str] | None:
+    """The modules a parser for ``words`` needs: the named sub-command's, none for the
+    browser, or None (all) when the words ask for help or name no known command. A guess
+    that turns out wrong costs nothing but time: ``parse`` then parses again with them all."""
+    rest = iter(words)
+    for word in rest:
+        if word == "--" or word.startswith(("-h", "--h", "--v")):
+            return None  # help, the version (abbreviated too), or positionals after --
+        if word in _TOP_VALUES:
+            next(rest, None)
+        elif not word.startswith("-"):
+            module = COMMAND_MODULES.get(word)
+            return None if module is None else {module}
+    return set()
+
+
+def parse(words: list[str]) -> argparse.Namespace:
+    """``words`` parsed as the full parser parses them, built with as few modules as will do.
+
+    A parser short of some sub-commands either parses a command line exactly as the full one
+    does, or fails; then the full parser parses it again and says what is wrong."""
+    import contextlib
+    import io
+
+    modules = command_modules(words)
+    if modules is not None:
+        try:
+            with contextlib.redirect_stderr(io.StringIO()):  # its usage lines, on failure
+                return build_parser(modules).parse_args(words)
+        except UsageError:
+            pass
+    return build_parser().parse_args(words)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -257,7 +298,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("exifread").setLevel(logging.CRITICAL)
     logging.getLogger("PIL").setLevel(logging.CRITICAL)
     settings.cache_clear()
-    parser = build_parser()
     words = list(sys.argv[1:] if argv is None else argv)
     try:
         if not HELP_WORDS & set(words[: words.index("--")] if "--" in words else words):
@@ -266,7 +306,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 from phototerm.cli import kiosk_cmd
 
                 return kiosk_cmd.run_for_account(words, kiosk)
-        args = parser.parse_args(words)
+        args = parse(words)
         check_top_options(args)
         return int(args.handler(args) or 0)
     except UsageError as exc:

@@ -49,6 +49,12 @@ def browse(setup: SpaceSetup, *, theme: str | None = None, settings: Settings | 
             file=sys.stderr,
         )
         return EXIT_USAGE
+    from phototerm.library import paths
+    from phototerm.library.preload import Preload
+
+    # The saved index loads on a thread of its own while Textual is imported and starts.
+    preload = Preload(setup, str(paths.cache_dir())) if setup.on else None
+
     from phototerm.tui import colour_probe, terminal
     from phototerm.tui.app import PhotoApp
 
@@ -58,6 +64,6 @@ def browse(setup: SpaceSetup, *, theme: str | None = None, settings: Settings | 
         settings = load_settings()
     # Asked before the app starts: Textual picks its colour system once, in App.__init__.
     color = terminal.detect(os.environ, settings, ask=colour_probe.ask)
-    app = PhotoApp(setup, settings=settings, theme=theme, color=color)
+    app = PhotoApp(setup, settings=settings, theme=theme, color=color, preload=preload)
     app.run()
     return int(app.return_code or 0)

@@ -30,7 +30,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from phototerm.library.access.grants import GrantsError, read_grants
 from phototerm.library.access.role import Role
 from phototerm.library.photo import LABELS, PERSONAL
 from phototerm.library.text import safe
@@ -137,6 +136,10 @@ def space_role(space: str, root: str, identity: Identity) -> SpaceRole:
     who = safe(owner_name(owner))
     if space == PERSONAL:
         return SpaceRole(Role.NONE, f"{shown} belongs to {who}, and only {who} uses it")
+    # Imported here: the grants (and their TOML writer) matter only for a space someone
+    # else owns, and every command that opens a library passes through this module.
+    from phototerm.library.access.grants import GrantsError, read_grants
+
     try:
         grants = read_grants(root)
     except GrantsError as exc:

@@ -29,6 +29,7 @@ from textual.worker import Worker, WorkerState
 from phototerm.library import paths
 from phototerm.library.index import Index
 from phototerm.library.opening import Library
+from phototerm.library.preload import Preload
 from phototerm.library.roles import Access, Identity
 from phototerm.library.settings import Settings, load_settings, save_keys
 from phototerm.library.spaces import SpaceSetup
@@ -51,7 +52,7 @@ from phototerm.tui.messages import (
     PhotosEdited,
 )
 from phototerm.tui.model import ViewSpec
-from phototerm.tui.opening import Handover, Preload, open_in_worker, prepare_processes
+from phototerm.tui.opening import Handover, open_in_worker
 from phototerm.tui.output.driver import Output, diffing_driver
 from phototerm.tui.screens.edit_keys import edit_commands, hidden_ids
 from phototerm.tui.screens.help import HelpScreen, binding_contexts, binding_sections
@@ -137,8 +138,11 @@ class PhotoApp(BindingGate, App[None]):
         read_only: bool = False,
         remember_theme: bool | None = None,
         diff_output: bool = True,
+        preload: Preload | None = None,
     ) -> None:
         """``index_on_start=False``: show ``index`` as it is; nothing is opened (nor edited).
+        ``preload``: the snapshot of ``setup``'s library already being loaded (the command
+        line starts it before importing this module); made here otherwise.
 
         ``remember_theme``: a theme chosen in the app is saved to config.toml (default: unless
         ``read_only``); False keeps every switch for this session only, as a kiosk needs.
@@ -159,8 +163,13 @@ class PhotoApp(BindingGate, App[None]):
         self.index_on_start = index_on_start
         self._preload: Preload | None = None
         if index_on_start and setup.on:
-            prepare_processes()
-            self._preload = Preload(setup, self.cache_dir)  # while Textual starts
+            usable = preload is not None and (preload.setup, preload.cache_dir) == (
+                setup,
+                self.cache_dir,
+            )
+            self._preload = preload if preload is not None and usable else None
+            if self._preload is None:
+                self._preload = Preload(setup, self.cache_dir)
         self.indexing = False
         self.from_snapshot = False  # the library on screen came whole from the saved index
         self._first_screen = threading.Event()  # set once the first screen is complete

@@ -51,13 +51,14 @@ class IndexModel:
     def __init__(
         self,
         index: Index,
-        ids: list[int],
+        ids: Sequence[int],
         sections: Sequence[Group],
         total: int,
         *,
         rank: Sequence[int] | None = None,
     ):
-        """``rank``: each id's position in ``ids``, when ``ids`` holds every id (so a lookup
+        """``ids``: a list, or the index's own order (an array: never changed in place);
+        ``rank``: each id's position in ``ids``, when ``ids`` holds every id (so a lookup
         needs no table of its own: a million-photo model answers at once)."""
         self.index = index
         self.ids = ids
@@ -228,8 +229,8 @@ def build(index: Index, spec: ViewSpec, all_spaces: Sequence[str]) -> IndexModel
         # The whole library by date: the index has it without a search (a first screen).
         fast = index.timeline(spec.grouping, spec.descending)
         if fast is not None:
-            ids, groups, rank = fast
-            return IndexModel(index, ids, groups, len(ids), rank=rank)
+            order, groups, rank = fast
+            return IndexModel(index, order, groups, len(order), rank=rank)
     within: list[int] | None  # the photos in scope (None: all of them)
     if spec.view == RECENT:
         recent, since = recently_added(index, scope)

@@ -1,11 +1,11 @@
 """Opening the library in the background: the saved index loaded on a thread while Textual
 starts, then ``open_library`` on a thread worker, told with messages.
 
-``Preload`` reads the index snapshot as soon as the app exists (zlib and file reads let the
-UI thread go on meanwhile), so the first screen can show the whole library. ``open_library``
-then checks it against the disk on the worker's thread (or indexes everything when there was
-no snapshot), changing the app's (thread-safe) Index batch by batch with each photo's stored
-rating, tags... already on it; the callbacks only post messages, which Textual delivers on
+``Preload`` (library/preload.py) reads the index snapshot from before Textual is even
+imported (the command line starts it), so the first screen can show the whole library.
+``open_library`` then checks it against the disk on the worker's thread (or indexes
+everything when there was no snapshot), changing the app's (thread-safe) Index batch by
+batch with each photo's stored rating, tags... already on it; the callbacks only post messages, which Textual delivers on
 the UI thread, where the grid is rebuilt. The walk waits until the first screen is drawn
 (``first_screen``), so it does not compete with it. Progress messages replace each other in
 the queue, so a fast indexer never floods the UI.
@@ -17,7 +17,6 @@ pool down), so quitting in the middle of a cold index does not wait for it to fi
 
 from __future__ import annotations
 
-import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -26,48 +25,14 @@ from textual.message import Message
 from textual.worker import get_current_worker
 
 from phototerm.library.index import Index
-from phototerm.library.index.snapshot import Loaded
 from phototerm.library.ingest.indexer import IndexProgress
-from phototerm.library.opening import Library, load_snapshot, open_library
+from phototerm.library.opening import Library, open_library
+from phototerm.library.preload import Preload
 from phototerm.library.settings import Settings
 from phototerm.library.spaces import SpaceSetup
 from phototerm.tui.messages import IndexingProgress, IndexLoaded, LibraryOpened, PhotosArrived
 
 FIRST_SCREEN_WAIT = 3.0  # seconds the walk waits for the first screen at most
-
-
-class Preload:
-    """The index snapshot, read on a thread of its own from the moment the app is made."""
-
-    def __init__(self, setup: SpaceSetup, cache_dir: str | None) -> None:
-        self.result: Loaded | None = None
-        self._thread = threading.Thread(
-            target=self._load, args=(setup, cache_dir), name="loading the index", daemon=True
-        )
-        self._thread.start()
-
-    def _load(self, setup: SpaceSetup, cache_dir: str | None) -> None:
-        self.result = load_snapshot(setup, cache_dir)
-
-    def wait(self, timeout: float | None = None) -> Loaded | None:
-        """The snapshot, or None when it is not loaded within ``timeout``."""
-        self._thread.join(timeout)
-        return None if self._thread.is_alive() else self.result
-
-
-def prepare_processes() -> None:
-    """Start multiprocessing's resource tracker now, while sys.stderr is the real one.
-
-    The indexer's process pool (forkserver) starts the tracker on first use and hands it
-    ``sys.stderr.fileno()``; inside ``App.run`` Textual has replaced sys.stderr with a capture
-    object whose fileno() is -1, and the spawn fails ("bad value(s) in fds_to_keep").
-    Started before the App runs, the tracker is simply reused.
-    """
-    from multiprocessing import resource_tracker
-
-    # No tracker: the indexer's pool reports its own failure through the worker.
-    with contextlib.suppress(Exception):
-        resource_tracker.ensure_running()
 
 
 class Cancelled(Exception):

@@ -326,3 +326,72 @@ def test_ls_help_documents_the_double_dash(capsys):
         main(["ls", "--help"])
     out = capsys.readouterr().out
     assert "ls -camera:canon" in out and '"--"' in out and "-0, --null" in out
+
+
+# -- a parser of one module ------------------------------------------------------------------------
+
+
+def test_the_command_table_names_every_sub_command_of_the_parser():
+    import argparse
+
+    from phototerm.cli import COMMAND_MODULES, build_parser
+
+    full = build_parser()
+    (action,) = [a for a in full._actions if isinstance(a, argparse._SubParsersAction)]
+    assert set(action.choices) == set(COMMAND_MODULES)
+    for name, module in COMMAND_MODULES.items():
+        alone = build_parser({module})
+        (sub,) = [a for a in alone._actions if isinstance(a, argparse._SubParsersAction)]
+        assert name in sub.choices
+
+
+@pytest.mark.parametrize(
+    ("words", "modules"),
+    [
+        ([], set()),
+        (["--personal", "ls", "--shared", ""], set()),  # a folder named ls: the browser
+        (["--theme", "dark"], set()),
+        (["ls", "rating:5"], {"library_cmds"}),
+        (["--personal", "d", "album", "list"], {"album_cmds"}),
+        (["--personal=d", "recycle-rejects"], {"edit_cmds"}),
+        (["frob"], None),  # unknown: the full parser says so
+        (["--help"], None),
+        (["--he"], None),  # argparse takes an abbreviation
+        (["-h"], None),
+        (["--vers"], None),
+        (["--", "ls"], None),
+    ],
+)
+def test_the_parser_is_built_with_the_named_command_alone(words, modules):
+    from phototerm.cli import command_modules
+
+    assert command_modules(words) == modules
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ["--personal", "ls", "--shared", ""],
+        ["--personal", "d", "--shared", "", "ls", "-camera:canon", "--sort", "path"],
+        ["album", "show", "Trip", "--json"],
+        ["--pers", "ls"],  # an abbreviation the guess does not know: a folder named ls
+        ["--theme", "x", "demo"],
+    ],
+)
+def test_a_parser_of_one_module_parses_as_the_full_one(words):
+    from phototerm.cli import build_parser, parse
+
+    def plain(ns) -> dict[str, object]:
+        return {k: v for k, v in vars(ns).items() if k not in ("command_parser", "handler")}
+
+    fast, full = parse(list(words)), build_parser().parse_args(list(words))
+    assert plain(fast) == plain(full)
+    assert fast.handler.__qualname__ == full.handler.__qualname__
+
+
+def test_a_wrong_guess_still_gets_the_full_parsers_error(capsys):
+    # "--pers ls frob": the guess registers ls; argparse takes ls as the folder and fails on
+    # frob; the full parser then says so, with its usage, once.
+    assert main(["--pers", "ls", "frob"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("usage: phototerm") == 1 and "invalid choice: 'frob'" in err

@@ -444,7 +444,9 @@ def test_exifread_exceptions_become_the_error(
     def boom(*args: Any, **kwargs: Any) -> None:
         raise IndexError("tuple index out of range")
 
-    monkeypatch.setattr(metadata.exifread, "process_file", boom)
+    import exifread  # the module the reader imports when it reads a file
+
+    monkeypatch.setattr(exifread, "process_file", boom)
     photo = read(path)
     assert photo.error == "EXIF unreadable: IndexError: tuple index out of range"
     assert (photo.width, photo.height) == (64, 48)  # what could be read is kept

@@ -145,3 +145,47 @@ def test_a_cache_folder_nobody_may_write_saves_nothing_and_fails_nothing(as_nobo
         assert (count, from_snapshot) == (3, False)
         assert any(p.startswith("index snapshot not saved: ") for p in problems), problems
     assert sorted(p.name for p in cache.rglob("*")) == ["index"]
+
+
+def test_folders_the_indexer_signed_are_recognised_by_the_walk_that_reconciles(
+    tmp_path: Path, monkeypatch
+) -> None:
+    # The first open signs each folder from the indexer's entries, the next from the
+    # scanner's columns: the two signatures must agree, or every folder of every start
+    # would be compared file by file (right answer, lost time: nothing else would show it).
+    from phototerm.library.ingest import reconcile
+    from phototerm.library.ingest.listing import folder_signature, listing_signature
+    from phototerm.library.ingest.scanner import scan_folders, scan_listings
+
+    root, cache = tmp_path / "root", tmp_path / "cache"
+    library(root, 12)
+    (root / "2000/event 0/IMG_0000.JPG.xmp").write_text("<x/>")  # NAME.EXT.xmp
+    (root / "2001/event 1/IMG_0001.xmp").write_text("<x/>")  # NAME.xmp
+    (root / "2001/event 1/IMG_0001.JPG").rename(root / "2001/event 1/target.JPG")
+    os.symlink("target.JPG", root / "2001/event 1/IMG_0001.JPG")  # a link inside the root
+    (root / "2001/event 1/IMG_9999.JPG").write_bytes(b"not a photo")  # unreadable
+    folders = list(scan_listings(str(root)))
+    assert [f.rel for f in folders] == [
+        e[0].rel.rpartition("/")[0] for e in scan_folders(str(root))
+    ]
+    for folder, entries in zip(folders, scan_folders(str(root)), strict=True):
+        assert listing_signature(folder) == folder_signature(entries)
+        assert folder.entries() == entries
+    assert any(f.sidecars for f in folders)
+    with opened(root, cache) as first:
+        assert not first.from_snapshot
+    compared: list[tuple[str, str]] = []
+    real = reconcile._compare
+
+    def spy(run, index, state, old, key, entries, result, removed) -> None:
+        compared.append(key)
+        real(run, index, state, old, key, entries, result, removed)
+
+    monkeypatch.setattr(reconcile, "_compare", spy)
+    with opened(root, cache) as second:
+        assert second.from_snapshot and second.scan.read == 0
+    assert compared == []
+    os.utime(root / "2000/event 0/IMG_0000.JPG.xmp", (1, 1))  # a sidecar changed
+    with opened(root, cache) as third:
+        assert third.scan.read == 1
+    assert compared == [("personal", "2000/event 0")]

@@ -101,7 +101,7 @@ def test_folders_view_and_sidebar_folder(tmp_path: Path) -> None:
             # Pick a folder in the sidebar's tree: only its photos remain.
             sidebar = library.query_one(Sidebar)
             tree = sidebar.entry_tree
-            node = sidebar._folder_nodes[("personal", "2020/2020-05-02 Garden")]
+            node = sidebar.folder_node("personal", "2020/2020-05-02 Garden")
             tree.select_node(node)
             await pilot.pause()
             assert library.spec.folder == ("personal", "2020/2020-05-02 Garden")
@@ -110,7 +110,7 @@ def test_folders_view_and_sidebar_folder(tmp_path: Path) -> None:
                 "2020/2020-05-02 Garden"
             }
             # "2020" must not match "2020x": the folder is a path, not a prefix.
-            node = sidebar._folder_nodes[("personal", "2020")]
+            node = sidebar.folder_node("personal", "2020")
             tree.select_node(node)
             await pilot.pause()
             assert len(library.model) == 5
@@ -274,7 +274,7 @@ def test_hostile_folder_names_in_the_sidebar(tmp_path: Path) -> None:
             await pilot.press("w")
             headers = [g.label for g in app.library.model.sections()]
             assert any("bad\ufffd]0;title\ufffddir" in h for h in headers)
-            node = sidebar._folder_nodes[("personal", "[@click=app.quit]x")]
+            node = sidebar.folder_node("personal", "[@click=app.quit]x")
             sidebar.entry_tree.select_node(node)
             await pilot.pause()
             assert app.is_running and len(app.library.model) == 1
@@ -377,16 +377,16 @@ def test_sidebar_cursor_starts_on_the_active_entry(tmp_path):
             # A folder deep in a closed branch: its parents open, the cursor sits on it.
             paris = ("personal", "2019/2019-07-14 Paris")
             library.set_spec(library.spec.with_(view=views.FOLDERS, folder=paris))
-            assert not sidebar._folder_nodes[("personal", "2019")].is_expanded
+            assert not sidebar.folder_node("personal", "2019").is_expanded
             await pilot.press("ctrl+g")
             assert app.focused is library.grid
             await pilot.press("shift+tab", "shift+tab")  # grid -> search bar -> sidebar
             assert app.focused is tree
             assert tree.cursor_node.data == Entry("folder", *paris)
-            assert sidebar._folder_nodes[("personal", "2019")].is_expanded
+            assert sidebar.folder_node("personal", "2019").is_expanded
 
             # Right opens a folder, Left closes it; Enter opens it and shows it.
-            node_2020 = sidebar._folder_nodes[("personal", "2020")]
+            node_2020 = sidebar.folder_node("personal", "2020")
             tree.move_cursor(node_2020)
             assert not node_2020.is_expanded
             await pilot.press("right")

@@ -132,3 +132,84 @@ def test_a_second_start_shows_the_saved_index_and_changes_in_place(tmp_path: Pat
             assert "15 / 15 shown" in "\n".join(screen_lines(app))
 
     run(second())
+
+
+def test_a_snapshot_preloaded_before_the_app_is_the_one_shown(tmp_path: Path) -> None:
+    # The command line starts loading the saved index before it imports Textual and hands
+    # the load to the app, which uses it rather than loading the file a second time.
+    from phototerm.library import load_settings, open_library, paths, resolve
+    from phototerm.library.preload import Preload
+
+    personal = make_library(tmp_path / "lib" / "Personal", standard_shots("personal"))
+    settings = load_settings()
+    setup = resolve(settings, str(personal), "", env={})
+    with open_library(settings, setup):  # writes the snapshot
+        pass
+    preload = Preload(setup, str(paths.cache_dir()))
+    loaded = preload.wait(10)
+    assert loaded is not None and loaded.index is not None and loaded.problem == ""
+
+    async def scenario() -> None:
+        app = make_app(tmp_path, personal=personal, preload=preload)
+        assert app._preload is preload
+        async with app.run_test(size=SIZE) as pilot:
+            assert app.from_snapshot
+            await pilot.pause()
+            assert len(app.library.model) == 15
+            await settle(pilot)
+            assert len(app.library.model) == 15
+
+    run(scenario())
+    # A preload of another library (or of another cache) is not taken for this one.
+    other = Preload(resolve(settings, str(tmp_path / "lib"), "", env={}), str(paths.cache_dir()))
+    app = make_app(tmp_path, personal=personal, preload=other)
+    try:
+        assert app._preload is not other and app._preload is not None
+    finally:
+        app.thumbnails.close()
+
+
+# Run in a process of its own: multiprocessing's resource tracker is started once per
+# process, and one started by an earlier test would hide a failure to start it.
+_INDEX_IN_A_FRESH_PROCESS = """
+import asyncio, sys
+from multiprocessing import resource_tracker
+from phototerm.library.ingest import indexer
+from phototerm.library.settings import load_settings
+from phototerm.library.spaces import resolve
+from phototerm.tui.app import PhotoApp
+
+indexer.CHUNK, indexer.POOL_MIN = 2, 2  # a pool, however small the library
+settings = load_settings()
+app = PhotoApp(resolve(settings, sys.argv[1], "", env={}), settings=settings)
+
+async def scenario():
+    async with app.run_test(size=(200, 50)) as pilot:
+        for _ in range(600):
+            await pilot.pause(0.05)
+            if not app.indexing:
+                break
+        print(len(app.index), resource_tracker._resource_tracker._pid is not None)
+
+asyncio.run(scenario())
+"""
+
+
+def test_the_browser_reads_files_in_worker_processes_from_inside_textual(tmp_path: Path) -> None:
+    # Textual's capture of sys.stderr has no file descriptor (fileno() is -1), which the
+    # resource tracker's spawn rejects ("bad value(s) in fds_to_keep"). The browser no
+    # longer starts the tracker before Textual does (it cost every start ~40 ms): the
+    # indexer starts it when it first needs a pool.
+    import subprocess
+    import sys
+
+    personal = make_library(tmp_path / "lib" / "Personal", standard_shots("personal"))
+    done = subprocess.run(
+        [sys.executable, "-c", _INDEX_IN_A_FRESH_PROCESS, str(personal)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["15", "True"], done.stdout + done.stderr

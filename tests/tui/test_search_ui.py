@@ -63,7 +63,7 @@ def test_bad_query_shows_the_position_and_keeps_results(tmp_path: Path) -> None:
             await pilot.pause(DEBOUNCE_SECONDS * 1.5)
             text = screen_text(app)
             assert "unclosed '('" in text and "(column 12)" in text
-            assert library.model.ids == good  # the last good result stays
+            assert list(library.model.ids) == good  # the last good result stays
             assert library.spec.query == "rating:>=3"
             assert "rating:>=3" in screen_lines(app)[-2]  # the status line's query
             # Enter on a bad query applies nothing and stays in the bar.

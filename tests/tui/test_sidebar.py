@@ -168,3 +168,46 @@ def test_a_folder_1000_levels_deep_does_not_crash_the_folders_view(tmp_path: Pat
         run(scenario())
     finally:
         remove_tree(root)
+
+
+def test_a_folder_s_subfolders_become_nodes_when_it_is_opened(tmp_path: Path) -> None:
+    """Thousands of folders cost Textual ~25 µs a node: the tree holds only what was opened
+    (before, every folder of the library was a node of the first screen)."""
+    from textual.widgets import Tree
+
+    shots = [
+        Shot(f"{year}/{year}-{month:02d} trip/IMG_{month}.jpg", datetime(year, month, 1, 9))
+        for year in (2019, 2020)
+        for month in range(1, 13)
+    ]
+    root = make_library(tmp_path / "lib", shots)
+
+    async def scenario() -> None:
+        app = make_app(tmp_path, personal=root)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            sidebar = app.library.sidebar
+            assert set(sidebar._folder_nodes) == {("personal", "")}  # the space, closed
+            space = sidebar.folder_node("personal", "")
+            assert space is not None and space.allow_expand and not space.children
+            # Textual's own toggle (a click, Space) opens it: its folders appear.
+            space.expand()
+            await pilot.pause()
+            assert [str(n.label) for n in space.children] == ["2019", "2020"]
+            assert all(n.allow_expand and not n.children for n in space.children)
+            # A folder asked for by path: its parents' subfolders are made on the way.
+            node = sidebar.folder_node("personal", "2020/2020-07 trip")
+            assert node is not None and str(node.label) == "2020-07 trip"
+            assert not node.allow_expand
+            assert len(sidebar._folder_nodes) == 1 + 2 + 12
+            assert sidebar.folder_node("personal", "2021") is None
+            # Chosen in the grid's view: the sidebar marks it, and the cursor finds it.
+            sidebar.post_message(Sidebar.Chosen("folder", "personal", "2019/2019-03 trip"))
+            await pilot.pause()
+            await pilot.press("ctrl+b", "ctrl+b")  # hidden, shown: the cursor on the folder
+            tree = sidebar.entry_tree
+            assert isinstance(tree, Tree) and tree.cursor_node is not None
+            assert tree.cursor_node.data.value == "2019/2019-03 trip"
+            assert "reverse" in str(tree.cursor_node.label.spans)
+
+    run(scenario())

@@ -41,7 +41,6 @@ from phototerm.library.edits.results import (
 from phototerm.library.edits.revert import revert
 from phototerm.library.edits.shares import ShareEdits
 from phototerm.library.index import Index
-from phototerm.library.metadata.sidecar import SidecarError, write_sidecar
 from phototerm.library.photo import REJECTED
 from phototerm.library.roles import Access, Identity
 from phototerm.library.settings import Settings
@@ -267,6 +266,8 @@ class Editor:
         # written is a warning, not a failure of the edit. Its values come from the stored
         # state (over the file's own), not from the index, which may not have caught up yet
         # with another session's edit of the same photo.
+        from phototerm.library.metadata.sidecar import SidecarError, write_sidecar
+
         failed: list[str] = []
         for pid, state in changed:
             path = self.index.get(pid).path

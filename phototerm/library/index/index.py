@@ -427,12 +427,12 @@ class Index(Columns):
 
     def timeline(
         self, by: str, descending: bool
-    ) -> tuple[list[int], list[Group], array[int]] | None:
+    ) -> tuple[array[int], list[Group], array[int]] | None:
         """Every photo by capture time and its day / month / year groups, as ``search`` and
-        ``group`` would give them, in time independent of the library's size beyond one copy
-        of a saved order (a first screen of a million photos), and each id's position in
-        that order. None when the shortcut does not apply (removed photos, or dates out of
-        range); then search and group."""
+        ``group`` would give them, in time independent of the library's size (a first
+        screen of a million photos): the index's own saved order, which the caller must not
+        change, and each id's position in it. None when the shortcut does not apply
+        (removed photos, or dates out of range); then search and group."""
         with self._lock:
             self._flush()
             n = self._n
@@ -445,7 +445,8 @@ class Index(Columns):
             # dated photos: the groups would not follow the days then.
             if unknown and any(self._taken[row] != -math.inf for row in undated):
                 return None
-            return perm.tolist(), timeline_groups(self, by, descending), _rank
+            # The order itself, not a list of it: an order is replaced, never changed in place.
+            return perm, timeline_groups(self, by, descending), _rank
 
     def facets(self) -> Facets:
         """Distinct cameras, lenses, folders per space, years, tags, ratings, with counts."""

@@ -19,8 +19,8 @@ a threaded process can deadlock the child); phototerm's entry points are guarded
 
 from __future__ import annotations
 
+import contextlib
 import gc
-import multiprocessing
 import os
 import signal
 import sys
@@ -28,21 +28,25 @@ import threading
 import time
 import warnings
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from multiprocessing.context import BaseContext
 from typing import TYPE_CHECKING
 
 from phototerm.library.ingest.listing import Listing
 from phototerm.library.ingest.scanner import ScanError, scan_folders
-from phototerm.library.metadata import cache as metadata_cache
 from phototerm.library.metadata import reader as metadata
 from phototerm.library.metadata.reader import Item, Row, photo_from_row
 from phototerm.library.photo import Photo
 
 if TYPE_CHECKING:  # only its .name and .root are used; spaces.py pulls in the config
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from multiprocessing.context import BaseContext
+
+    from phototerm.library.metadata import cache as metadata_cache
     from phototerm.library.spaces import SpaceRoot
+
+# The process pool's modules (multiprocessing, concurrent.futures) and the metadata cache's
+# are imported where they are used: a warm start that finds nothing to read (reconcile.py)
+# does not pay for them.
 
 __all__ = ["IndexProgress", "IndexResult", "ScanError", "index_spaces"]
 
@@ -81,6 +85,8 @@ class _Space:
     """Per-space state of one run: the old cache, and the rows the new cache will hold."""
 
     def __init__(self, space: SpaceRoot, cache_dir: str | None) -> None:
+        from phototerm.library.metadata import cache as metadata_cache
+
         self.name = sys.intern(space.name)
         self.root = space.root
         self.path = (
@@ -99,6 +105,8 @@ class _Space:
     def keep(self, row: Row) -> None:
         self.read_rows.append(row)
         if len(self.read_rows) >= SPOOL_ROWS:
+            from phototerm.library.metadata import cache as metadata_cache
+
             self.spooled.append(metadata_cache.spool(self.read_rows))
             self.read_rows = []
             self.spooled_count += SPOOL_ROWS
@@ -143,6 +151,8 @@ def index_spaces(
         if state.old.problem:
             result.cache_problems.append(f"{state.name}: cache ignored: {state.old.problem}")
     if not read_only:
+        from phototerm.library.metadata import cache as metadata_cache
+
         run.report("saving", force=True)
         for state in states:
             if state.path and (state.changed or state.cached_count() != len(state.old)):
@@ -166,9 +176,9 @@ class _Run:
     ) -> None:
         self.start = time.perf_counter()
         self.workers = max(1, workers)
-        # Chosen once, before any pool exists: a pool's own manager thread must not turn a
-        # later pool of this run into a fork server one.
-        self.context = _context()
+        # Chosen once, before the first pool exists (``context``): a pool's own manager
+        # thread must not turn a later pool of this run into a fork server one.
+        self._context: BaseContext | None = None
         self.progress = progress
         self.batch = batch
         self.photos: list[Photo] = []
@@ -188,6 +198,12 @@ class _Run:
         self.keep = True
         self.listing = Listing()
         self.retry_rels: dict[str, list[str]] = {}  # space -> files whose error may pass
+
+    @property
+    def context(self) -> BaseContext:
+        if self._context is None:
+            self._context = _context()
+        return self._context
 
     # --- walking ----------------------------------------------------------------------------
 
@@ -253,6 +269,8 @@ class _Run:
             self.collect(block=False)
 
     def submit_waiting(self) -> None:
+        from concurrent.futures.process import BrokenProcessPool
+
         assert self.pool is not None
         for state, items in self.waiting:
             try:
@@ -285,6 +303,8 @@ class _Run:
         self.flush()
 
     def collect(self, block: bool) -> None:
+        from concurrent.futures import FIRST_COMPLETED, wait
+
         if not self.inflight:
             return
         done, _ = wait(
@@ -384,7 +404,41 @@ class _Run:
 
 
 def _make_pool(workers: int, context: BaseContext) -> ProcessPoolExecutor:
+    from concurrent.futures import ProcessPoolExecutor
+
+    import exifread  # noqa: F401 - once here, not in each forked worker (reader.py imports it late)
+
+    _start_resource_tracker()
     return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init)
+
+
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker (once per process) with a real stderr.
+
+    The pool starts the tracker on first use and hands it ``sys.stderr.fileno()``. Inside a
+    Textual app sys.stderr is a capture object whose fileno() is -1, and the spawn fails
+    ("bad value(s) in fds_to_keep"). So when that is what sys.stderr holds, the tracker is
+    started here with the process's real stderr in its place, for as long as the spawn takes
+    (nothing in phototerm writes to stderr while an app runs). Doing it here, not at start-up,
+    keeps the import of multiprocessing and the tracker's own process off the start of a
+    browser that has nothing to read."""
+    from multiprocessing import resource_tracker
+
+    stream = sys.stderr
+    try:
+        usable = stream is None or stream.fileno() >= 0
+    except (AttributeError, OSError, ValueError):
+        usable = True  # no descriptor at all: the tracker goes without one
+    if usable or sys.__stderr__ is None:
+        return  # the pool starts the tracker itself
+    sys.stderr = sys.__stderr__
+    try:
+        # No tracker: the pool reports its own failure through its caller.
+        with contextlib.suppress(Exception):
+            resource_tracker.ensure_running()
+    finally:
+        if sys.stderr is sys.__stderr__:  # not changed meanwhile by the app's own exit
+            sys.stderr = stream
 
 
 def _context() -> BaseContext:
@@ -393,12 +447,14 @@ def _context() -> BaseContext:
     a threaded process can deadlock the child on a lock another thread held. The fork server
     imports the reader once; each worker is a cheap fork of it. (forkserver and spawn re-run
     an unguarded main script in the workers: phototerm's entry points are guarded.)"""
+    import multiprocessing
+
     methods = multiprocessing.get_all_start_methods()
     if threading.active_count() == 1 and "fork" in methods:
         return multiprocessing.get_context("fork")
     if "forkserver" in methods:
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["phototerm.library.metadata.reader"])
+        ctx.set_forkserver_preload(["phototerm.library.metadata.reader", "exifread"])
         return ctx
     return multiprocessing.get_context("spawn")
 

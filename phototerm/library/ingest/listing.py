@@ -1,8 +1,8 @@
 """What the last walk saw, folder by folder, so the next walk can tell what changed cheaply.
 
 Each folder the walk lists gets a signature of its media files' names, sizes and mtimes and
-of their XMP sidecars (``folder_signature``: a few C-level passes over the folder's entries,
-no object per file). A folder whose signature is unchanged needs no look at its photos; only
+of their XMP sidecars (``folder_signature``, or ``listing_signature`` for a folder walked as
+columns: a few C-level passes over the folder, no object per file). A folder whose signature is unchanged needs no look at its photos; only
 the others are compared file by file (reconcile.py). The XMP sidecars of a folder are kept as
 one marshal blob, decoded only when that folder changed.
 
@@ -20,15 +20,16 @@ import marshal
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Any, TypeAlias
 
-from phototerm.library.ingest.scanner import ScanEntry
+from phototerm.library.ingest.scanner import Folder, ScanEntry
 
 Sidecar: TypeAlias = tuple[str, int, float]  # (sidecar rel, size, mtime)
 FolderKey: TypeAlias = tuple[str, str]  # (space, folder rel)
 
 _rel, _size, _mtime, _side = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(3)
+_st_size, _st_mtime = attrgetter("st_size"), attrgetter("st_mtime")
 
 
 def folder_of(rel: str) -> str:
@@ -44,6 +45,21 @@ def folder_signature(entries: Sequence[ScanEntry]) -> int:
     digest.update(array("d", map(_mtime, entries)))
     if any(map(_side, entries)):
         digest.update(repr(list(map(_side, entries))).encode("utf-8", "surrogatepass"))
+    return int.from_bytes(digest.digest(), "little")
+
+
+def listing_signature(folder: Folder) -> int:
+    """``folder_signature`` of a folder walked as columns (``scanner.scan_listings``): the
+    same digest, with no object per file (each rel is the folder's prefix and a name, so
+    joining the rels is the prefix and the names joined by NUL + prefix)."""
+    prefix = folder.prefix
+    digest = hashlib.blake2b(digest_size=8)
+    digest.update((prefix + ("\0" + prefix).join(folder.names)).encode("utf-8", "surrogatepass"))
+    digest.update(array("q", map(_st_size, folder.stats)))
+    digest.update(array("d", map(_st_mtime, folder.stats)))
+    sides = folder.sidecars
+    if sides:
+        digest.update(repr(list(map(sides.get, folder.names))).encode("utf-8", "surrogatepass"))
     return int.from_bytes(digest.digest(), "little")
 
 
@@ -69,6 +85,18 @@ class Listing:
             self.sidecars[key] = marshal.dumps(sides)
         else:
             self.sidecars.pop(key, None)
+
+    def record_folder(self, space: str, folder: Folder) -> int:
+        """``record`` for a folder walked as columns; returns its signature."""
+        key = (space, folder.rel)
+        signature = self.folders[key] = listing_signature(folder)
+        if folder.sidecars:
+            prefix = folder.prefix
+            sides = {prefix + name: side for name, side in folder.sidecars.items()}
+            self.sidecars[key] = marshal.dumps(sides)
+        else:
+            self.sidecars.pop(key, None)
+        return signature
 
     def sidecars_in(self, key: FolderKey) -> dict[str, Sidecar]:
         blob = self.sidecars.get(key)

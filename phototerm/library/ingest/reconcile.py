@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from phototerm.library.ingest.indexer import CHUNK, IndexProgress, _Run, _Space
 from phototerm.library.ingest.listing import Listing
-from phototerm.library.ingest.scanner import ScanError, scan_folders
+from phototerm.library.ingest.scanner import ScanError, scan_listings
 from phototerm.library.metadata.reader import Item
 from phototerm.library.photo import Photo
 
@@ -94,20 +94,21 @@ def _walk(
     space = state.name
     seen: set[str] = set()
     signatures = old.folders
-    for entries in scan_folders(state.root, run.errors):
-        run.found += len(entries)
-        new.record(space, entries)
-        key = (space, entries[0].rel.rpartition("/")[0])
+    for folder in scan_listings(state.root, run.errors):
+        count = len(folder.names)
+        run.found += count
+        signature = new.record_folder(space, folder)
+        key = (space, folder.rel)
         seen.add(key[1])
-        if signatures.get(key) == new.folders[key]:
-            run.cached += len(entries)  # the whole folder is as it was
+        if signatures.get(key) == signature:
+            run.cached += count  # the whole folder is as it was
         else:
-            _compare(run, index, state, old, key, entries, result, removed)
+            _compare(run, index, state, old, key, folder.entries(), result, removed)
         run.report("scanning")
     # Folders the index knows that the walk no longer found: their photos are gone.
-    for folder in index.folders_of(space):
-        if folder not in seen:
-            files = index.folder_files(space, folder)
+    for rel in index.folders_of(space):
+        if rel not in seen:
+            files = index.folder_files(space, rel)
             _remove(index, space, files, result, removed)
 
 

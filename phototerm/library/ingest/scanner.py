@@ -16,11 +16,14 @@ Rules:
 - an unreadable folder or file is a ScanError with a reason, and the walk goes on;
 - names that are not UTF-8 come through as surrogate escapes (os.fsdecode) and work for I/O.
 
-Speed (a warm start is little more than this walk): one ``os.scandir`` per folder, the
-``DirEntry``'s cached type instead of a stat to tell files from folders, one stat per file
-(size and mtime) and per folder (device and inode). XMP sidecars are matched while listing
-the folder, so the reader never has to probe for them. ``scan_folders`` hands out one list per
-folder, which spares a generator step per file.
+Speed (a warm start is little more than this walk): one ``os.scandir`` per folder, through
+a descriptor of the folder so that each file's stat is relative to it, the ``DirEntry``'s
+cached type instead of a stat to tell files from folders, one stat per file (size and mtime)
+and per folder (device and inode). XMP sidecars are matched while listing the folder, so the
+reader never has to probe for them. ``scan_listings`` hands out each folder as columns
+(names, stats) with no object per file, for a caller that only compares a folder with what
+it saw last time; ``scan_folders`` one list of entries per folder, which spares a generator
+step per file.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import errno
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from operator import attrgetter, methodcaller
 from stat import S_ISREG
 from typing import NamedTuple
 
@@ -80,6 +84,39 @@ def scan(root: str, errors: list[ScanError] | None = None) -> Iterator[ScanEntry
 
 def scan_folders(root: str, errors: list[ScanError] | None = None) -> Iterator[list[ScanEntry]]:
     """Like ``scan``, one list per folder (cheaper for callers that loop over 100,000s)."""
+    new_entry = tuple.__new__
+    for folder in scan_listings(root, errors):
+        prefix, sides = folder.prefix, folder.sidecars
+        yield [
+            new_entry(ScanEntry, (prefix + name, st.st_size, st.st_mtime, sides.get(name)))
+            for name, st in zip(folder.names, folder.stats, strict=True)
+        ]
+
+
+class Folder(NamedTuple):
+    """One folder's media files as columns: what a walk that only compares needs, without
+    an object per file (``entries`` makes them when a folder must be looked at closer)."""
+
+    prefix: str  # the folder relative to the root, with a trailing '/' ("" for the root)
+    names: list[str]  # the media files' names, in the walk's order
+    stats: list[os.stat_result]  # their stats (a followed link's: its target's)
+    sidecars: dict[str, tuple[str, int, float]]  # name -> its XMP sidecar (rel, size, mtime)
+
+    @property
+    def rel(self) -> str:
+        """The folder relative to the root ("" for the root)."""
+        return self.prefix[:-1]
+
+    def entries(self) -> list[ScanEntry]:
+        prefix, sides = self.prefix, self.sidecars
+        return [
+            ScanEntry(prefix + name, st.st_size, st.st_mtime, sides.get(name))
+            for name, st in zip(self.names, self.stats, strict=True)
+        ]
+
+
+def scan_listings(root: str, errors: list[ScanError] | None = None) -> Iterator[Folder]:
+    """Every folder under ``root`` that holds media files, as columns (see ``scan``)."""
     errors = errors if errors is not None else []
     real_root = os.path.realpath(root)
     try:
@@ -112,9 +149,15 @@ def scan_folders(root: str, errors: list[ScanError] | None = None) -> Iterator[l
             seen.add(key)
         else:
             path, prefix = pending.pop()
-        entries = _scan_dir(path, prefix, real_root, pending, linked, seen, errors)
-        if entries:
-            yield entries
+        folder = _scan_dir(path, prefix, real_root, pending, linked, seen, errors)
+        if folder is not None:
+            yield folder
+
+
+_OPEN_DIR = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
+_BY_FD = os.scandir in os.supports_fd  # stat each file relative to its folder (fstatat)
+_STAT = methodcaller("stat")
+_MODE = attrgetter("st_mode")
 
 
 def _scan_dir(
@@ -125,18 +168,48 @@ def _scan_dir(
     linked: list[tuple[str, str]],
     seen: set[tuple[int, int]],
     errors: list[ScanError],
-) -> list[ScanEntry]:
-    # This loop runs once per file of the library on every start: it is written for speed
-    # (inlined extension test, no repeated DirEntry calls, entries built without __new__).
+) -> Folder | None:
+    # This loop runs once per file of the library on every start: it is written for speed.
+    # The folder is listed through a descriptor, so each file's stat is an fstatat relative
+    # to it (the kernel does not walk the whole path again for each file), and the stats of
+    # the plain files are taken in one C-level pass; links, sidecars and oddities take the
+    # slow road. ``entry.path`` is only the name then: full paths are made where needed.
+    fd = -1
     try:
-        it = os.scandir(path)
+        if _BY_FD:
+            fd = os.open(path, _OPEN_DIR)
+            it = os.scandir(fd)
+        else:
+            it = os.scandir(path)
     except OSError as exc:
+        if fd >= 0:
+            os.close(fd)
         errors.append(ScanError(path, _reason(exc)))
-        return []
-    media: list[tuple[str, os.DirEntry[str], bool]] = []
-    sidecars: dict[str, tuple[os.DirEntry[str], bool]] = {}
+        return None
     try:
-        with it:
+        return _list_dir(it, path, prefix, real_root, pending, linked, seen, errors)
+    finally:
+        if fd >= 0:
+            os.close(fd)
+
+
+def _list_dir(
+    it: Iterator[os.DirEntry[str]],
+    path: str,
+    prefix: str,
+    real_root: str,
+    pending: list[tuple[str, str]],
+    linked: list[tuple[str, str]],
+    seen: set[tuple[int, int]],
+    errors: list[ScanError],
+) -> Folder | None:
+    files: list[os.DirEntry[str]] = []  # plain files named like media
+    names: list[str] = []
+    links: list[os.DirEntry[str]] = []  # links named like media, checked one by one
+    sidecars: dict[str, tuple[os.DirEntry[str], bool]] = {}
+    media_extensions = MEDIA_EXTENSIONS
+    try:
+        with it:  # type: ignore[attr-defined]  # (a ScandirIterator)
             for entry in it:
                 name = entry.name
                 if name[0] == ".":  # hidden, .DS_Store, ._*, .phototerm
@@ -146,68 +219,97 @@ def _scan_dir(
                         is_link = False
                     elif entry.is_dir(follow_symlinks=False):
                         if not skipped(name):
-                            _add_folder(entry, prefix, pending, seen, errors)
+                            _add_folder(entry, path, prefix, pending, seen, errors)
                         continue
                     elif entry.is_symlink():
+                        full = os.path.join(path, name)
                         if skipped(name):
-                            if name.lower() == "@eadir" and not stays_inside(entry.path, real_root):
-                                errors.append(ScanError(entry.path, EADIR_OUTSIDE))
+                            if name.lower() == "@eadir" and not stays_inside(full, real_root):
+                                errors.append(ScanError(full, EADIR_OUTSIDE))
                             continue
                         if _is_linked_folder(entry):
-                            linked.append((entry.path, prefix + name + "/"))
+                            linked.append((full, prefix + name + "/"))
                             continue
                         is_link = True
                     else:
                         continue  # a FIFO, socket or device: never a photo
                 except OSError as exc:
-                    errors.append(ScanError(entry.path, _reason(exc)))
+                    errors.append(ScanError(os.path.join(path, name), _reason(exc)))
                     continue
                 # Files: the extension test also drops Thumbs.db, *@SynoEAStream and the like.
                 dot = name.rfind(".")
                 ext = name[dot + 1 :].lower() if dot > 0 else ""
-                if ext in MEDIA_EXTENSIONS:
-                    media.append((name, entry, is_link))
+                if ext in media_extensions:
+                    if is_link:
+                        links.append(entry)
+                    else:
+                        files.append(entry)
+                        names.append(name)
                 elif ext == "xmp":
                     sidecars[name.lower()] = (entry, is_link)
     except OSError as exc:  # the listing broke off (I/O error, folder vanished)
         errors.append(ScanError(path, _reason(exc)))
-    attached = _attach_sidecars(media, sidecars, prefix, real_root, errors) if sidecars else {}
-    new_entry = tuple.__new__
-    out: list[ScanEntry] = []
-    for name, entry, is_link in media:
-        if is_link and _followed(entry.path, real_root, errors) is None:
+    try:
+        stats = list(map(_STAT, files))
+    except OSError:  # one of them vanished meanwhile: file by file, saying which
+        names, stats = _stat_each(files, path, errors)
+    if not all(map(S_ISREG, map(_MODE, stats))):  # replaced by a FIFO since the listing
+        kept = [(n, st) for n, st in zip(names, stats, strict=True) if S_ISREG(st.st_mode)]
+        names, stats = [n for n, _ in kept], [st for _, st in kept]
+    for entry in links:
+        full = os.path.join(path, entry.name)
+        if _followed(full, real_root, errors) is None:
             continue
         try:
             st = entry.stat()
         except OSError as exc:
-            reason = _reason(exc)
-            if is_link and isinstance(exc, FileNotFoundError):
-                reason = "broken symbolic link"
-            errors.append(ScanError(entry.path, reason))
+            reason = "broken symbolic link" if isinstance(exc, FileNotFoundError) else _reason(exc)
+            errors.append(ScanError(full, reason))
             continue
-        if not S_ISREG(st.st_mode):
-            continue  # a FIFO or device named like a photo: never open it
-        sidecar = attached.get(name) if attached else None
-        out.append(new_entry(ScanEntry, (prefix + name, st.st_size, st.st_mtime, sidecar)))
-    return out
+        if S_ISREG(st.st_mode):  # a FIFO or device behind the link: never open it
+            names.append(entry.name)
+            stats.append(st)
+    if not names:
+        return None
+    attached = (
+        _attach_sidecars(names, sidecars, path, prefix, real_root, errors) if sidecars else {}
+    )
+    return Folder(prefix, names, stats, attached)
+
+
+def _stat_each(
+    files: list[os.DirEntry[str]], path: str, errors: list[ScanError]
+) -> tuple[list[str], list[os.stat_result]]:
+    names: list[str] = []
+    stats: list[os.stat_result] = []
+    for entry in files:
+        try:
+            stats.append(entry.stat())
+        except OSError as exc:
+            errors.append(ScanError(os.path.join(path, entry.name), _reason(exc)))
+            continue
+        names.append(entry.name)
+    return names, stats
 
 
 def _add_folder(
     entry: os.DirEntry[str],
+    path: str,
     prefix: str,
     pending: list[tuple[str, str]],
     seen: set[tuple[int, int]],
     errors: list[ScanError],
 ) -> None:
+    full = os.path.join(path, entry.name)
     try:
         st = entry.stat(follow_symlinks=False)
     except OSError as exc:
-        errors.append(ScanError(entry.path, _reason(exc)))
+        errors.append(ScanError(full, _reason(exc)))
         return
     key = (st.st_dev, st.st_ino)
     if key not in seen:
         seen.add(key)
-        pending.append((entry.path, prefix + entry.name + "/"))
+        pending.append((full, prefix + entry.name + "/"))
 
 
 def _is_linked_folder(entry: os.DirEntry[str]) -> bool:
@@ -218,8 +320,9 @@ def _is_linked_folder(entry: os.DirEntry[str]) -> bool:
 
 
 def _attach_sidecars(
-    media: list[tuple[str, os.DirEntry[str], bool]],
+    names: list[str],
     sidecars: dict[str, tuple[os.DirEntry[str], bool]],
+    path: str,
     prefix: str,
     real_root: str,
     errors: list[ScanError],
@@ -229,7 +332,7 @@ def _attach_sidecars(
     Sidecars are few, so they are matched to the media, not the other way round. A sidecar
     obeys the photos' rules: a link is followed only inside the root, and only a regular
     file is ever attached (the reader will open it)."""
-    by_lower = {name.lower(): name for name, _, _ in media}
+    by_lower = {name.lower(): name for name in names}
     chosen: dict[str, tuple[os.DirEntry[str], bool]] = {}
     stem_form: list[tuple[str, tuple[os.DirEntry[str], bool]]] = []
     for lower_side, side in sidecars.items():
@@ -253,7 +356,7 @@ def _attach_sidecars(
         ok = usable.get(entry.name)
         if ok is None:
             ok = usable[entry.name] = not is_link or (
-                _followed(entry.path, real_root, errors) is not None
+                _followed(os.path.join(path, entry.name), real_root, errors) is not None
             )
         if not ok:
             continue

@@ -26,8 +26,6 @@ import warnings
 from collections.abc import Sequence
 from typing import Any, BinaryIO, TypeAlias
 
-import exifread
-
 from phototerm.library.files.links import stays_inside
 from phototerm.library.files.regular import is_regular, open_regular
 from phototerm.library.metadata import xmp
@@ -197,6 +195,10 @@ def _read_open(
     # still sorts it).
     intact = not error or error in _INTACT_HEADER or error.startswith(TOO_LARGE)
     if intact and fmt in _EXIF_FORMATS:
+        # Imported here: what only needs this module's rows and versions (a warm start that
+        # reads no file) does not pay for exifread's import.
+        import exifread
+
         try:
             # builtin_types=False: converting every tag costs ~10% of the read; the dozen
             # values used here are converted by _num()/_raw() instead.

@@ -50,6 +50,10 @@ GROUPINGS = ("day", "month", "year")
 
 
 class LibraryScreen(BindingGate, EditActions, Screen[None]):
+    # The photos have the keys from the first frame: focusing the first focusable widget
+    # (the sidebar) and moving on to the grid later would draw the focus twice, and the
+    # footer's keys with it.
+    AUTO_FOCUS = "#grid"
     BINDINGS: ClassVar[list[BindingType]] = [
         *LIBRARY_BINDINGS,  # / f s : i y w z ctrl+b ctrl+g
         *EDIT_BINDINGS,  # 0-5 x t a e u r R: on the selection, else the cursor photo

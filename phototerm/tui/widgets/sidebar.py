@@ -5,6 +5,11 @@ tree, Albums (with their counts), Shares (every share the user made: opens the l
 Every folder name is untrusted: labels are ``Text`` built from ``safe()``, never markup.
 The folders and albums come from the index: again as photos arrive (``refresh_tree``), and
 the albums again after an edit that may have changed them (``PhotosEdited``).
+
+A folder's subfolders become nodes when it is first opened (``folder_node``, ``open_folder``, or
+Textual's own toggles through ``Tree.NodeExpanded``): a library of a million photos has
+thousands of folders, and a node costs Textual about 25 µs to add, so building them all
+would hold up the first screen for a tree that shows two of them.
 """
 
 from __future__ import annotations
@@ -128,6 +133,8 @@ class SidebarTree(BindingGate, Tree[Entry]):
             return
         if node.is_expanded and node.children:
             self.move_cursor(node.children[0])  # already open: step into it
+        elif isinstance(self.parent, Sidebar):
+            self.parent.open_folder(node)
         else:
             node.expand()
 
@@ -155,10 +162,14 @@ class Sidebar(Vertical):
         self.index = index
         self._spaces_on: tuple[str, ...] = tuple(s.name for s in setup.on)
         self._folders: dict[str, tuple[str, ...]] = {}
+        # (space, folder) -> the folders that hang under it in the tree, in order (made
+        # when a folder is first opened: thousands of folders take a while to sort out)
+        self._subfolders_of: dict[tuple[str, str], list[str]] | None = None
         self._albums: tuple[views.AlbumInfo, ...] = ()
         self._shared: tuple[tuple[str, str], ...] = ()  # (album, label) shared with me
         self._space_nodes: dict[str, TreeNode[Entry]] = {}
-        self._folder_nodes: dict[tuple[str, str], TreeNode[Entry]] = {}
+        self._folder_nodes: dict[tuple[str, str], TreeNode[Entry]] = {}  # those made so far
+        self._filled: set[tuple[str, str]] = set()  # folders whose subfolders are nodes
         self._active: Entry | None = None
 
     def compose(self) -> ComposeResult:
@@ -188,6 +199,7 @@ class Sidebar(Vertical):
         root = tree.root
         self._space_nodes = {}
         self._folder_nodes = {}
+        self._filled = set()
         spaces = root.add(Text("Spaces", style="bold"), Entry("info"), expand=True)
         for name in LABELS:
             self._space_nodes[name] = spaces.add_leaf(self._space_label(name), Entry("space", name))
@@ -204,17 +216,12 @@ class Sidebar(Vertical):
         for space in self.setup.on:
             top = folders.add(Text(space.label), Entry("folder", space.name, ""))
             self._folder_nodes[(space.name, "")] = top
-            for path in folder_paths(self._folders.get(space.name, ())):
-                parent_path, name = nesting(path)
-                parent = self._folder_nodes.get((space.name, parent_path), top)
-                node = parent.add(Text(safe(name)), Entry("folder", space.name, path))
-                node.allow_expand = False  # turned on when it gets a child
-                parent.allow_expand = True
-                self._folder_nodes[(space.name, path)] = node
-            for key, node in self._folder_nodes.items():
-                if key[0] == space.name and ("folder", key[0], key[1]) in expanded:
-                    node.expand()
-            top.allow_expand = bool(top.children)
+            top.allow_expand = bool(self._folders.get(space.name))
+        # Opened again as they were (parents first: a path sorts after its parents).
+        for _kind, space_name, path in sorted(expanded):
+            folder = self.folder_node(space_name or "", path)
+            if folder is not None and folder.allow_expand:
+                self.open_folder(folder)
         albums = root.add(Text("Albums", style="bold"), Entry("info"), expand=True)
         for album in self._albums:
             albums.add_leaf(self._album_label(album.name), Entry("album", None, album.name))
@@ -259,7 +266,9 @@ class Sidebar(Vertical):
         albums = tuple(views.album_infos(self.index))
         if folders == self._folders and albums == self._albums:
             return
-        self._folders = folders
+        if folders != self._folders:
+            self._folders = folders
+            self._subfolders_of = None
         self._albums = albums
         self._build()
 
@@ -268,6 +277,58 @@ class Sidebar(Vertical):
         if tuple(items) != self._shared:
             self._shared = tuple(items)
             self._build()
+
+    # ------------------------------------------------------------------ folder nodes
+
+    def folder_node(self, space: str, path: str) -> TreeNode[Entry] | None:
+        """The node of a folder ("" for the space itself), its parents' subfolders made
+        nodes on the way; None when the tree has no such folder."""
+        node = self._folder_nodes.get((space, path))
+        if node is not None or (space, "") not in self._folder_nodes:
+            return node
+        chain = [path]
+        while chain[-1]:
+            chain.append(nesting(chain[-1])[0])
+        for ancestor in reversed(chain[1:]):
+            parent = self._folder_nodes.get((space, ancestor))
+            if parent is None:
+                return None
+            self._fill(parent)
+        return self._folder_nodes.get((space, path))
+
+    def open_folder(self, node: TreeNode[Entry]) -> None:
+        """Open ``node``, its subfolders made nodes first."""
+        self._fill(node)
+        node.expand()
+
+    @property
+    def _subfolders(self) -> dict[tuple[str, str], list[str]]:
+        if self._subfolders_of is None:
+            self._subfolders_of = subfolders(self._folders)
+        return self._subfolders_of
+
+    def _fill(self, node: TreeNode[Entry]) -> None:
+        """Make nodes of a folder's subfolders (once)."""
+        data = node.data
+        if data is None or data.kind != "folder" or data.space is None:
+            return
+        key = (data.space, data.value)
+        if key in self._filled:
+            return
+        self._filled.add(key)
+        for path in self._subfolders.get(key, ()):
+            entry = Entry("folder", data.space, path)
+            label = Text(safe(nesting(path)[1]))
+            if entry == self._active:
+                label.stylize("reverse")
+            child = node.add(label, entry)
+            child.allow_expand = (data.space, path) in self._subfolders
+            self._folder_nodes[(data.space, path)] = child
+
+    @on(Tree.NodeExpanded)
+    def _expanded(self, event: Tree.NodeExpanded[Entry]) -> None:
+        # Opened by Textual's own keys or a click (ours fill the node before opening it).
+        self._fill(event.node)
 
     def refresh_albums(self) -> None:
         """Only the albums (after an album edit, or another session's): cheaper than the
@@ -324,16 +385,21 @@ class Sidebar(Vertical):
     def cursor_to_active(self) -> None:
         """Put the tree cursor on the active entry (opening the folders above it)."""
         tree = self.entry_tree
-        node = next(
-            (n for n in self._walk(tree.root) if n.data is not None and n.data == self._active),
-            None,
-        )
+        active = self._active
+        node: TreeNode[Entry] | None
+        if active is not None and active.kind == "folder" and active.space is not None:
+            node = self.folder_node(active.space, active.value)
+        else:
+            node = next(
+                (n for n in self._walk(tree.root) if n.data is not None and n.data == active),
+                None,
+            )
         if node is None:
             return
         parent = node.parent
         while parent is not None and parent is not tree.root:
             if not parent.is_expanded:
-                parent.expand()
+                self.open_folder(parent)
             parent = parent.parent
         _ = tree.last_line  # lay the lines out again, so the node knows its line
         if node.line >= 0:
@@ -374,8 +440,18 @@ class Sidebar(Vertical):
                 event.node.toggle()
             return
         if data.kind == "folder" and event.node.allow_expand:
-            event.node.expand()  # Enter opens the folder and shows its subfolders
+            self.open_folder(event.node)  # Enter opens the folder and shows its subfolders
         self.post_message(self.Chosen(data.kind, data.space, data.value))
+
+
+def subfolders(folders: dict[str, tuple[str, ...]]) -> dict[tuple[str, str], list[str]]:
+    """{(space, folder): the folders that hang under it in the tree} ("" is the space),
+    every parent of a folder included, in path order."""
+    out: dict[tuple[str, str], list[str]] = {}
+    for space, paths in folders.items():
+        for path in folder_paths(paths):
+            out.setdefault((space, nesting(path)[0]), []).append(path)
+    return out
 
 
 def folders_by_space(index: Index) -> dict[str, tuple[str, ...]]:
