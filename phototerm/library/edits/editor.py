@@ -45,6 +45,7 @@ from phototerm.library.photo import REJECTED
 from phototerm.library.roles import Access, Identity
 from phototerm.library.settings import Settings
 from phototerm.library.store import PhotoState, Store, StoreError
+from phototerm.library.store.moves import rekey
 from phototerm.library.store.overlay import apply_state
 from phototerm.library.text import safe
 
@@ -346,6 +347,22 @@ class Editor:
         self._undo.pop()
         return EditResult(count, f"Undone: {step.label}", warnings=warnings)
 
+    # -- files moved on disk -------------------------------------------------------------------
+
+    def photos_moved(self, space: str, pairs: Sequence[tuple[str, str]]) -> list[str]:
+        """Photos of ``space`` renamed or moved on disk (rel before, rel after, in order), the
+        index already following them: the stores' rows follow too (store/moves.py), and so
+        does the undo stack, so an undo still finds the photo it changed. Returns a line per
+        store that could not be written."""
+        problems = rekey(self.stores, space, pairs)
+        renamed = _followed(pairs)
+        for step in self._undo:
+            for states in (step.before, step.after):
+                rels = states.get(space)
+                if rels and not renamed.keys().isdisjoint(rels):
+                    states[space] = {renamed.get(rel, rel): st for rel, st in rels.items()}
+        return problems
+
     # -- other sessions -----------------------------------------------------------------------
 
     def tokens(self) -> dict[str, int]:
@@ -391,6 +408,17 @@ class Editor:
         """Move the space's rejected photos (and their sidecars) into ``<root>/#recycle``,
         keeping their folders; a name already taken there gets a suffix. Nothing is deleted."""
         return recycle.recycle_rejects(self.index, self.access, space)
+
+
+def _followed(pairs: Sequence[tuple[str, str]]) -> dict[str, str]:
+    """{rel before: rel after} of a series of moves in order (a -> b then b -> c: a is at c;
+    a swap through a third name swaps)."""
+    at: dict[str, str] = {}  # where a file is now -> where it was before the series
+    for old, new in pairs:
+        first = at.pop(old, old)
+        at.pop(new, None)  # a file moved over another: that one is gone
+        at[new] = first
+    return {first: now for now, first in at.items() if first != now}
 
 
 def _with_file_tags(
