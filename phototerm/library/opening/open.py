@@ -33,7 +33,13 @@ from phototerm.library.ingest.indexer import IndexProgress, IndexResult, index_s
 from phototerm.library.ingest.listing import Listing
 from phototerm.library.ingest.reconcile import reconcile
 from phototerm.library.opening.library import Library
-from phototerm.library.opening.stores import StoresOpening, apply_rows, apply_states, catch_up
+from phototerm.library.opening.stores import (
+    StoresOpening,
+    apply_rows,
+    apply_states,
+    catch_up,
+    follow_moves,
+)
 from phototerm.library.photo import Photo
 from phototerm.library.roles import Access, Identity, Role
 from phototerm.library.settings import Settings
@@ -198,11 +204,12 @@ def _from_snapshot(
         if on_batch is not None:
             on_batch(len(photos))
 
-    def removed(ids: list[int]) -> None:
+    def removed(gone: list[tuple[str, str]]) -> None:
         if on_batch is not None:
-            on_batch(len(ids))
+            on_batch(len(gone))
 
     changed = 0
+    moves: list[tuple[str, str, str]] = []
     if rescan:
         if before_rescan is not None:
             before_rescan()
@@ -211,7 +218,8 @@ def _from_snapshot(
         )
         scan = IndexResult([], result.errors, result.seconds, result.unchanged, result.read)
         listing = result.listing
-        changed = result.read + result.removed
+        moves = result.moved
+        changed = result.read + result.removed + len(moves)
     else:
         scan = IndexResult([], [], 0.0, len(index), 0)
     library = Library(settings, setup, index, {}, None, scan, writable, problems)
@@ -222,6 +230,8 @@ def _from_snapshot(
     }
     if opening is not None:
         stores, opened_tokens = opening.result()
+        if moves and write_cache:
+            problems += follow_moves(setup, stores, moves, identity)
         apply_states(index, opening, fresh)
         start: dict[str, int] = {}
         for space, store in stores.items():
