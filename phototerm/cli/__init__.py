@@ -13,7 +13,7 @@ import functools
 import logging
 import os
 import sys
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import TYPE_CHECKING
 
 from phototerm.cli.parsing import (
@@ -35,7 +35,7 @@ from phototerm.cli.parsing import (
 from phototerm.library.text import safe
 
 if TYPE_CHECKING:
-    from phototerm.library import Library, Settings, SpaceSetup
+    from phototerm.library import Index, Library, Settings, SpaceSetup
 
 __all__ = [
     "EXIT_DENIED",
@@ -121,10 +121,17 @@ def add_rescan_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def open_library(
-    setup: SpaceSetup, *, writable: bool = False, with_stores: bool = True, rescan: bool = True
+    setup: SpaceSetup,
+    *,
+    writable: bool = False,
+    with_stores: bool = True,
+    rescan: bool = True,
+    index: Index | None = None,
+    before_rescan: Callable[[], None] | None = None,
 ) -> Library:
     """The library of ``setup``, as every sub-command opens it (``phototerm.library``'s front
-    door with this process's settings), with a progress bar on stderr when it takes long."""
+    door with this process's settings), with a progress bar on stderr when it takes long.
+    ``index`` and ``before_rescan``: as ``phototerm.library.open_library`` takes them."""
     from phototerm import library
     from phototerm.cli.progress import Progress
 
@@ -135,6 +142,8 @@ def open_library(
             writable=writable,
             with_stores=with_stores,
             rescan=rescan,
+            index=index,
+            before_rescan=before_rescan,
             on_progress=progress.indexing,
         )
 
@@ -213,6 +222,7 @@ def build_parser() -> ArgumentParser:
         import_cmd,
         library_cmds,
         themes_cmd,
+        watch_cmd,
     )
 
     parser = ArgumentParser(
@@ -227,6 +237,7 @@ def build_parser() -> ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=CommandParser)
     for module in (
         library_cmds,
+        watch_cmd,
         album_cmds,
         edit_cmds,
         import_cmd,

@@ -94,15 +94,20 @@ class _Pending:
 
 
 class Watcher:
-    """Watches ``spaces`` (``start``/``stop``); ``apply`` gets each batch on the watcher's
-    thread, ``note`` each thing to say (once), ``pending`` how many new photos wait."""
+    """Watches ``spaces``: ``listen`` starts taking events (they wait in a queue), ``start``
+    the thread that settles them, ``stop`` both. ``apply`` gets each batch on the watcher's
+    thread, ``note`` each thing to say (once), ``pending`` how many new photos wait.
+
+    A caller that walks the disk itself first (opening a library) listens before its walk,
+    so nothing that changes meanwhile is missed: what the walk saw already is only looked at
+    again."""
 
     def __init__(
         self,
         spaces: Sequence[SpaceRoot],
         settings: WatchSettings,
         index: Index,
-        apply: Callable[[Settled], None],
+        apply: Callable[[Settled], None] | None = None,
         *,
         note: Callable[[str], None] | None = None,
         pending: Callable[[int], None] | None = None,
@@ -124,16 +129,42 @@ class Watcher:
         self.watched: dict[str, ObservedWatch] = {}
         self._observer: BaseObserver | None = None
         self._said: set[str] = set()
+        self._unsaid: list[str] = []
         self._new_count = -1
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._log = _WatchdogLog(self)
+        self._listening = False
         self.failed: BaseException | None = None  # what stopped the thread, if anything did
 
     # -- starting and stopping -----------------------------------------------------------------
 
-    def start(self) -> None:
-        """Choose, space by space, between events and walks (saying why once), then start."""
+    def start(
+        self,
+        apply: Callable[[Settled], None] | None = None,
+        *,
+        note: Callable[[str], None] | None = None,
+        pending: Callable[[int], None] | None = None,
+    ) -> None:
+        """Listen (if not yet), then settle and apply what comes, on a thread of its own."""
+        self._apply = apply or self._apply
+        self._note = note or self._note
+        self._on_pending = pending or self._on_pending
+        self.listen()
+        if self._note is not None:
+            for message in self._unsaid:
+                self._note(message)
+            self._unsaid.clear()
+        if self._thread is None and not self._stop.is_set():
+            self._thread = threading.Thread(target=self._run, name="phototerm-watch", daemon=True)
+            self._thread.start()
+
+    def listen(self) -> None:
+        """Choose, space by space, between events and walks (saying why once), and take
+        events from now on."""
+        if self._listening:
+            return
+        self._listening = True
         logger = logging.getLogger("watchdog")
         logger.addHandler(self._log)
         logger.propagate = False  # nothing of watchdog's may reach a terminal under a TUI
@@ -149,11 +180,11 @@ class Watcher:
             else:
                 watch.append(space)
         self._schedule(self._within_limit(watch))
-        self._thread = threading.Thread(target=self._run, name="phototerm-watch", daemon=True)
-        self._thread.start()
 
     def stop(self, timeout: float = 10.0) -> None:
         self._stop.set()
+        if not self._listening:
+            return
         if self._observer is not None:
             try:
                 self._observer.stop()
@@ -242,6 +273,8 @@ class Watcher:
             self._said.add(message)
             if self._note is not None:
                 self._note(message)
+            else:
+                self._unsaid.append(message)  # said once someone listens (``start``)
 
     # -- the thread ------------------------------------------------------------------------------
 
@@ -250,7 +283,7 @@ class Watcher:
             while not self._stop.is_set():
                 self._take_events(self._wait())
                 batch = self._settled()
-                if batch:
+                if batch and self._apply is not None:
                     self._apply(batch)
                 self._count_new()
         except BaseException as exc:  # noqa: BLE001 - kept for the owner, which says it

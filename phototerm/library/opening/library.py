@@ -18,6 +18,7 @@ from phototerm.library.spaces import SpaceSetup
 from phototerm.library.store import Store, StoreStatus
 
 if TYPE_CHECKING:
+    from phototerm.library.ingest.watch import Watcher
     from phototerm.library.opening.live import LiveEvent, LiveLibrary
 
 
@@ -71,11 +72,13 @@ class Library:
         *,
         note: Callable[[str], None] | None = None,
         pending: Callable[[int], None] | None = None,
+        watcher: Watcher | None = None,
     ) -> LiveLibrary:
-        """Follow the disk from now on (see opening/live.py): started, stop it when done."""
+        """Follow the disk from now on (see opening/live.py): started, stop it when done.
+        ``watcher``: one that listened since before the library's walk (``watcher_for``)."""
         from phototerm.library.opening.live import LiveLibrary
 
-        live = LiveLibrary(self, on_events, note=note, pending=pending)
+        live = LiveLibrary(self, on_events, note=note, pending=pending, watcher=watcher)
         live.start()
         return live
 

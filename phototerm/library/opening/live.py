@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -38,7 +38,9 @@ from phototerm.library.store.overlay import apply_state
 from phototerm.library.text import safe
 
 if TYPE_CHECKING:
+    from phototerm.library.index import Index
     from phototerm.library.opening.library import Library
+    from phototerm.library.settings import Settings
     from phototerm.library.spaces import SpaceRoot
 
 SAVE_EVERY = 30.0  # seconds between snapshot saves while changes keep coming
@@ -69,26 +71,23 @@ class LiveLibrary:
         note: Callable[[str], None] | None = None,
         pending: Callable[[int], None] | None = None,
         workers: int | None = None,
+        watcher: Watcher | None = None,
     ) -> None:
+        """``watcher``: one already listening (made with ``watcher_for`` before the walk
+        that opened the library), else a new one."""
         self.library = library
         self.on_events = on_events
         self.note = note
+        self._pending = pending
         self.reader = Reader(workers)
-        self.watcher = Watcher(
-            library.setup.on,
-            library.settings.watch,
-            library.index,
-            self._apply,
-            note=note,
-            pending=pending,
-        )
+        self.watcher = watcher or watcher_for(library.setup.on, library.settings, library.index)
         self._lock = threading.Lock()  # one batch or one poll at a time
         self._saved_at = time.monotonic()
         self._unsaved = False
         self.applied = 0  # batches put on the library (for tests and the bench)
 
     def start(self) -> None:
-        self.watcher.start()
+        self.watcher.start(self._apply, note=self.note, pending=self._pending)
 
     def stop(self) -> None:
         """Stop watching; the index is saved if it changed since it last was."""
@@ -272,6 +271,12 @@ class LiveLibrary:
     def _say(self, message: str) -> None:
         if self.note is not None:
             self.note(message)
+
+
+def watcher_for(spaces: Sequence[SpaceRoot], settings: Settings, index: Index) -> Watcher:
+    """A watcher for a library about to be opened: ``listen()`` before its walk, hand it to
+    ``Library.watch`` once open."""
+    return Watcher(spaces, settings.watch, index)
 
 
 def _subset(listing: Listing, names: Iterable[str]) -> Listing:
