@@ -357,7 +357,7 @@ class Editor:
         store that could not be written."""
         problems = rekey(self.stores, space, pairs)
         renamed = _followed(pairs)
-        for step in self._undo:
+        for step in list(self._undo):  # (the watcher's thread: an edit may push meanwhile)
             for states in (step.before, step.after):
                 rels = states.get(space)
                 if rels and not renamed.keys().isdisjoint(rels):

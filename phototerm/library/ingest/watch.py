@@ -60,6 +60,7 @@ if TYPE_CHECKING:
     from phototerm.library.spaces import SpaceRoot
 
 TICK = 0.1  # seconds between looks at the pending files (at most)
+CHECK_EVERY = 2.0  # seconds between looks at whether watchdog's threads still run
 LIMIT_FILE = "/proc/sys/fs/inotify/max_user_watches"
 MOUNTS_FILE = "/proc/self/mounts"
 SYSCTL = "fs.inotify.max_user_watches"
@@ -127,7 +128,8 @@ class Watcher:
         self._walk_now: set[str] = set()
         self.walked: dict[str, float] = {}  # space -> when it is walked next (no events)
         self.watched: dict[str, ObservedWatch] = {}
-        self._observer: BaseObserver | None = None
+        self._observers: dict[str, BaseObserver] = {}
+        self._checked = 0.0
         self._said: set[str] = set()
         self._unsaid: list[str] = []
         self._new_count = -1
@@ -185,12 +187,8 @@ class Watcher:
         self._stop.set()
         if not self._listening:
             return
-        if self._observer is not None:
-            try:
-                self._observer.stop()
-                self._observer.join(timeout)
-            except RuntimeError:  # never started
-                pass
+        for observer in list(self._observers.values()):
+            _stop_observer(observer, timeout)
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout)
         logging.getLogger("watchdog").removeHandler(self._log)
@@ -213,30 +211,40 @@ class Watcher:
                 fits.append(space)
                 left -= count
                 continue
-            where = "this inotify_limit" if forced else SYSCTL
+            where = "the inotify_limit setting" if forced else SYSCTL
             self._fall_back(
                 space.name,
-                f"{_label(space.name)} has more folders ({count - 1:,}+) than the inotify "
-                f"watches left ({max(0, left):,} of {limit:,}, {where})",
-                raise_limit=True,
+                f"{_label(space.name)} has more folders than the inotify watches left "
+                f"({max(0, left):,} of {limit:,}, {where})",
+                raise_limit=not forced,
             )
         return fits
 
     def _schedule(self, spaces: list[SpaceRoot]) -> None:
-        if not spaces:
-            return
+        """One observer (one inotify instance and its threads) per space: a space that
+        cannot be watched leaves the other one watched."""
         from watchdog.observers.inotify import InotifyObserver
 
-        observer = InotifyObserver()
         handler = _Handler(self._events)
         for space in spaces:
+            observer = InotifyObserver()
             try:
-                self.watched[space.name] = observer.schedule(handler, space.root, recursive=True)
+                watch = observer.schedule(handler, space.root, recursive=True)
+                observer.start()  # adds the watches: watchdog walks the folders here
             except OSError as exc:
+                _stop_observer(observer, 1.0)
                 self._watch_failed(space.name, exc)
-        if self.watched:
-            observer.start()
-            self._observer = observer
+                continue
+            except Exception as exc:  # noqa: BLE001 - watchdog's walk on odd trees
+                # (RecursionError on folders nested a thousand deep, say)
+                _stop_observer(observer, 1.0)
+                self._fall_back(
+                    space.name,
+                    f"{_label(space.name)} could not be watched ({type(exc).__name__})",
+                )
+                continue
+            self.watched[space.name] = watch
+            self._observers[space.name] = observer
 
     def _watch_failed(self, space: str, exc: OSError) -> None:
         if exc.errno in (errno.ENOSPC, errno.EMFILE):
@@ -249,14 +257,21 @@ class Watcher:
             reason = safe(exc.strerror or str(exc))
             self._fall_back(space, f"{_label(space)} could not be watched ({reason})")
 
+    def _check_observers(self) -> None:
+        """A watchdog thread that died (it does on some trees, and says nothing) means its
+        space is no longer watched: walk it instead."""
+        for space, observer in list(self._observers.items()):
+            alive = observer.is_alive() and all(e.is_alive() for e in observer.emitters)
+            if not alive:
+                self._fall_back(space, f"{_label(space)} stopped being watched")
+                self._walk_now.add(space)
+
     def _fall_back(self, space: str, why: str, *, raise_limit: bool = False) -> None:
         """Walk ``space`` every reconcile_interval from now on, and say so once."""
-        watch = self.watched.pop(space, None)
-        if watch is not None and self._observer is not None:
-            try:
-                self._observer.unschedule(watch)
-            except (KeyError, OSError):
-                pass
+        self.watched.pop(space, None)
+        observer = self._observers.pop(space, None)
+        if observer is not None:
+            _stop_observer(observer, 1.0)
         interval = self.settings.reconcile_interval
         first = space not in self.walked
         self.walked.setdefault(space, self._clock() + interval)
@@ -282,6 +297,10 @@ class Watcher:
         try:
             while not self._stop.is_set():
                 self._take_events(self._wait())
+                now = self._clock()
+                if now - self._checked > CHECK_EVERY:
+                    self._checked = now
+                    self._check_observers()
                 batch = self._settled()
                 if batch and self._apply is not None:
                     self._apply(batch)
@@ -517,6 +536,15 @@ class _WatchdogLog(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         with contextlib.suppress(Exception):  # a log handler must never raise
             self.watcher.watchdog_warning(record)
+
+
+def _stop_observer(observer: BaseObserver, timeout: float) -> None:
+    try:
+        observer.stop()
+        if observer.is_alive():
+            observer.join(timeout)
+    except (RuntimeError, OSError):  # never started, or its inotify instance is gone
+        pass
 
 
 # -- the system's limits --------------------------------------------------------------------------
