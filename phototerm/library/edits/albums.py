@@ -267,6 +267,10 @@ class AlbumEdits:
             return None, fail(reason)
         return entry, EditResult(0, "")
 
+    def members(self, ids: Sequence[int]) -> list[tuple[str, str]]:
+        """(space, rel) of the photos ``ids``, each once, in order: an album's members."""
+        return self._members(ids)
+
     def _members(self, ids: Sequence[int]) -> list[tuple[str, str]]:
         out = []
         for i in dict.fromkeys(ids):
@@ -309,6 +313,12 @@ class AlbumEdits:
         for shown, (_space, record) in self._albums.items():
             if not photos.isdisjoint(record.members):
                 album_to_index(self.index, shown, record)
+
+    def shown_in(self, space: str, name: str) -> str | None:
+        """The name the album ``name`` of ``space`` is shown by (None: no such album)."""
+        return next(
+            (k for k, (s, r) in self._albums.items() if s == space and r.name == name), None
+        )
 
     def _shown(self, space: str, name: str) -> str:
         return next(
