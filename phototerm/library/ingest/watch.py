@@ -216,7 +216,8 @@ class Watcher:
                 space.name,
                 f"{_label(space.name)} has more folders than the inotify watches left "
                 f"({max(0, left):,} of {limit:,}, {where})",
-                raise_limit=not forced,
+                raise_limit=True,
+                forced=bool(forced),
             )
         return fits
 
@@ -266,7 +267,9 @@ class Watcher:
                 self._fall_back(space, f"{_label(space)} stopped being watched")
                 self._walk_now.add(space)
 
-    def _fall_back(self, space: str, why: str, *, raise_limit: bool = False) -> None:
+    def _fall_back(
+        self, space: str, why: str, *, raise_limit: bool = False, forced: bool = False
+    ) -> None:
         """Walk ``space`` every reconcile_interval from now on, and say so once."""
         self.watched.pop(space, None)
         observer = self._observers.pop(space, None)
@@ -276,11 +279,15 @@ class Watcher:
         first = space not in self.walked
         self.walked.setdefault(space, self._clock() + interval)
         if first:
-            fix = (
-                f"; to watch it, raise the limit: sudo sysctl {SYSCTL}=524288"
-                if raise_limit
-                else ""
-            )
+            fix = ""
+            if raise_limit and forced:
+                # The setting is the limit here; the system's own is what it falls back on.
+                fix = (
+                    "; to watch it, raise [watch] inotify_limit, or set it to 0 to use "
+                    f"the system's limit (sudo sysctl {SYSCTL}=524288 raises that)"
+                )
+            elif raise_limit:
+                fix = f"; to watch it, raise the limit: sudo sysctl {SYSCTL}=524288"
             self.say(f"{why}: checking it for changes every {interval:g} s instead{fix}")
 
     def say(self, message: str) -> None:
