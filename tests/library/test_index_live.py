@@ -147,3 +147,27 @@ def test_moves_of_unknown_paths_or_to_the_same_path_change_nothing() -> None:
     )
     assert ix.move_many(SHARED, [(LIBRARY[0].rel, "x.jpg")]) == {}  # another space's path
     assert ix.version == version
+
+
+def test_a_gap_used_up_spreads_a_stretch_not_the_whole_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from phototerm.library.index import orders
+
+    ix = Index()
+    ix.add_many(photo(f"a/{i:05d}.jpg", taken=ts(2020, 1, 1) + i * 60) for i in range(20_000))
+    ix.prepare_orders()
+    whole: list[int] = []
+    real = orders.relabel
+    monkeypatch.setattr(
+        orders, "relabel", lambda perm, labels: (whole.append(1), real(perm, labels))
+    )
+    between = ts(2020, 1, 1) + 600 * 60 + 30  # all between photos 600 and 601
+    for i in range(200):
+        ix.add(photo(f"b/{i:05d}.jpg", taken=between + i / 1000))
+        ix.refresh_orders()
+    assert not whole  # a gap of a 20,000-photo order ran out many times, never relabelled whole
+    kept = ix.search(sort="taken")
+    ix.drop_caches()
+    assert kept == ix.search(sort="taken")
+    assert [ix.get(i).rel for i in kept[601:801]] == [f"b/{i:05d}.jpg" for i in range(200)]
