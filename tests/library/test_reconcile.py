@@ -10,6 +10,7 @@ import shutil
 import time
 from pathlib import Path
 
+import pytest
 from test_indexer import jpeg, library
 
 from phototerm.library import load_settings, open_library, resolve
@@ -145,3 +146,27 @@ def test_a_cache_folder_nobody_may_write_saves_nothing_and_fails_nothing(as_nobo
         assert (count, from_snapshot) == (3, False)
         assert any(p.startswith("index snapshot not saved: ") for p in problems), problems
     assert sorted(p.name for p in cache.rglob("*")) == ["index"]
+
+
+def test_a_saved_index_mostly_of_removed_photos_is_dropped_and_built_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from phototerm.library.opening import library as opening_library
+
+    monkeypatch.setattr(opening_library, "COMPACT_ABOVE", 4)
+    root, cache = tmp_path / "root", tmp_path / "cache"
+    rels = library(root, 12)
+    with opened(root, cache) as first:
+        assert first.snapshot_path is not None and first.snapshot_path.exists()
+        path = first.snapshot_path
+    for rel in rels[:9]:
+        (root / rel).unlink()
+    with opened(root, cache) as second:  # 9 rows of removed photos, 3 live ones
+        assert second.from_snapshot and len(second.index) == 3
+        assert second.index.removed_rows == 9
+    assert not path.exists()  # not saved with them
+    with opened(root, cache) as third:  # built again from the metadata cache
+        assert not third.from_snapshot and third.scan.read == 0
+        assert len(third.index) == 3 and third.index.removed_rows == 0
+    with opened(root, cache) as fourth:
+        assert fourth.from_snapshot and fourth.index.removed_rows == 0

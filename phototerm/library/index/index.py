@@ -46,6 +46,11 @@ class Index(Columns):
     def __len__(self) -> int:
         return self._count
 
+    @property
+    def removed_rows(self) -> int:
+        """Rows of removed photos the index still holds (ids are never reused in a session)."""
+        return self._n - self._count
+
     def __contains__(self, id: object) -> bool:
         return isinstance(id, int) and 0 <= id < self._n and self._live[id] == 1
 

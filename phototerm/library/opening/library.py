@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from phototerm.library.ingest.watch import Watcher
     from phototerm.library.opening.live import LiveEvent, LiveLibrary
 
+COMPACT_ABOVE = 1024  # removed rows a saved index may carry whatever the library's size
+
 
 @dataclass
 class Library:
@@ -45,6 +47,17 @@ class Library:
         """Save the index as it is now, for the next start; '' or why it was not saved (it
         is best-effort: a cache that cannot be written only means a slower next start)."""
         if self.snapshot_path is None:
+            return ""
+        if self.index.removed_rows > max(COMPACT_ABOVE, len(self.index)):
+            # More rows of removed photos than live ones: the snapshot would carry them into
+            # every later start. Without it, the next start builds the index again from the
+            # metadata cache (no file read again), holding only the photos there are.
+            try:
+                os.unlink(self.snapshot_path)
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                return f"{exc.strerror or type(exc).__name__}: {self.snapshot_path}"
             return ""
         self.index.prepare_orders()
         return snapshot.save(
