@@ -335,3 +335,16 @@ def test_counting_folders_stops_early(tmp_path: Path) -> None:
         (tmp_path / f"d{i}" / "sub").mkdir(parents=True)
     assert watch.count_folders(str(tmp_path)) == 11
     assert watch.count_folders(str(tmp_path), stop_above=3) == 4
+
+
+def test_bench_watch_smoke(tmp_path: Path) -> None:
+    # The figures are for `phototerm bench --only watch`; this checks its in-process parts
+    # measure something real: every photo added is found, every burst file indexed.
+    from phototerm.bench import watch as bench
+
+    added = {f.name.split(" @")[0].strip(): f for f in bench._one_added(3000)}
+    first = added["one photo added"]
+    assert first.value > 0 and first.baseline and first.baseline > 0
+    assert next(f for f in added.values() if "found" in f.name).value == bench.ADDS
+    burst = bench._burst(40, str(tmp_path))
+    assert burst[0].value < float("inf") and burst[2].value == 40
