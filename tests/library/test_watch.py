@@ -348,3 +348,20 @@ def test_bench_watch_smoke(tmp_path: Path) -> None:
     assert next(f for f in added.values() if "found" in f.name).value == bench.ADDS
     burst = bench._burst(40, str(tmp_path))
     assert burst[0].value < float("inf") and burst[2].value == 40
+
+
+def test_stopping_says_nothing_about_watches_stopping(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Stopping stops watchdog's threads while the watcher's own may still be checking them:
+    # that is no space "stopped being watched", and must not be said as one.
+    monkeypatch.setattr(watch, "CHECK_EVERY", 0.0)
+    root = tmp_path / "root"
+    library(root, 2)
+    for _ in range(3):
+        with watching(root, tmp_path) as (_lib, live, seen):
+            (root / "x.jpg").write_bytes(jpeg(tmp_path / "x.jpg").read_bytes())
+            seen.until(lambda: ("added", "x.jpg") in seen.kinds())
+            (root / "x.jpg").unlink()
+        assert live.watcher._thread is not None and not live.watcher._thread.is_alive()
+        assert seen.notes == []

@@ -134,6 +134,9 @@ class Watcher:
         self._unsaid: list[str] = []
         self._new_count = -1
         self._stop = threading.Event()
+        # Held while watchdog's observers are looked at or stopped: a check that runs while
+        # ``stop`` stops them would take that for a space no longer watched.
+        self._observing = threading.Lock()
         self._thread: threading.Thread | None = None
         self._log = _WatchdogLog(self)
         self._listening = False
@@ -187,7 +190,10 @@ class Watcher:
         self._stop.set()
         if not self._listening:
             return
-        for observer in list(self._observers.values()):
+        with self._observing:
+            observers = list(self._observers.values())
+            self._observers.clear()
+        for observer in observers:
             _stop_observer(observer, timeout)
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout)
@@ -261,11 +267,17 @@ class Watcher:
     def _check_observers(self) -> None:
         """A watchdog thread that died (it does on some trees, and says nothing) means its
         space is no longer watched: walk it instead."""
-        for space, observer in list(self._observers.items()):
-            alive = observer.is_alive() and all(e.is_alive() for e in observer.emitters)
-            if not alive:
-                self._fall_back(space, f"{_label(space)} stopped being watched")
-                self._walk_now.add(space)
+        with self._observing:
+            if self._stop.is_set():
+                return
+            dead = [
+                space
+                for space, observer in self._observers.items()
+                if not (observer.is_alive() and all(e.is_alive() for e in observer.emitters))
+            ]
+        for space in dead:
+            self._fall_back(space, f"{_label(space)} stopped being watched")
+            self._walk_now.add(space)
 
     def _fall_back(
         self, space: str, why: str, *, raise_limit: bool = False, forced: bool = False
