@@ -147,3 +147,28 @@ def test_ls_finds_the_move_and_the_edits_follow(tmp_path: Path) -> None:
     store.close()
     with opened(root, cache) as lib:  # the next session finds it all where it is now
         assert lib.scan.read == 0 and carried(lib, "moved here.jpg") == EDITED
+
+
+def test_a_folder_renamed_back_and_forth_between_starts_keeps_its_photos(tmp_path: Path) -> None:
+    root, cache = tmp_path / "root", tmp_path / "cache"
+    library(root, 15)
+    with opened(root, cache) as lib:
+        assert len(lib.index) == 15
+    for there, back in (("2001", "2001 moved"), ("2001 moved", "2001"), ("2001", "2001 again")):
+        shutil.move(root / there, root / back)
+        with opened(root, cache) as lib:
+            assert lib.from_snapshot and lib.scan.read == 0
+            assert len(lib.index) == 15, (there, back, lib.index.removed_rows)
+            assert lib.index.count(f'folder:"{back}"') == 5
+
+
+def test_every_photo_moved_back_and_forth_between_starts_stays(tmp_path: Path) -> None:
+    root, cache = tmp_path / "root", tmp_path / "cache"
+    library(root / "card", 15)
+    with opened(root, cache) as lib:
+        assert len(lib.index) == 15
+    for there, back in (("card", "card moved"), ("card moved", "card"), ("card", "card again")):
+        shutil.move(root / there, root / back)
+        with opened(root, cache) as lib:
+            assert lib.from_snapshot and lib.scan.read == 0
+            assert len(lib.index) == 15, (there, back, lib.index.removed_rows)

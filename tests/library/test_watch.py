@@ -201,6 +201,25 @@ def test_a_moved_folder_keeps_its_photos_edits(tmp_path: Path) -> None:
         assert len(lib.index) == 10
 
 
+def test_a_folder_moved_while_watched_and_back_while_not_keeps_its_photos(
+    tmp_path: Path,
+) -> None:
+    # What the watched session saw of the folders is kept for the next start's walk: the
+    # folder it saw leave must not be taken, when it comes back, for one that never changed.
+    root = tmp_path / "root"
+    names = library(root, 10)
+    inside = sorted(n for n in names if n.startswith("2001/"))
+    with watching(root, tmp_path) as (lib, _live, seen):
+        shutil.move(root / "2001", root / "2001 moved")
+        seen.until(lambda: sum(kind == "moved" for kind, _ in seen.kinds()) == len(inside))
+    shutil.move(root / "2001 moved", root / "2001")
+    settings = Settings(watch=WatchSettings(settle=SETTLE))
+    setup = resolve(settings, str(root), "", env={})
+    with open_library(settings, setup, writable=True, cache_dir=str(tmp_path / "cache")) as lib:
+        assert lib.from_snapshot
+        assert rels(lib) == set(names)
+
+
 @pytest.mark.slow
 def test_a_burst_of_2000_files(tmp_path: Path) -> None:
     root = tmp_path / "root"

@@ -469,6 +469,16 @@ class Watcher:
         self._gone_folders = [g for g in self._gone_folders if now - g[2] < settle]
         for space, folder, _at in gone:
             batch.removed += self._under(space, folder)
+            # their listings go too (the next start's walk must not take a folder of that
+            # name, come back, for one it saw unchanged)
+            for known in self.index.folders_of(space):
+                if known == folder or known.startswith(folder + "/"):
+                    folders.setdefault((space, known), set())
+        # The folders a move took files from and to are listed again, as a walk would see
+        # them now (nothing in them is read again).
+        for space, src, dest in batch.moved:
+            folders.setdefault((space, src.rpartition("/")[0]), set())
+            folders.setdefault((space, dest.rpartition("/")[0]), set())
         for key in sidecars:
             folders.setdefault(key, set())
         for (space, folder), names in folders.items():
