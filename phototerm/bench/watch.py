@@ -115,7 +115,7 @@ def _one_added(n: int) -> list[Figure]:
 
 def _burst(count: int, workdir: str | None) -> list[Figure]:
     from phototerm.library import open_library, resolve
-    from phototerm.library.opening.live import ADDED, LiveEvent
+    from phototerm.library.opening.live import ADDED, LiveEvent, follow
     from phototerm.library.settings import Settings
 
     work = tempfile.mkdtemp(prefix="phototerm-bench-watch-", dir=workdir)
@@ -144,7 +144,7 @@ def _burst(count: int, workdir: str | None) -> list[Figure]:
             if len(added) >= len(files):
                 done.set()
 
-        live = lib.watch(got)
+        live = follow(lib, got)
         try:
             start = time.perf_counter()
             for i, path in enumerate(files):

@@ -30,7 +30,7 @@ from phototerm.cli import (
 )
 from phototerm.cli.photo_output import json_line
 from phototerm.library.index import Index
-from phototerm.library.opening.live import watcher_for
+from phototerm.library.opening.live import follow, watcher_for
 from phototerm.library.text import safe
 
 if TYPE_CHECKING:
@@ -85,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
         with open_library(setup, writable=True, index=index) as library:
             if stop.is_set():
                 return EXIT_OK
-            live = library.watch(events.put, note=note, watcher=watcher)
+            live = follow(library, events.put, note=note, watcher=watcher)
             roots = " and ".join(f"{s.label} ({safe(s.root)})" for s in setup.on)
             note(f"watching {roots}: one line per change; Ctrl+C stops")
             try:

@@ -14,7 +14,7 @@ from textual.app import App
 
 from phototerm.library.ingest.watch import Watcher
 from phototerm.library.opening import Library
-from phototerm.library.opening.live import MOVED, LiveEvent
+from phototerm.library.opening.live import MOVED, LiveEvent, follow
 from phototerm.tui.messages import DiskChanged, NewPhotosWaiting
 from phototerm.tui.threads import close_within
 
@@ -25,8 +25,8 @@ class Following:
     def __init__(self, app: App[Any], library: Library, watcher: Watcher | None) -> None:
         self.app = app
         self.moved: dict[int, int] = {}  # old id -> new id, since the last refresh
-        self.live = library.watch(
-            self._changed, note=self._note, pending=self._waiting, watcher=watcher
+        self.live = follow(
+            library, self._changed, note=self._note, pending=self._waiting, watcher=watcher
         )
 
     # -- the watcher's thread --------------------------------------------------------------------

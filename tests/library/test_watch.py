@@ -21,7 +21,7 @@ from test_indexer import jpeg, library
 from phototerm.library import open_library, resolve
 from phototerm.library.ingest import watch
 from phototerm.library.opening.library import Library
-from phototerm.library.opening.live import LiveEvent, LiveLibrary
+from phototerm.library.opening.live import LiveEvent, LiveLibrary, follow
 from phototerm.library.settings import Settings, WatchSettings, load_settings
 from phototerm.library.store import PhotoState
 
@@ -68,7 +68,7 @@ def watching(
     setup = resolve(settings, str(root), "", env={})
     lib = open_library(settings, setup, writable=True, cache_dir=str(tmp_path / "cache"))
     seen = Seen()
-    live = lib.watch(seen.got, note=seen.note, pending=seen.pending.append)
+    live = follow(lib, seen.got, note=seen.note, pending=seen.pending.append)
     try:
         yield lib, live, seen
     finally:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Self
+from typing import Self
 
 from phototerm.library.edits import Editor
 from phototerm.library.index import Index, snapshot
@@ -16,10 +15,6 @@ from phototerm.library.ingest.listing import Listing
 from phototerm.library.settings import Settings
 from phototerm.library.spaces import SpaceSetup
 from phototerm.library.store import Store, StoreStatus
-
-if TYPE_CHECKING:
-    from phototerm.library.ingest.watch import Watcher
-    from phototerm.library.opening.live import LiveEvent, LiveLibrary
 
 COMPACT_ABOVE = 1024  # removed rows a saved index may carry whatever the library's size
 
@@ -78,22 +73,6 @@ class Library:
             for space, token in self.editor.tokens().items()
             if space in self.stores
         }
-
-    def watch(
-        self,
-        on_events: Callable[[list[LiveEvent]], None],
-        *,
-        note: Callable[[str], None] | None = None,
-        pending: Callable[[int], None] | None = None,
-        watcher: Watcher | None = None,
-    ) -> LiveLibrary:
-        """Follow the disk from now on (see opening/live.py): started, stop it when done.
-        ``watcher``: one that listened since before the library's walk (``watcher_for``)."""
-        from phototerm.library.opening.live import LiveLibrary
-
-        live = LiveLibrary(self, on_events, note=note, pending=pending, watcher=watcher)
-        live.start()
-        return live
 
     @property
     def unreadable_stores(self) -> dict[str, StoreStatus]:

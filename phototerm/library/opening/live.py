@@ -273,9 +273,24 @@ class LiveLibrary:
             self.note(message)
 
 
+def follow(
+    library: Library,
+    on_events: Callable[[list[LiveEvent]], None],
+    *,
+    note: Callable[[str], None] | None = None,
+    pending: Callable[[int], None] | None = None,
+    watcher: Watcher | None = None,
+) -> LiveLibrary:
+    """Follow ``library``'s disk from now on: started; stop it when done. ``watcher``: one
+    that listened since before the library's walk (``watcher_for``)."""
+    live = LiveLibrary(library, on_events, note=note, pending=pending, watcher=watcher)
+    live.start()
+    return live
+
+
 def watcher_for(spaces: Sequence[SpaceRoot], settings: Settings, index: Index) -> Watcher:
     """A watcher for a library about to be opened: ``listen()`` before its walk, hand it to
-    ``Library.watch`` once open."""
+    ``follow`` once open."""
     return Watcher(spaces, settings.watch, index)
 
 

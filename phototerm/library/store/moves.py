@@ -14,15 +14,22 @@ in an album that held both, the photo keeps the place the other one had.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Protocol
 
 from phototerm.library.store.schema import StoreError, encode_rel
 
-if TYPE_CHECKING:  # the Store calls move_keys: no import back at run time
-    from phototerm.library.store.store import Store
-
 Pairs = Sequence[tuple[str, str]]  # (rel before, rel after), in the order they happened
+
+
+class MovingStore(Protocol):
+    """What ``rekey`` needs of a store (a Store; the Store calls ``move_keys``, so this
+    module does not import it back)."""
+
+    @property
+    def writable(self) -> bool: ...
+
+    def move_photos(self, space: str, pairs: Iterable[tuple[str, str]]) -> bool: ...
 
 
 def move_keys(conn: sqlite3.Connection, own: bool, space: str, pairs: Pairs) -> set[str]:
@@ -63,7 +70,7 @@ def move_keys(conn: sqlite3.Connection, own: bool, space: str, pairs: Pairs) -> 
     return kinds
 
 
-def rekey(stores: Mapping[str, Store], space: str, pairs: Pairs) -> list[str]:
+def rekey(stores: Mapping[str, MovingStore], space: str, pairs: Pairs) -> list[str]:
     """Move ``space``'s photos ``pairs`` in every store that may be written: the space's own
     first (states, shares, members), then the others (their members). Returns a line per
     store that could not be written (read-only stores are passed over: their session has no
