@@ -30,7 +30,6 @@ from phototerm.cli import (
 )
 from phototerm.cli.photo_output import json_line
 from phototerm.library.index import Index
-from phototerm.library.opening.live import follow, watcher_for
 from phototerm.library.text import safe
 
 if TYPE_CHECKING:
@@ -66,6 +65,9 @@ def register(sub: Subcommands) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here: watchdog is only needed by this command, not by every command's start.
+    from phototerm.library.opening.live import follow, watcher_for
+
     setup = spaces(args)
     events: queue.SimpleQueue[list[LiveEvent]] = queue.SimpleQueue()
     stop = threading.Event()
