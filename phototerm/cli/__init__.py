@@ -13,7 +13,7 @@ import functools
 import logging
 import os
 import sys
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import TYPE_CHECKING
 
 from phototerm.cli.parsing import (
@@ -35,7 +35,7 @@ from phototerm.cli.parsing import (
 from phototerm.library.text import safe
 
 if TYPE_CHECKING:
-    from phototerm.library import Library, Settings, SpaceSetup
+    from phototerm.library import Index, Library, Settings, SpaceSetup
     from phototerm.library.settings import KioskConfig
 
 __all__ = [
@@ -122,10 +122,17 @@ def add_rescan_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def open_library(
-    setup: SpaceSetup, *, writable: bool = False, with_stores: bool = True, rescan: bool = True
+    setup: SpaceSetup,
+    *,
+    writable: bool = False,
+    with_stores: bool = True,
+    rescan: bool = True,
+    index: Index | None = None,
+    before_rescan: Callable[[], None] | None = None,
 ) -> Library:
     """The library of ``setup``, as every sub-command opens it (``phototerm.library``'s front
-    door with this process's settings), with a progress bar on stderr when it takes long."""
+    door with this process's settings), with a progress bar on stderr when it takes long.
+    ``index`` and ``before_rescan``: as ``phototerm.library.open_library`` takes them."""
     from phototerm import library
     from phototerm.cli.progress import Progress
 
@@ -136,6 +143,8 @@ def open_library(
             writable=writable,
             with_stores=with_stores,
             rescan=rescan,
+            index=index,
+            before_rescan=before_rescan,
             on_progress=progress.indexing,
         )
 
@@ -214,6 +223,7 @@ def check_privilege() -> KioskConfig | None:
 COMMAND_MODULES = {
     "ls": "library_cmds",
     "index": "library_cmds",
+    "watch": "watch_cmd",
     "album": "album_cmds",
     "rate": "edit_cmds",
     "tag": "edit_cmds",

@@ -58,6 +58,18 @@ COLOR_ALIASES = {
 
 
 @dataclass(frozen=True, slots=True)
+class WatchSettings:
+    """``[watch]``: how phototerm follows changes on disk while it runs."""
+
+    settle: float = 1.0  # seconds a file's size and mtime must hold still before it is read
+    reconcile_interval: float = 300.0  # seconds between walks where events cannot be had
+    inotify_limit: int = 0  # inotify watches allowed; 0: the system's (/proc/sys/fs/inotify)
+
+
+WATCH_LIMITS = {"settle": (0.0, 60.0), "reconcile_interval": (1.0, 86_400.0)}
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """What config.toml says, checked. ``None`` roots mean "not set here" (the flags, the
     environment or the built-in default decide, see spaces.py)."""
@@ -70,6 +82,7 @@ class Settings:
     advance_after_rating: str = "viewer"
     sidecars: str = "off"
     keymap: Mapping[str, str] = field(default_factory=dict)  # binding id -> keys, unchecked ids
+    watch: WatchSettings = field(default_factory=WatchSettings)
     public_url: str = DEFAULT_PUBLIC_URL  # where share links point: <public_url>/s/<token>
     path: Path | None = None  # the file read (None: built from code)
     problems: tuple[str, ...] = ()  # one line per problem, already worded for a person
@@ -134,6 +147,7 @@ def _checked(data: dict[str, Any], path: Path) -> Settings:
         "advance_after_rating": choice("advance_after_rating", ADVANCE, "viewer"),
         "sidecars": choice("sidecars", SIDECARS, "off"),
         "keymap": _keymap(data.get("keymap"), where, problems),
+        "watch": _watch(data.get("watch"), where, problems),
         "public_url": _public_url(data.get("public_url"), bad),
     }
     for key in data:
@@ -198,6 +212,39 @@ def _keymap(raw: object, where: str, problems: list[str]) -> dict[str, str]:
             continue
         keymap[binding_id] = ",".join(k.strip() for k in keys.split(","))
     return keymap
+
+
+def _watch(raw: object, where: str, problems: list[str]) -> WatchSettings:
+    if raw is None:
+        return WatchSettings()
+    if not isinstance(raw, Mapping):
+        problems.append(f"{where}: [watch] must be a table (ignored)")
+        return WatchSettings()
+    default = WatchSettings()
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        shown = safe(str(value).lower() if isinstance(value, bool) else repr(value), 60)
+        if key in WATCH_LIMITS:
+            low, high = WATCH_LIMITS[key]
+            number = isinstance(value, int | float) and not isinstance(value, bool)
+            if number and low <= value <= high:
+                values[key] = float(value)
+            else:
+                problems.append(
+                    f"{where}: [watch] {key} = {shown} is not a number of seconds from "
+                    f"{low:g} to {high:g} (using {getattr(default, key):g})"
+                )
+        elif key == "inotify_limit":
+            if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+                values[key] = value
+            else:
+                problems.append(
+                    f"{where}: [watch] inotify_limit = {shown} is not a whole number of 0 or "
+                    "more (using 0: the system's limit)"
+                )
+        else:
+            problems.append(f"{where}: [watch] unknown setting {safe(str(key), 40)!r} (ignored)")
+    return WatchSettings(**values)
 
 
 def save_keys(updates: Mapping[str, Any], path: Path | None = None) -> None:

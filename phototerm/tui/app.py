@@ -3,8 +3,9 @@
 Everything the user looks at lives in screens/, dialogs/ and widgets/, the edits in editing/.
 This class makes what they share (the Index, the ThumbnailService, the colour mode, the
 editing components: ``Services``), opens the library on a thread worker that reports with
-messages (opening.py), and passes on what the parts tell it: an edit to every screen, an
-album renamed or opened to the library screen, the place to remember to the session.
+messages (opening.py), then has it follow the disk (following.py), and passes on what the
+parts tell it: an edit to every screen, an album renamed or opened to the library screen,
+the place to remember to the session.
 """
 
 from __future__ import annotations
@@ -40,14 +41,17 @@ from phototerm.tui.editing.albums import AlbumEdits
 from phototerm.tui.editing.context import EditContext
 from phototerm.tui.editing.photos import PhotoEdits
 from phototerm.tui.editing.shares import ShareEdits
+from phototerm.tui.following import Following
 from phototerm.tui.keys import BindingGate
 from phototerm.tui.messages import (
     AlbumDeleted,
     AlbumOpened,
     AlbumRenamed,
+    DiskChanged,
     IndexingProgress,
     IndexLoaded,
     LibraryOpened,
+    NewPhotosWaiting,
     PhotosArrived,
     PhotosEdited,
 )
@@ -198,6 +202,7 @@ class PhotoApp(BindingGate, App[None]):
         self._save_timer: Timer | None = None
         self._poll: Timer | None = None
         self._handover = Handover()
+        self.following: Following | None = None  # the open library following the disk
         roles = Access(
             setup.identity or Identity.current(), {}, roots={s.name: s.root for s in setup.on}
         )
@@ -388,10 +393,12 @@ class PhotoApp(BindingGate, App[None]):
     def _refresh_library(self) -> None:
         self._refresh_timer = None
         self._last_refresh = time.monotonic()
+        moved = self.following.take_moved() if self.following is not None else {}
         try:
-            # From the saved index, the library is whole: a change found on disk appears in
-            # place and the cursor stays on its photo.
-            self.library.index_changed(keep_photo=True if self.from_snapshot else None)
+            # From the saved index, or once open, the library is whole: a change found on
+            # disk appears in place and the cursor stays on its photo.
+            whole = self.from_snapshot or self.following is not None
+            self.library.index_changed(keep_photo=True if whole else None, moved=moved)
         except LookupError:
             pass
 
@@ -415,6 +422,25 @@ class PhotoApp(BindingGate, App[None]):
         self._indexing_over()
         self._poll = self.set_interval(POLL_EVERY, self.edits.catch_up, name="edits-poll")
         self.edits.edited(None, albums=True)  # the albums are on the index now
+        if not self.quitting:
+            self.following = Following(self, library, message.watcher)
+        elif message.watcher is not None:
+            message.watcher.stop()
+
+    @on(DiskChanged)
+    def _disk_changed(self, message: DiskChanged) -> None:
+        """Photos changed on disk: the grid follows at most once per REFRESH_EVERY, cursor
+        and selection staying on their photos (moved ones included)."""
+        if self.following is not None:
+            self.following.add_moved(message.moved)
+        self._schedule_refresh()
+
+    @on(NewPhotosWaiting)
+    def _new_photos_waiting(self, message: NewPhotosWaiting) -> None:
+        try:
+            self.library.show_waiting(message.count)
+        except LookupError:
+            pass
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place worker failures end up: a notification, never a traceback."""
@@ -587,6 +613,8 @@ class PhotoApp(BindingGate, App[None]):
         self._first_screen.set()  # a worker waiting for it must not wait for nothing
         if self._poll is not None:
             self._poll.stop()
+        if self.following is not None:
+            self.following.stop()
         self._handover.close()  # the stores; an opening still under way closes them itself
         # The decoders finish the thumbnail at hand (and its cache file), unless one is stuck
         # in a system call: then quitting goes on without it.

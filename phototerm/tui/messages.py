@@ -3,6 +3,7 @@
 Opening the library (a thread worker) tells the app how far it is: ``IndexLoaded`` (the
 saved index is on the Index), ``IndexingProgress``, ``PhotosArrived`` (photos were added,
 changed or removed: refresh the grid), and at last ``LibraryOpened`` with the ``Library``.
+From then on the library follows the disk: ``DiskChanged`` and ``NewPhotosWaiting``.
 
 Edits (ours, an undo, another session's) are told to the app as ``PhotosEdited``; the app
 passes it to every screen, and each screen to the widgets that show photos: each repaints
@@ -15,6 +16,7 @@ from __future__ import annotations
 from textual.message import Message
 
 from phototerm.library.ingest.indexer import IndexProgress
+from phototerm.library.ingest.watch import Watcher
 from phototerm.library.opening import Library
 
 
@@ -46,13 +48,37 @@ class PhotosArrived(Message):
         self.count = count
 
 
+class DiskChanged(Message):
+    """Photos were added, changed, moved or removed on disk while the browser runs, and the
+    index follows (from the watcher's thread). ``moved``: {old id: new id} of the photos
+    moved, so a cursor and a selection stay on them."""
+
+    def __init__(self, count: int, moved: dict[int, int]) -> None:
+        super().__init__()
+        self.count = count
+        self.moved = moved
+
+
+class NewPhotosWaiting(Message):
+    """How many new photos on disk wait to be indexed (0: none)."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__()
+        self.count = count
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, NewPhotosWaiting)  # only the latest count matters
+
+
 class LibraryOpened(Message):
     """Indexing is over and the stores are open: the albums are on the index, the Editor
-    exists, and what other sessions did meanwhile is applied."""
+    exists, and what other sessions did meanwhile is applied. ``watcher`` has listened to
+    the disk since before the walk: the library is to follow it from now on."""
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library, watcher: Watcher | None = None) -> None:
         super().__init__()
         self.library = library
+        self.watcher = watcher
 
 
 class PhotosEdited(Message, bubble=False):

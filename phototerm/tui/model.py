@@ -8,6 +8,7 @@ Textual: the library screen builds models, the grid reads them, tests check them
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -55,17 +56,18 @@ class IndexModel:
         sections: Sequence[Group],
         total: int,
         *,
-        rank: Sequence[int] | None = None,
+        labels: Sequence[int] | None = None,
     ):
-        """``ids``: a list, or the index's own order (an array: never changed in place);
-        ``rank``: each id's position in ``ids``, when ``ids`` holds every id (so a lookup
-        needs no table of its own: a million-photo model answers at once)."""
+        """``ids``: a list, or an array (a copy of the index's order);
+        ``labels``: a number per id that increases along ``ids`` (the sort order's labels),
+        so a lookup bisects instead of building a table: a million-photo model answers at
+        once."""
         self.index = index
         self.ids = ids
         self._sections = list(sections)
         self.total = total  # photos in scope before the query (for "shown / total")
         self.since: float | None = None  # Recently added: the oldest modification time in it
-        self._rank = rank
+        self._labels = labels
         self._positions: dict[int, int] | None = None
 
     def __len__(self) -> int:
@@ -85,10 +87,10 @@ class IndexModel:
         return self.index.rotation(self.ids[pos])
 
     def position_of(self, photo_id: int) -> int | None:
-        rank = self._rank
-        if rank is not None:
-            if isinstance(photo_id, int) and 0 <= photo_id < len(rank):
-                pos = rank[photo_id]
+        labels = self._labels
+        if labels is not None:
+            if isinstance(photo_id, int) and 0 <= photo_id < len(labels):
+                pos = bisect_left(self.ids, labels[photo_id], key=labels.__getitem__)
                 return pos if pos < len(self.ids) and self.ids[pos] == photo_id else None
             return None
         if self._positions is None:  # built on first use: most models are never asked
@@ -229,8 +231,8 @@ def build(index: Index, spec: ViewSpec, all_spaces: Sequence[str]) -> IndexModel
         # The whole library by date: the index has it without a search (a first screen).
         fast = index.timeline(spec.grouping, spec.descending)
         if fast is not None:
-            order, groups, rank = fast
-            return IndexModel(index, order, groups, len(order), rank=rank)
+            order, groups, labels = fast
+            return IndexModel(index, order, groups, len(order), labels=labels)
     within: list[int] | None  # the photos in scope (None: all of them)
     if spec.view == RECENT:
         recent, since = recently_added(index, scope)

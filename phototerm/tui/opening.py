@@ -7,7 +7,8 @@ imported (the command line starts it), so the first screen can show the whole li
 everything when there was no snapshot), changing the app's (thread-safe) Index batch by
 batch with each photo's stored rating, tags... already on it; the callbacks only post messages, which Textual delivers on
 the UI thread, where the grid is rebuilt. The walk waits until the first screen is drawn
-(``first_screen``), so it does not compete with it. Progress messages replace each other in
+(``first_screen``), so it does not compete with it. The disk is watched from just before the
+walk on; the app starts applying what the watcher sees once the library is open. Progress messages replace each other in
 the queue, so a fast indexer never floods the UI.
 
 Textual cancels workers when the app exits; the callbacks notice and raise ``Cancelled``,
@@ -27,6 +28,7 @@ from textual.worker import get_current_worker
 from phototerm.library.index import Index
 from phototerm.library.ingest.indexer import IndexProgress
 from phototerm.library.opening import Library, open_library
+from phototerm.library.opening.live import watcher_for
 from phototerm.library.preload import Preload
 from phototerm.library.settings import Settings
 from phototerm.library.spaces import SpaceSetup
@@ -97,30 +99,41 @@ def open_in_worker(
         check()
         post(IndexLoaded(count))
 
+    # The disk is followed from before the walk, so nothing that changes meanwhile is missed.
+    watcher = watcher_for(setup.on, settings, index)
+
     def before_rescan() -> None:
         deadline = time.monotonic() + FIRST_SCREEN_WAIT
         while first_screen is not None and not first_screen.wait(0.05):
             check()  # quitting must not wait for the first screen
             if time.monotonic() > deadline:
                 break
+        watcher.listen()
 
-    library = open_library(
-        settings,
-        setup,
-        index=index,
-        writable=not read_only,
-        write_cache=not read_only,
-        cache_dir=cache_dir,
-        on_progress=on_progress,
-        on_batch=on_batch,
-        on_loaded=on_loaded,
-        before_rescan=before_rescan,
-        preloaded=preload.wait() if preload is not None else None,
-    )
-    if worker.is_cancelled:
-        library.close()
-        raise Cancelled()
-    if not handover.give(library):
-        raise Cancelled()
-    post(LibraryOpened(library))
+    preloaded = preload.wait() if preload is not None else None
+    try:
+        if preloaded is None or preloaded.index is None:
+            watcher.listen()  # indexing from scratch: no first screen to wait for
+        library = open_library(
+            settings,
+            setup,
+            index=index,
+            writable=not read_only,
+            write_cache=not read_only,
+            cache_dir=cache_dir,
+            on_progress=on_progress,
+            on_batch=on_batch,
+            on_loaded=on_loaded,
+            before_rescan=before_rescan,
+            preloaded=preloaded,
+        )
+        if worker.is_cancelled:
+            library.close()
+            raise Cancelled()
+        if not handover.give(library):
+            raise Cancelled()
+    except BaseException:
+        watcher.stop()
+        raise
+    post(LibraryOpened(library, watcher))
     return library

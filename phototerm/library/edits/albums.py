@@ -308,6 +308,12 @@ class AlbumEdits:
             if old.get(shown) != entry:
                 album_to_index(self.index, shown, entry[1])
 
+    def photos_arrived(self, photos: set[tuple[str, str]]) -> None:
+        """Photos (space, rel) new on the index: the albums that list them show them now."""
+        for shown, (_space, record) in self._albums.items():
+            if not photos.isdisjoint(record.members):
+                album_to_index(self.index, shown, record)
+
     def shown_in(self, space: str, name: str) -> str | None:
         """The name the album ``name`` of ``space`` is shown by (None: no such album)."""
         return next(

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TypeAlias
 
 from phototerm.library.edits import recycle
@@ -45,6 +46,7 @@ from phototerm.library.photo import REJECTED
 from phototerm.library.roles import Access, Identity
 from phototerm.library.settings import Settings
 from phototerm.library.store import PhotoState, Store, StoreError
+from phototerm.library.store.moves import rekey
 from phototerm.library.store.overlay import apply_state
 from phototerm.library.text import safe
 
@@ -349,6 +351,22 @@ class Editor:
         self._undo.pop()
         return EditResult(count, f"Undone: {step.label}", warnings=warnings)
 
+    # -- files moved on disk -------------------------------------------------------------------
+
+    def photos_moved(self, space: str, pairs: Sequence[tuple[str, str]]) -> list[str]:
+        """Photos of ``space`` renamed or moved on disk (rel before, rel after, in order), the
+        index already following them: the stores' rows follow too (store/moves.py), and so
+        does the undo stack, so an undo still finds the photo it changed. Returns a line per
+        store that could not be written."""
+        problems = rekey(self.stores, space, pairs)
+        renamed = _followed(pairs)
+        for step in list(self._undo):  # (the watcher's thread: an edit may push meanwhile)
+            for states in (step.before, step.after):
+                rels = states.get(space)
+                if rels and not renamed.keys().isdisjoint(rels):
+                    states[space] = {renamed.get(rel, rel): st for rel, st in rels.items()}
+        return problems
+
     # -- other sessions -----------------------------------------------------------------------
 
     def tokens(self) -> dict[str, int]:
@@ -358,7 +376,13 @@ class Editor:
     def refresh(self) -> bool:
         """Apply what other sessions committed since the last call. Poll every 0.5-1 s;
         returns True when something changed (the view re-queries on index.version anyway)."""
-        changed = False
+        return self.catch_up().changed
+
+    def catch_up(self, *, photos: bool = False) -> CaughtUp:
+        """``refresh``, saying what changed. With ``photos``, the result lists the photos
+        whose rating, tags, description, rotation or albums now show something else (a
+        change that leaves them as they were, as a move's re-keying, is not listed)."""
+        result = CaughtUp()
         for space, store in self.stores.items():
             try:
                 changes = store.changes_since(self._tokens[space])
@@ -376,14 +400,42 @@ class Editor:
             except StoreError:
                 continue  # as above; the token stays, so a later poll tries again
             self._tokens[space] = changes.token
-            changed = True
+            result.changed = True
             for rel, state in states:
                 pid = self.index.id_of(space, rel)
-                if pid is not None:
-                    apply_state(self.index, pid, state)
+                if pid is None:
+                    continue
+                before = self._shown(pid) if photos else None
+                apply_state(self.index, pid, state)
+                if photos and self._shown(pid) != before:
+                    result.photos.append((space, rel))
             if changes.everything or changes.albums:
+                members = self._members() if photos else {}
                 self.albums.reload()
-        return changed
+                if photos:
+                    after = self._members()
+                    for pid in {*members, *after}:
+                        if members.get(pid) != after.get(pid) and pid in self.index:
+                            photo = self.index.get(pid)
+                            result.photos.append((photo.space, photo.rel))
+        result.photos = list(dict.fromkeys(result.photos))
+        return result
+
+    def _shown(self, pid: int) -> tuple[object, ...]:
+        photo = self.index.get(pid)
+        return photo.rating, photo.description, photo.tags, self.index.rotation(pid)
+
+    def _members(self) -> dict[int, frozenset[str]]:
+        """photo id -> the normal albums it is in (a conditional album follows the rest)."""
+        out: dict[int, set[str]] = {}
+        for name in self.index.album_names():
+            try:
+                if self.index.album_query(name) is None:
+                    for pid in self.index.album_ids(name):
+                        out.setdefault(pid, set()).add(name)
+            except KeyError:
+                continue
+        return {pid: frozenset(names) for pid, names in out.items()}
 
     # -- rejects -> #recycle (see recycle.py) ---------------------------------------------------
 
@@ -394,6 +446,25 @@ class Editor:
         """Move the space's rejected photos (and their sidecars) into ``<root>/#recycle``,
         keeping their folders; a name already taken there gets a suffix. Nothing is deleted."""
         return recycle.recycle_rejects(self.index, self.access, space)
+
+
+@dataclass(slots=True)
+class CaughtUp:
+    """What ``Editor.catch_up`` applied: anything at all, and which photos show otherwise."""
+
+    changed: bool = False
+    photos: list[tuple[str, str]] = field(default_factory=list)  # (space, rel)
+
+
+def _followed(pairs: Sequence[tuple[str, str]]) -> dict[str, str]:
+    """{rel before: rel after} of a series of moves in order (a -> b then b -> c: a is at c;
+    a swap through a third name swaps)."""
+    at: dict[str, str] = {}  # where a file is now -> where it was before the series
+    for old, new in pairs:
+        first = at.pop(old, old)
+        at.pop(new, None)  # a file moved over another: that one is gone
+        at[new] = first
+    return {first: now for now, first in at.items() if first != now}
 
 
 def _with_file_tags(

@@ -45,6 +45,8 @@ LensTable: TypeAlias = Table[str, str]
 # When a sort order was computed (rows, value generation, rating generation), the order, and
 # each row's position in it. Quoted: ``array`` takes no subscript at run time before 3.12.
 SortOrder: TypeAlias = "tuple[tuple[int, ...], array[int], array[int]]"
+LOG_LIMIT = 1 << 16  # changed rows remembered for the sort orders (see orders.py)
+_NONE = object()  # "no overlay" among taken overlays (None is a value some of them hold)
 
 
 class Columns:
@@ -59,7 +61,11 @@ class Columns:
         self._n = 0  # rows ever added (ids are 0..n-1)
         self._count = 0  # live rows
         self._values_gen = 0  # bumps when a row's values change in place
-        self._rating_gen = 0
+        self._rating_gen = 0  # bumps when a row's effective rating changes
+        # The rows behind the last bumps of each counter, so that sort orders catch up
+        # with them in place (orders.py); trimmed when long (the orders are sorted again).
+        self._values_log: list[int] = []
+        self._rating_log: list[int] = []
         # small tables
         self._space_names: list[str] = []
         self._space_ids: dict[str, int] = {}
@@ -182,6 +188,36 @@ class Columns:
         ):
             overlay.pop(row, None)
 
+    def _overlays(self) -> tuple[dict[int, Any], ...]:
+        return (self._ov_rating, self._ov_description, self._ov_rotation, self._ov_tags)
+
+    def _take_overlays(self, row: int) -> tuple[Any, ...]:
+        """Take the store's values off ``row`` (it shows its file's own again) and return
+        them, one per ``_overlays()`` dict (``_NONE`` where it had none)."""
+        self._count_tags(row, -1)
+        taken = tuple(d.pop(row, _NONE) for d in self._overlays())
+        self._count_tags(row, +1)
+        if self._rating[row] != self._file_rating[row]:
+            self._rating[row] = self._file_rating[row]
+            self._rating_changed((row,))
+        self._refresh_flags(row)
+        return taken
+
+    def _give_overlays(self, row: int, values: tuple[Any, ...]) -> None:
+        """Put what ``_take_overlays`` took on ``row`` instead of whatever it had."""
+        self._count_tags(row, -1)
+        for d, value in zip(self._overlays(), values):
+            if value is _NONE:
+                d.pop(row, None)
+            else:
+                d[row] = value
+        self._count_tags(row, +1)
+        rating = self._ov_rating.get(row, self._file_rating[row] - 1) + 1
+        if self._rating[row] != rating:
+            self._rating[row] = rating
+            self._rating_changed((row,))
+        self._refresh_flags(row)
+
     def _put(self, p: Photo) -> int:
         sid = self._space_ids.get(p.space)
         if sid is None:
@@ -291,7 +327,26 @@ class Columns:
         day = values[1]
         self._days[day] = self._days.get(day, 0) + 1
         self._write_sparse(row, p)
-        self._values_gen += 1
+        self._values_changed((row,))
+        self._rating_changed((row,))
+
+    def _values_changed(self, rows: Iterable[int]) -> None:
+        """Rows whose sort values (capture time, size, mtime) changed in place."""
+        log = self._values_log
+        before = len(log)
+        log.extend(rows)
+        self._values_gen += len(log) - before
+        if len(log) > LOG_LIMIT:
+            log.clear()  # the orders behind it are sorted again when next used
+
+    def _rating_changed(self, rows: Iterable[int]) -> None:
+        """Rows whose effective rating changed (the store's or the file's)."""
+        log = self._rating_log
+        before = len(log)
+        log.extend(rows)
+        self._rating_gen += len(log) - before
+        if len(log) > LOG_LIMIT:
+            log.clear()
 
     def _write_sparse(self, row: int, p: Photo) -> None:
         self._set_desc(row, text(p.description))

@@ -3,9 +3,9 @@
 Column-wise: each filter turns into a row mask (see masks.py) without a Python loop over the
 rows. Interned columns (folder, camera, lens) match each distinct value once, then set the
 rows of the matching values from their postings. File names are matched in one cached,
-folded blob. Sort orders are computed once per key and direction (a permutation and its
-inverse, the rank), cached until the rows change; a result is then ordered either by sorting
-its ids by rank (small results) or by walking the permutation (large ones).
+folded blob (names.py). A result is ordered by a sort order (orders.py, kept up to date in
+place): by sorting its ids by their labels (small results) or by walking the permutation
+(large ones).
 
 This module is the Index's own machinery and reads its private columns on purpose.
 """
@@ -13,14 +13,14 @@ This module is the Index's own machinery and reads its private columns on purpos
 from __future__ import annotations
 
 import re
-from array import array
 from collections import deque
 from collections.abc import Callable, Sequence
 from itertools import compress, repeat
 from typing import Any, TypeVar
 
-from phototerm.library.index import masks
+from phototerm.library.index import masks, orders
 from phototerm.library.index.columns import Columns
+from phototerm.library.index.names import search_blob
 from phototerm.library.index.records import DESC, ERROR, GPS, RAW, ROT, TAGS, Table
 from phototerm.library.query import (
     Album,
@@ -43,15 +43,6 @@ from phototerm.library.query import (
 from phototerm.library.values import fold
 
 F = TypeVar("F")  # the folded form of an interned value
-
-_MAX_CACHED_ORDERS = 4  # each costs 8 bytes per record
-
-# Folding of pure-ASCII name chunks in one C pass: A-Z lower-cased, controls to spaces, and
-# the NUL that ends each stored name to the blob's newline.
-_ASCII_FOLD = bytes(
-    0x0A if b == 0 else 0x20 if b < 0x20 or b == 0x7F else b + 32 if 65 <= b <= 90 else b
-    for b in range(256)
-)
 
 
 def search(
@@ -286,85 +277,6 @@ def _glob_bytes(pattern: str) -> bytes:
     return b"".join(out)
 
 
-# -- cached derived data ------------------------------------------------------------------
-
-
-def search_blob(ix: Columns, n: int) -> bytearray:
-    """b"\\n" + folded name + b"\\n" for every row (rows only ever get appended)."""
-    rows = ix._search_rows
-    if rows < n:
-        blob, ends, names = ix._search_blob, ix._name_end, ix._names
-        for a in range(rows, n, 4096):
-            b = min(n, a + 4096)
-            chunk = bytes(names[ends[a] : ends[b]])
-            if chunk.isascii() and chunk.count(0) == b - a:
-                blob += chunk.translate(_ASCII_FOLD)
-                continue
-            for r in range(a, b):
-                name = names[ends[r] : ends[r + 1] - 1].decode("utf-8", "surrogatepass")
-                blob += fold(name).encode()
-                blob.append(0x0A)
-        ix._search_rows = n
-    return ix._search_blob
-
-
-def path_order(ix: Columns, n: int) -> array[int]:
-    """Rows ordered by space, folder, file name: the tie-break of every sort."""
-    cached = ix._path_order
-    if cached is not None and cached[0] == n:
-        return cached[1]
-    t = ix._folders
-    spaces = ix._space_names
-    order = sorted(range(len(t.values)), key=lambda f: (spaces[t.values[f][0]], t.values[f][1]))
-    frank = array("I", bytes(4 * len(order)))
-    for r, f in enumerate(order):
-        frank[f] = r
-    folder_rank = array("I", map(frank.__getitem__, ix._folder[:n]))
-    names = ix._raw_names(n)
-    rows = sorted(range(n), key=names.__getitem__)
-    rows.sort(key=folder_rank.__getitem__)
-    perm = array("I", rows)
-    ix._path_order = (n, perm)
-    return perm
-
-
-def sort_order(ix: Columns, key: str, descending: bool, n: int) -> tuple[array[int], array[int]]:
-    """(perm, rank): rows in order, and each row's position in it."""
-    if key in ("name", "path"):
-        stamp: tuple[int, ...] = (n,)  # a row's name and path never change
-    else:
-        stamp = (n, ix._values_gen, ix._rating_gen if key == "rating" else 0)
-    cache = ix._orders
-    hit = cache.pop((key, descending), None)
-    if hit is not None and hit[0] == stamp:
-        cache[(key, descending)] = hit  # most recently used last
-        return hit[1], hit[2]
-    base = path_order(ix, n)
-    if key == "path":
-        perm = base if not descending else array("I", reversed(base))
-    else:
-        keys: Sequence[bytes] | Sequence[float]
-        if key == "name":
-            blob = search_blob(ix, n)
-            keys = bytes(blob[1:-1]).split(b"\n")
-        else:
-            columns: dict[str, Sequence[float]] = {
-                "taken": ix._taken,
-                "size": ix._size,
-                "mtime": ix._mtime,
-                "rating": ix._rating,
-            }
-            keys = columns[key]
-        # sorted() is stable, also with reverse=True: ties keep the path order.
-        perm = array("I", sorted(base, key=keys.__getitem__, reverse=descending))
-    rank = array("I", bytes(4 * n))
-    deque(map(rank.__setitem__, perm, range(n)), maxlen=0)
-    cache[(key, descending)] = (stamp, perm, rank)
-    while len(cache) > _MAX_CACHED_ORDERS:
-        del cache[next(iter(cache))]
-    return perm, rank
-
-
 def _ordered(ix: Columns, mask: int, n: int, sort: str, descending: bool) -> list[int]:
     mb = masks.to_bytes(mask, n)
     k = mb.count(1)
@@ -372,11 +284,11 @@ def _ordered(ix: Columns, mask: int, n: int, sort: str, descending: bool) -> lis
         return []
     if sort == "none":
         return masks.ids_of(mb, k)
-    perm, rank = sort_order(ix, sort, descending, n)
-    # Sorting the ids by rank costs k log k (measured: the better way up to ~n/5); marking
-    # their positions in the order and reading the order back costs three passes over n.
+    perm, labels = orders.sort_order(ix, sort, descending, n)
+    # Sorting the ids by label costs k log k (measured: the better way up to ~n/5); reading
+    # the order through the mask costs two passes over n.
     if k * 5 <= n:
         ids = masks.ids_of(mb, k)
-        ids.sort(key=rank.__getitem__)
+        ids.sort(key=labels.__getitem__)
         return ids
-    return list(compress(perm, masks.scatter(n, compress(rank, mb))))
+    return list(compress(perm, map(mb.__getitem__, perm)))

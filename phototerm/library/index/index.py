@@ -14,10 +14,12 @@ import math
 import os
 from array import array
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from itertools import compress
 from types import EllipsisType
 from typing import TYPE_CHECKING
 
-from phototerm.library.index import evaluate, masks
+from phototerm.library.index import evaluate, masks, orders
 from phototerm.library.index.columns import Columns
 from phototerm.library.index.facets import GROUP_KEYS, Facets, Group, timeline_groups
 from phototerm.library.index.facets import facets as _facets
@@ -43,6 +45,11 @@ class Index(Columns):
 
     def __len__(self) -> int:
         return self._count
+
+    @property
+    def removed_rows(self) -> int:
+        """Rows of removed photos the index still holds (ids are never reused in a session)."""
+        return self._n - self._count
 
     def __contains__(self, id: object) -> bool:
         return isinstance(id, int) and 0 <= id < self._n and self._live[id] == 1
@@ -155,8 +162,47 @@ class Index(Columns):
                     self._count_tags(row, +1)
                 self._refresh_flags(row)
             if rows:
-                self._rating_gen += 1
+                self._rating_changed(rows)
                 self.version += 1
+
+    def move_many(self, space: str, pairs: Iterable[tuple[str, str]]) -> dict[int, int]:
+        """Photos of ``space`` renamed or moved within it, as (from rel, to rel) in the order
+        they happened: each goes to a new row at its new path with the same values and the
+        store's overlays (rating, tags, description, rotation), its old row is removed, and
+        the albums hold the new row where they held the old one. A from-path the index does
+        not have is skipped; a to-path it has is replaced (the file was moved over it).
+        Returns {old id: new id}."""
+        moved: dict[int, int] = {}
+        with self._lock:
+            for old_rel, new_rel in pairs:
+                row = self.id_of(space, old_rel)
+                if row is None or old_rel == new_rel or not isinstance(new_rel, str):
+                    continue
+                photo = replace(
+                    self.get(row),
+                    rel=new_rel,
+                    rating=self._file_rating[row] - 1,
+                    description=self._description.get(row, ""),
+                    tags=self._file_tags.get(row, ()),
+                )
+                overlays = self._take_overlays(row)
+                self._drop(row)
+                try:
+                    new = self._put(photo)
+                finally:
+                    self._flush()
+                self._give_overlays(new, overlays)
+                for old, now in moved.items():  # moved twice in one batch: the first id
+                    if now == row:
+                        moved[old] = new
+                moved[row] = new
+            if moved:
+                for name, members in self._albums.items():
+                    if any(m in moved for m in members):
+                        renamed = (moved.get(m, m) for m in members)
+                        self._albums[name] = array("I", dict.fromkeys(renamed))
+                self.version += 1
+        return moved
 
     def remove(self, space: str, rel: str) -> bool:
         with self._lock:
@@ -284,7 +330,7 @@ class Index(Columns):
                 else:
                     raise ValueError(f"rating must be -1..5, not {rating!r}")
                 self._rating[id] = self._ov_rating.get(id, self._file_rating[id] - 1) + 1
-                self._rating_gen += 1
+                self._rating_changed((id,))
             if description is not ...:
                 if description is None:
                     self._ov_description.pop(id, None)
@@ -318,6 +364,7 @@ class Index(Columns):
         (rel, rating, description, rotation, tags) as the store lists them, None = not set.
         Unknown paths and invalid values are skipped. Returns how many rows applied."""
         applied = 0
+        rated: list[int] = []
         with self._lock:
             for rel, rating, description, rotation, tags in rows:
                 row = self.id_of(space, rel)
@@ -326,6 +373,7 @@ class Index(Columns):
                 if isinstance(rating, int) and -1 <= rating <= 5:
                     self._ov_rating[row] = rating
                     self._rating[row] = rating + 1
+                    rated.append(row)
                 if description is not None:
                     self._ov_description[row] = str(description)
                 if isinstance(rotation, int) and rotation % 360 and rotation % 90 == 0:
@@ -337,7 +385,7 @@ class Index(Columns):
                 self._refresh_flags(row)
                 applied += 1
             if applied:
-                self._rating_gen += 1
+                self._rating_changed(rated)
                 self.version += 1
         return applied
 
@@ -429,24 +477,29 @@ class Index(Columns):
         self, by: str, descending: bool
     ) -> tuple[array[int], list[Group], array[int]] | None:
         """Every photo by capture time and its day / month / year groups, as ``search`` and
-        ``group`` would give them, in time independent of the library's size (a first
-        screen of a million photos): the index's own saved order, which the caller must not
-        change, and each id's position in it. None when the shortcut does not apply
-        (removed photos, or dates out of range); then search and group."""
+        ``group`` would give them, in time independent of the library's size beyond one copy
+        of a saved order (a first screen of a million photos; an array copy, not a list, so
+        it is one memcpy), and the order's labels (a copy: they increase along the ids, so a
+        position is found by bisecting on them). None when the shortcut does not apply
+        (dates out of range); then search and group."""
         with self._lock:
             self._flush()
             n = self._n
-            if n == 0 or self._count != n or by not in ("day", "month", "year"):
+            if n == 0 or self._count == 0 or by not in ("day", "month", "year"):
                 return None
-            perm, _rank = evaluate.sort_order(self, "taken", descending, n)
+            perm, labels = orders.sort_order(self, "taken", descending, n)
+            # A copy: the order itself changes in place as photos come and go.
+            if self._count == n:
+                ids = perm[:]
+            else:  # removed photos stay in the order, dead: leave them out
+                ids = array(perm.typecode, compress(perm, map(self._live.__getitem__, perm)))
             unknown = self._days.get(0, 0)
-            undated = perm[n - unknown :] if descending else perm[:unknown]
+            undated = ids[len(ids) - unknown :] if descending else ids[:unknown]
             # A day of 0 with a capture time (out of the calendar's range) sorts among the
             # dated photos: the groups would not follow the days then.
             if unknown and any(self._taken[row] != -math.inf for row in undated):
                 return None
-            # The order itself, not a list of it: an order is replaced, never changed in place.
-            return perm, timeline_groups(self, by, descending), _rank
+            return ids, timeline_groups(self, by, descending), labels[:]
 
     def facets(self) -> Facets:
         """Distinct cameras, lenses, folders per space, years, tags, ratings, with counts."""
@@ -468,7 +521,14 @@ class Index(Columns):
             self._flush()
             if self._n:
                 for descending in (False, True):
-                    evaluate.sort_order(self, "taken", descending, self._n)
+                    orders.sort_order(self, "taken", descending, self._n)
+
+    def refresh_orders(self) -> None:
+        """Bring the sort orders searches use up to date with the changes made so far (work
+        in proportion to the changes), so that the next search finds them ready."""
+        with self._lock:
+            self._flush()
+            orders.refresh(self)
 
     def drop_caches(self) -> None:
         """Forget derived data (sort orders, the name blob); rebuilt when next needed."""

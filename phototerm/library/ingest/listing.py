@@ -98,6 +98,19 @@ class Listing:
             self.sidecars.pop(key, None)
         return signature
 
+    def forget(self, key: FolderKey) -> None:
+        """A folder that holds no media files now (or is gone)."""
+        self.folders.pop(key, None)
+        self.sidecars.pop(key, None)
+
+    def take_spaces(self, other: Listing, spaces: set[str]) -> None:
+        """What ``other`` (a walk of ``spaces``) saw of them, in place of what this had."""
+        for space in spaces:
+            self.drop_space(space)
+        self.folders.update((k, v) for k, v in other.folders.items() if k[0] in spaces)
+        self.sidecars.update((k, v) for k, v in other.sidecars.items() if k[0] in spaces)
+        self.retry |= {r for r in other.retry if r[0] in spaces}
+
     def sidecars_in(self, key: FolderKey) -> dict[str, Sidecar]:
         blob = self.sidecars.get(key)
         if not blob:

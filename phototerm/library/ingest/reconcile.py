@@ -4,12 +4,17 @@ file, and work only where something changed.
 Each folder the walk lists is compared with the signature the last walk left for it
 (listing.py). A folder that matches costs nothing more: no object per photo, no index write.
 A folder that does not is compared file by file with the index's rows (size and mtime they
-were read with) and with its old sidecars: new and changed files are read (in worker
-processes, as the indexer does) and written over their row in place, vanished ones are
-removed. Folders that are gone take their photos with them.
+were read with) and with its old sidecars: changed files are read (in worker processes, as
+the indexer does) and written over their row in place. Photos gone from their place and new
+files are kept until the whole space is walked: a new file with the size and mtime of a
+gone photo is that photo, moved or renamed (moves.py), and keeps its row's values and
+overlays at its new path; the other new files are read, the other gone photos removed.
+Folders that are gone take their photos with them (or to where they moved).
 
-What a caller sees: ``batch`` gets the records read (new or changed), ``removed`` the ids
-taken out of the index, ``progress`` the walk and the reading; the result counts them.
+What a caller sees: ``batch`` gets the records read (new or changed), ``removed`` the
+(space, rel) of the photos taken out of the index, ``progress`` the walk and the reading;
+the result counts them and lists the moves, for the stores to follow
+(``store.moves.rekey``).
 """
 
 from __future__ import annotations
@@ -22,13 +27,17 @@ from typing import TYPE_CHECKING
 
 from phototerm.library.ingest.indexer import CHUNK, IndexProgress, _Run, _Space
 from phototerm.library.ingest.listing import Listing
-from phototerm.library.ingest.scanner import ScanError, scan_listings
+from phototerm.library.ingest.moves import pair_moves, same_file
+from phototerm.library.ingest.scanner import ScanEntry, ScanError, scan_listings
+from phototerm.library.metadata import reader
 from phototerm.library.metadata.reader import Item
 from phototerm.library.photo import Photo
 
 if TYPE_CHECKING:
     from phototerm.library.index import Index
     from phototerm.library.spaces import SpaceRoot
+
+Removed = Callable[[list[tuple[str, str]]], None]  # (space, rel) of photos taken out
 
 
 @dataclass(slots=True)
@@ -39,10 +48,19 @@ class ReconcileResult:
     read: int = 0  # new or changed files read
     removed: int = 0
     listing: Listing = field(default_factory=Listing)  # what this walk saw
+    moved: list[tuple[str, str, str]] = field(default_factory=list)  # (space, from, to)
 
     @property
     def changed(self) -> bool:
-        return bool(self.read or self.removed)
+        return bool(self.read or self.removed or self.moved)
+
+
+@dataclass(slots=True)
+class _Found:
+    """One space's photos gone from their place and new files, until the walk is over."""
+
+    gone: dict[str, tuple[int, int, float]] = field(default_factory=dict)  # rel -> id, size, mtime
+    new: dict[str, ScanEntry] = field(default_factory=dict)
 
 
 def reconcile(
@@ -53,7 +71,7 @@ def reconcile(
     workers: int | None = None,
     progress: Callable[[IndexProgress], None] | None = None,
     batch: Callable[[list[Photo]], None] | None = None,
-    removed: Callable[[list[int]], None] | None = None,
+    removed: Removed | None = None,
 ) -> ReconcileResult:
     """Bring ``index`` (loaded from a snapshot that ``listing`` came with) up to date with
     the files of ``spaces``. ``batch`` must put the records it gets on the index (as
@@ -67,7 +85,10 @@ def reconcile(
     run.pause_gc()
     try:
         for space in spaces:
-            _walk(run, index, _Space(space, None), listing, new, result, removed)
+            state = _Space(space, None)
+            found = _Found()
+            _walk(run, index, state, listing, new, result, found)
+            _settle(run, index, state, found, result, removed)
         run.finish_reading()
     finally:
         run.resume_gc()
@@ -89,7 +110,7 @@ def _walk(
     old: Listing,
     new: Listing,
     result: ReconcileResult,
-    removed: Callable[[list[int]], None] | None,
+    found: _Found,
 ) -> None:
     space = state.name
     seen: set[str] = set()
@@ -103,13 +124,12 @@ def _walk(
         if signatures.get(key) == signature:
             run.cached += count  # the whole folder is as it was
         else:
-            _compare(run, index, state, old, key, folder.entries(), result, removed)
+            _compare(run, index, state, old, key, folder.entries(), found)
         run.report("scanning")
     # Folders the index knows that the walk no longer found: their photos are gone.
     for rel in index.folders_of(space):
         if rel not in seen:
-            files = index.folder_files(space, rel)
-            _remove(index, space, files, result, removed)
+            found.gone.update(index.folder_files(space, rel))
 
 
 def _compare(
@@ -118,9 +138,8 @@ def _compare(
     state: _Space,
     old: Listing,
     key: tuple[str, str],
-    entries: Sequence[tuple[str, int, float, tuple[str, int, float] | None]],
-    result: ReconcileResult,
-    removed: Callable[[list[int]], None] | None,
+    entries: Sequence[ScanEntry],
+    found: _Found,
 ) -> None:
     """One changed folder, file by file."""
     space, folder = key
@@ -128,39 +147,77 @@ def _compare(
     old_sides = old.sidecars_in(key)
     retry = old.retry
     chunk: list[Item] = []
-    for rel, size, mtime, sidecar in entries:
+    for entry in entries:
+        rel, size, mtime, sidecar = entry
         row = known.pop(rel, None)
+        if row is None:
+            found.new[rel] = entry  # new here, or moved here: told apart once all is walked
+            continue
         if (
-            row is not None
-            and row[1] == size
+            row[1] == size
             and row[2] == mtime
             and old_sides.get(rel) == sidecar
             and (space, rel) not in retry
         ):
             run.cached += 1
             continue
-        side_path = os.path.join(state.root, sidecar[0]) if sidecar else None
-        chunk.append((rel, size, mtime, side_path))
+        chunk.append(_item(state, entry))
         if len(chunk) >= CHUNK:
             run.enqueue(state, chunk)
             chunk = []
     if chunk:
         run.enqueue(state, chunk)
-    _remove(index, space, known, result, removed)
+    found.gone.update(known)
 
 
-def _remove(
+def _settle(
+    run: _Run,
     index: Index,
-    space: str,
-    files: dict[str, tuple[int, int, float]],
+    state: _Space,
+    found: _Found,
     result: ReconcileResult,
-    removed: Callable[[list[int]], None] | None,
+    removed: Removed | None,
 ) -> None:
-    if not files:
-        return
-    ids = [row for row, _size, _mtime in files.values()]
-    for rel in files:
-        index.remove(space, rel)
-    result.removed += len(ids)
-    if removed is not None:
-        removed(ids)
+    """One walked space: the moves among its gone photos and new files, then the rest."""
+    space = state.name
+    read_now: dict[str, Photo] = {}
+
+    def same(gone_rel: str, new_rel: str) -> bool:
+        record = read_now.get(new_rel)
+        if record is None:
+            entry = found.new[new_rel]
+            item = _item(state, entry)
+            record = read_now[new_rel] = reader.read(state.root, *item[:3], item[3], space)
+        return same_file(index.get(found.gone[gone_rel][0]), record)
+
+    pairs = pair_moves(
+        [(rel, size, mtime) for rel, (_id, size, mtime) in found.gone.items()],
+        [(rel, e.size, e.mtime) for rel, e in found.new.items()],
+        same,
+    )
+    run.read += len(read_now)
+    if pairs:
+        index.move_many(space, pairs)
+        result.moved += [(space, a, b) for a, b in pairs]
+    chunk: list[Item] = []
+    for gone_rel, new_rel in pairs:
+        del found.gone[gone_rel]
+        entry = found.new.pop(new_rel)
+        if entry.sidecar is not None:  # its sidecar may say something else now: read it
+            chunk.append(_item(state, entry))
+    # New files read to compare them need no second read.
+    run.pending_batch += [read_now[rel] for rel in found.new if rel in read_now]
+    run.flush()
+    chunk += [_item(state, entry) for rel, entry in found.new.items() if rel not in read_now]
+    for start in range(0, len(chunk), CHUNK):
+        run.enqueue(state, chunk[start : start + CHUNK])
+    gone = [rel for rel in found.gone if index.remove(space, rel)]
+    if gone:
+        result.removed += len(gone)
+        if removed is not None:
+            removed([(space, rel) for rel in gone])
+
+
+def _item(state: _Space, entry: ScanEntry) -> Item:
+    rel, size, mtime, sidecar = entry
+    return (rel, size, mtime, os.path.join(state.root, sidecar[0]) if sidecar else None)

@@ -160,6 +160,17 @@ _STAT = methodcaller("stat")
 _MODE = attrgetter("st_mode")
 
 
+def scan_folder(root: str, folder: str, errors: list[ScanError] | None = None) -> list[ScanEntry]:
+    """What ``scan_folders`` lists for one folder of the space ``root`` (``folder`` relative to
+    it, "" for the root itself), sidecars attached, without walking its subfolders. The
+    caller makes sure no part of ``folder`` is one the walk skips."""
+    path = os.path.join(root, folder) if folder else root
+    prefix = folder + "/" if folder else ""
+    errors = errors if errors is not None else []
+    listed = _scan_dir(path, prefix, os.path.realpath(root), [], [], set(), errors)
+    return [] if listed is None else listed.entries()
+
+
 def _scan_dir(
     path: str,
     prefix: str,

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import TracebackType
 from typing import Self
 
 from phototerm.library.edits import Editor
-from phototerm.library.index import Index
+from phototerm.library.index import Index, snapshot
 from phototerm.library.ingest.indexer import IndexResult
+from phototerm.library.ingest.listing import Listing
 from phototerm.library.settings import Settings
 from phototerm.library.spaces import SpaceSetup
 from phototerm.library.store import Store, StoreStatus
+
+COMPACT_ABOVE = 1024  # removed rows a saved index may carry whatever the library's size
 
 
 @dataclass
@@ -28,6 +33,46 @@ class Library:
     problems: list[str] = field(default_factory=list)  # stores that cannot be read, caches
     from_snapshot: bool = False  # the index was loaded from its snapshot (then checked)
     changed: int = 0  # photos read or removed since the snapshot (all of them without one)
+    listing: Listing = field(default_factory=Listing)  # what the last walk saw
+    snapshot_path: Path | None = None  # where the index is saved (None: never)
+    # The store tokens the snapshot came with, kept when opened without the stores
+    saved_tokens: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    def save_snapshot(self) -> str:
+        """Save the index as it is now, for the next start; '' or why it was not saved (it
+        is best-effort: a cache that cannot be written only means a slower next start)."""
+        if self.snapshot_path is None:
+            return ""
+        if self.index.removed_rows > max(COMPACT_ABOVE, len(self.index)):
+            # More rows of removed photos than live ones: the snapshot would carry them into
+            # every later start. Without it, the next start builds the index again from the
+            # metadata cache (no file read again), holding only the photos there are.
+            try:
+                os.unlink(self.snapshot_path)
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                return f"{exc.strerror or type(exc).__name__}: {self.snapshot_path}"
+            return ""
+        self.index.prepare_orders()
+        return snapshot.save(
+            self.snapshot_path,
+            self.index,
+            [(space.name, space.root) for space in self.setup.on],
+            tokens=self.store_tokens(),
+            extra=self.listing.to_extra(),
+        )
+
+    def store_tokens(self) -> dict[str, tuple[int, int]]:
+        """Each store's change token the index is current to, with the store file's
+        identity (a store replaced by another file starts its tokens again)."""
+        if self.editor is None:
+            return dict(self.saved_tokens)
+        return {
+            space: (token, store_identity(self.stores[space]))
+            for space, token in self.editor.tokens().items()
+            if space in self.stores
+        }
 
     @property
     def unreadable_stores(self) -> dict[str, StoreStatus]:
@@ -52,3 +97,12 @@ class Library:
         traceback: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def store_identity(store: Store) -> int:
+    """Which file a store is: a store replaced by another file (a restore, a reset) has
+    another inode, and its change tokens start again."""
+    try:
+        return os.stat(store.path).st_ino
+    except OSError:
+        return 0

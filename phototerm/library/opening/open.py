@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
+from pathlib import Path
 
 from phototerm.library import paths
 from phototerm.library.edits import Editor
@@ -32,8 +33,14 @@ from phototerm.library.index import Index, snapshot
 from phototerm.library.ingest.indexer import IndexProgress, IndexResult, index_spaces
 from phototerm.library.ingest.listing import Listing
 from phototerm.library.ingest.reconcile import reconcile
-from phototerm.library.opening.library import Library
-from phototerm.library.opening.stores import StoresOpening, apply_rows, apply_states, catch_up
+from phototerm.library.opening.library import Library, store_identity
+from phototerm.library.opening.stores import (
+    StoresOpening,
+    apply_rows,
+    apply_states,
+    catch_up,
+    follow_moves,
+)
 from phototerm.library.photo import Photo
 from phototerm.library.roles import Access, Identity, Role
 from phototerm.library.settings import Settings
@@ -154,16 +161,15 @@ def _build(
     library = Library(settings, setup, index, {}, None, scan, writable)
     library.problems.extend(problems + scan.cache_problems)
     library.changed = len(index)
-    tokens: dict[str, tuple[int, int]] = {}
     if opening is not None:
         stores, opened_tokens = opening.result()
         if pending is None:  # the stores were not open before the last batch: apply all at once
             for space, rows in opening.rows().items():
                 index.apply_overlay(space, list(rows.values()))
         _finish(library, opening, stores, opened_tokens, identity)
-        tokens = _store_tokens(library)
+    library.listing = scan.listing
     if write_cache and setup.on:
-        _save(library, snap_path, tokens, scan.listing)
+        _save(library, snap_path, scan.listing)
     return library
 
 
@@ -198,11 +204,12 @@ def _from_snapshot(
         if on_batch is not None:
             on_batch(len(photos))
 
-    def removed(ids: list[int]) -> None:
+    def removed(gone: list[tuple[str, str]]) -> None:
         if on_batch is not None:
-            on_batch(len(ids))
+            on_batch(len(gone))
 
     changed = 0
+    moves: list[tuple[str, str, str]] = []
     if rescan:
         if before_rescan is not None:
             before_rescan()
@@ -211,7 +218,8 @@ def _from_snapshot(
         )
         scan = IndexResult([], result.errors, result.seconds, result.unchanged, result.read)
         listing = result.listing
-        changed = result.read + result.removed
+        moves = result.moved
+        changed = result.read + result.removed + len(moves)
     else:
         scan = IndexResult([], [], 0.0, len(index), 0)
     library = Library(settings, setup, index, {}, None, scan, writable, problems)
@@ -220,13 +228,16 @@ def _from_snapshot(
     tokens: dict[str, tuple[int, int]] = {
         space: (int(token[0]), int(token[1])) for space, token in loaded.tokens.items()
     }
+    library.saved_tokens = tokens
     if opening is not None:
         stores, opened_tokens = opening.result()
+        if moves and write_cache:
+            problems += follow_moves(setup, stores, moves, identity)
         apply_states(index, opening, fresh)
         start: dict[str, int] = {}
         for space, store in stores.items():
             saved = tokens.get(space)
-            now = (opened_tokens.get(space, 0), _identity(store))
+            now = (opened_tokens.get(space, 0), store_identity(store))
             if saved is not None and saved[1] == now[1] and saved[0] <= now[0]:
                 start[space] = saved[0]  # the change log says what happened since
                 continue
@@ -239,11 +250,13 @@ def _from_snapshot(
             start[space] = now[0]
             changed += 1
         _finish(library, opening, stores, start, identity)
-        tokens = _store_tokens(library)
+    library.listing = listing
+    if write_cache:
+        library.snapshot_path = Path(snap_path)
     # Edits other sessions made are not worth a new snapshot: the next start replays them
     # from the change log as this one did.
     if write_cache and rescan and changed:
-        _save(library, snap_path, tokens, listing)
+        _save(library, snap_path, listing)
     return library
 
 
@@ -263,39 +276,9 @@ def _finish(
     library.problems.extend(s.status.message for s in stores.values() if s.status.message)
 
 
-def _store_tokens(library: Library) -> dict[str, tuple[int, int]]:
-    if library.editor is None:
-        return {}
-    return {
-        space: (token, _identity(library.stores[space]))
-        for space, token in library.editor.tokens().items()
-        if space in library.stores
-    }
-
-
-def _identity(store: Store) -> int:
-    """Which file a store is: a store replaced by another file (a restore, a reset) has
-    another inode, and its change tokens start again."""
-    try:
-        return os.stat(store.path).st_ino
-    except OSError:
-        return 0
-
-
-def _save(
-    library: Library,
-    path: os.PathLike[str],
-    tokens: Mapping[str, tuple[int, int]],
-    listing: Listing,
-) -> None:
-    index = library.index
-    index.prepare_orders()
-    problem = snapshot.save(
-        path,
-        index,
-        [(space.name, space.root) for space in library.setup.on],
-        tokens=tokens,
-        extra=listing.to_extra(),
-    )
+def _save(library: Library, path: os.PathLike[str], listing: Listing) -> None:
+    library.snapshot_path = Path(path)
+    library.listing = listing
+    problem = library.save_snapshot()
     if problem:
         library.problems.append(f"index snapshot not saved: {problem}")

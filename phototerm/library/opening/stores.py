@@ -5,12 +5,14 @@ disk is walked, and their rows put on the index as the photos arrive (opening.py
 from __future__ import annotations
 
 import threading
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 
 from phototerm.library.index import Index
 from phototerm.library.photo import Photo
+from phototerm.library.roles import Access, Identity, Role
 from phototerm.library.spaces import SpaceSetup
 from phototerm.library.store import OverlayRow, Store, StoreError, open_store
+from phototerm.library.store.moves import rekey
 from phototerm.library.store.overlay import apply_state
 
 
@@ -54,6 +56,47 @@ def apply_rows(
             by_space.setdefault(photo.space, []).append(row)
     for space, rows in by_space.items():
         index.apply_overlay(space, rows)
+
+
+def follow_moves(
+    setup: SpaceSetup,
+    stores: Mapping[str, Store],
+    moves: Sequence[tuple[str, str, str]],
+    identity: Identity,
+) -> list[str]:
+    """The stores' rows follow photos the walk found moved ((space, from, to), in order).
+
+    A store opened read-only for this session (``ls`` reads, it does not edit) is opened for
+    writing for the moment it takes, when the person's role there is manage: the edits
+    belong to the photo wherever it went, and the next session would find nothing left to
+    tell it was a move. Returns a line per store that could not be written."""
+    by_space: dict[str, list[tuple[str, str]]] = {}
+    for name, old, new in moves:
+        by_space.setdefault(name, []).append((old, new))
+    roles = Access(identity, {}, roots={s.name: s.root for s in setup.on})
+    writers: dict[str, Store] = {}
+    opened: list[Store] = []
+    try:
+        for space in setup.on:
+            store = stores.get(space.name)
+            if store is not None and store.writable:
+                writers[space.name] = store
+            elif (
+                store is not None
+                and not store.status.unreadable
+                and roles.role(space.name) >= Role.MANAGE
+            ):
+                extra = open_store(space)
+                opened.append(extra)
+                if extra.writable:
+                    writers[space.name] = extra
+        problems: list[str] = []
+        for space_name, pairs in by_space.items():
+            problems += rekey(writers, space_name, pairs)
+        return problems
+    finally:
+        for extra in opened:
+            extra.close()
 
 
 class StoresOpening:

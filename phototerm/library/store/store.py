@@ -22,6 +22,7 @@ from phototerm.library.paths import space_data_dir
 from phototerm.library.spaces import SpaceRoot
 from phototerm.library.store.albums import AlbumStore
 from phototerm.library.store.database import Database, SqlRow
+from phototerm.library.store.moves import move_keys
 from phototerm.library.store.schema import (
     DB_NAME,
     StoreError,
@@ -193,6 +194,19 @@ class Store:
                 _write_states(conn, changed)
                 self._log(conn, "photo", changed.keys())
         return before, after
+
+    def move_photos(self, space: str, pairs: Iterable[tuple[str, str]]) -> bool:
+        """Photos of ``space`` renamed or moved on disk (rel before, rel after, in the order
+        they happened): their rows here follow them, in ONE write transaction (moves.py).
+        Returns whether anything moved."""
+        pairs = list(pairs)
+        with self._write() as conn:
+            kinds = move_keys(conn, space == self.space, space, pairs)
+            if "photo" in kinds:
+                self._log(conn, "photo", [rel for pair in pairs for rel in pair])
+            for kind in sorted(kinds - {"photo"}):
+                self._log(conn, kind)
+        return bool(kinds)
 
     def put_states(self, states: Mapping[str, PhotoState]) -> None:
         """Set exactly these states, in one durable transaction, whatever is stored now. For

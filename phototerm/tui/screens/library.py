@@ -210,8 +210,11 @@ class LibraryScreen(BindingGate, EditActions, Screen[None]):
 
     # ----------------------------------------------------------------- model building
 
-    def rebuild(self, *, keep_photo: bool = True) -> bool:
-        """Re-run the view. False when the query did not parse (the last model stays)."""
+    def rebuild(
+        self, *, keep_photo: bool = True, moved: dict[int, int] | None = None, anchor: bool = False
+    ) -> bool:
+        """Re-run the view. False when the query did not parse (the last model stays).
+        ``moved`` and ``anchor``: see ``ThumbnailGrid.set_model``."""
         version = self.index.version  # before building: a change meanwhile is seen next time
         try:
             new = views.build(self.index, self.spec, [s.name for s in self.services.setup.on])
@@ -233,7 +236,7 @@ class LibraryScreen(BindingGate, EditActions, Screen[None]):
             old.total = new.total
             self.model = old
         else:
-            self.grid.set_model(new, keep_photo=keep_photo)
+            self.grid.set_model(new, keep_photo=keep_photo, moved=moved, anchor=anchor)
         self._expected_photo = self.grid.cursor_photo_id()
         self._try_pending_cursor()
         self.grid.show_empty(self._empty_text())
@@ -253,17 +256,25 @@ class LibraryScreen(BindingGate, EditActions, Screen[None]):
             album_exists=self.spec.album in self.index.album_names(),
         )
 
-    def index_changed(self, keep_photo: bool | None = None) -> None:
+    def index_changed(
+        self, keep_photo: bool | None = None, moved: dict[int, int] | None = None
+    ) -> None:
         """Photos were added, changed or removed: refresh the model, the folders tree and the
         counts. ``keep_photo`` None: the cursor stays on the first photo while others stream
-        in, until the user moves."""
+        in, until the user moves. ``moved``: {old id: new id} of photos moved on disk."""
         self._hold = False
         if not self.is_mounted:
             return  # _catch_up runs once mounting is over
         if self.model is not None and self.index.version == self._built_version:
             return
         self.sidebar.refresh_tree()
-        self.rebuild(keep_photo=self.user_moved if keep_photo is None else keep_photo)
+        keep = self.user_moved if keep_photo is None else keep_photo
+        self.rebuild(keep_photo=keep, moved=moved, anchor=keep and self.model is not None)
+
+    def show_waiting(self, count: int) -> None:
+        """New photos on disk waiting to be indexed, in the status line."""
+        if self.is_mounted:
+            self.query_one(StatusBar).waiting(count)
 
     def show_progress(self, progress: IndexProgress | None) -> None:
         """Indexing progress in the status line (None: it is over)."""
@@ -287,6 +298,22 @@ class LibraryScreen(BindingGate, EditActions, Screen[None]):
         if message.albums:
             self._show_shared_with_me()
         spec = self.spec
+        if (
+            message.albums
+            and spec.view == views.ALBUM
+            and spec.album not in self.index.album_names()
+        ):
+            # Deleted or renamed by another session while shown: back to the Timeline, calmly.
+            name = safe(spec.album or "", 60)
+            self.set_spec(spec.with_(view=views.TIMELINE, album=None))
+            self.app.notify(
+                f"The album '{name}' is gone (deleted or renamed in another session): "
+                "back to the Timeline",
+                severity="warning",
+                timeout=8,
+                markup=False,
+            )
+            return
         if message.removed or spec.query or spec.sort == "rating" or spec.view == views.ALBUM:
             self.rebuild(keep_photo=True)  # what the view holds may have changed
 

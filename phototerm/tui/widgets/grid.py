@@ -160,9 +160,27 @@ class ThumbnailGrid(BindingGate, ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ public API
 
-    def set_model(self, model: GridModel, *, keep_photo: bool = True) -> None:
-        """Show ``model``; keep the cursor on the same photo when it is still there."""
+    def set_model(
+        self,
+        model: GridModel,
+        *,
+        keep_photo: bool = True,
+        moved: dict[int, int] | None = None,
+        anchor: bool = False,
+    ) -> None:
+        """Show ``model``; keep the cursor on the same photo when it is still there.
+        ``moved``: {old id: new id} of photos whose id changed (a file moved on disk): the
+        cursor and the selection follow them. ``anchor``: the photos changed around the
+        cursor's (the library changed, not the view): its tile stays where it is on screen."""
         keep = self.cursor_photo_id() if keep_photo else None
+        if moved:
+            keep = moved.get(keep, keep) if keep is not None else None
+            self.selected = {moved.get(i, i) for i in self.selected}
+            if self._anchor is not None:
+                self._anchor = moved.get(self._anchor, self._anchor)
+        on_screen = None
+        if anchor and keep is not None and len(self.model):
+            on_screen = self._layout.origin(self.cursor)[1] - self.scroll_offset.y
         self.model = model
         if self.selected:
             self.selected = {i for i in self.selected if model.position_of(i) is not None}
@@ -170,7 +188,11 @@ class ThumbnailGrid(BindingGate, ScrollView, can_focus=True):
         self._reflow()
         pos = model.position_of(keep) if keep is not None else None
         self._set_cursor(pos if pos is not None else min(self.cursor, max(0, len(model) - 1)))
-        self._ensure_visible(center=True)
+        if pos is not None and on_screen is not None:
+            self.scroll_to(y=max(0, self._layout.origin(pos)[1] - on_screen), animate=False)
+            self._ensure_visible()
+        else:
+            self._ensure_visible(center=True)
         self.post_message(self.CursorMoved(self.cursor_photo_id(), self.cursor))
 
     def show_empty(self, text: str) -> None:

@@ -1,5 +1,5 @@
-"""The status line: where the keys go, spaces, view, active query, counts and indexing
-progress.
+"""The status line: where the keys go, spaces, view, active query, counts, and indexing
+progress (or the new photos on disk waiting to be indexed).
 
 It starts with where the keys go (``show_focus``): SEARCH when typing writes a query, PHOTOS
 when keys are commands on the photos, SIDEBAR; so a user who pressed Esc once too often sees
@@ -91,6 +91,7 @@ class StatusBar(Horizontal):
         self._shown: Text | None = None
         self._status: Status | None = None
         self._progress_text = ""
+        self._waiting = 0
 
     def compose(self) -> ComposeResult:
         yield Static("", id="status-focus")
@@ -121,6 +122,23 @@ class StatusBar(Horizontal):
         if self._status is not None:
             self.show(self._status)
 
+    def waiting(self, count: int) -> None:
+        """New photos on disk waiting to be indexed ("indexing 120 new photos"), shown where
+        the progress goes when no progress is shown (0: none)."""
+        self._waiting = count
+        if self.query_one("#status-progress", ProgressBar).display:
+            return
+        label = self.query_one("#status-progress-label", Static)
+        if not count:
+            label.display = False
+            self._progress_text = ""
+            return
+        text = f"indexing {count:,} new photo{'' if count == 1 else 's'} "
+        label.display = True
+        if text != self._progress_text:
+            self._progress_text = text
+            label.update(Text(text, no_wrap=True, overflow="ellipsis"), layout=False)
+
     def progress(self, done: int, total: int | None, phase: str, finished: bool = False) -> None:
         bar = self.query_one("#status-progress", ProgressBar)
         label = self.query_one("#status-progress-label", Static)
@@ -128,6 +146,8 @@ class StatusBar(Horizontal):
             bar.display = False
             label.display = False
             self._progress_text = ""
+            if self._waiting:
+                self.waiting(self._waiting)
             return
         # total None while walking: no bar, only the count (a pulsing bar would repaint
         # many times a second, and over a slow link every repaint costs).
