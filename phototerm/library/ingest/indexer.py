@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from multiprocessing.context import BaseContext
 from typing import TYPE_CHECKING
 
+from phototerm.library import extras
 from phototerm.library.ingest.listing import Listing
 from phototerm.library.ingest.scanner import ScanError, scan_folders
 from phototerm.library.metadata import cache as metadata_cache
@@ -241,7 +242,7 @@ class _Run:
     def enqueue(self, state: _Space, items: list[Item]) -> None:
         self.waiting.append((state, items))
         self.waiting_count += len(items)
-        if self.pool is None and self.waiting_count >= POOL_MIN:
+        if self.pool is None and (self.waiting_count >= POOL_MIN or _needs_decoder(items)):
             self.resume_gc()  # a cold run lasts: other threads' garbage must not wait
             self.pool = _make_pool(self.workers, self.context)
         if self.pool is not None:
@@ -378,6 +379,17 @@ class _Run:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
+
+
+def _needs_decoder(items: list[Item]) -> bool:
+    """Whether a file of ``items`` is read with a C decoder (FFmpeg, libheif, LibRaw): such
+    files are read in worker processes however few they are, where a crash costs a retry
+    and a slow file is abandoned, never in the caller's process."""
+    for rel, *_rest in items:
+        extra = extras.extra_for(rel)
+        if extra is not None and extras.installed(extra):
+            return True
+    return False
 
 
 # --- worker side ------------------------------------------------------------------------------
