@@ -38,11 +38,13 @@ from io import BufferedReader
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from phototerm.library.index import pairs
 from phototerm.library.index.index import Index
 from phototerm.library.index.records import KeyTable, Table
 
 MAGIC = b"PTIX"
-FORMAT = 2  # bump when the layout or the meaning of a saved field changes
+FORMAT = 3  # bump when the layout or the meaning of a saved field changes
+# 3: videos' durations and codecs, and the pair links (RAW+JPEG, Live Photos)
 SUBDIR = "index"
 _HEADER = struct.Struct("<4sHHBBcxQI")  # magic, format, schema, py major, minor, order, len, crc
 
@@ -106,6 +108,8 @@ _SPARSE = (
     "_ov_tags",
     "_tags_live",
     "_days",
+    "_duration",
+    "_codec",
 )
 _TABLES = ("_folders", "_cameras", "_lenses")
 
@@ -153,6 +157,7 @@ def save(
         # between two sections. Writing to the page cache is fast (~0.1 s per 1M rows).
         with os.fdopen(fd, "wb") as fh, index._lock:
             index._flush()
+            pairs.settle(index)  # the links saved are current: a start settles nothing
             _write(fh, index, sorted(roots), dict(tokens or {}), dict(extra or {}))
         os.replace(tmp, path)
     except (OSError, ValueError) as exc:  # ValueError: a value marshal cannot encode
@@ -187,6 +192,8 @@ def _write(
     for name in _BYTES:
         add(name, getattr(ix, name))
     add("keys", ix._keys.slots)
+    add("pairs.partner", ix._pairs.partner)
+    add("pairs.role", ix._pairs.role)
     tables: dict[str, Any] = {}
     for name in _TABLES:
         table: Table[Any, Any] = getattr(ix, name)
@@ -218,6 +225,11 @@ def _write(
         "root_spaces": {rid: sorted(s) for rid, s in ix._root_spaces.items()},
         "kinds": ix._kinds,
         "tables": tables,
+        "pairs": {
+            "raw_jpeg": ix._pairs.raw_jpeg,
+            "count": ix._pairs.count,
+            "dirty": sorted(ix._pairs.dirty),
+        },
         "sparse": {name: getattr(ix, name) for name in _SPARSE},
         "orders": orders,
         "tokens": tokens,
@@ -360,6 +372,18 @@ def _build(meta: dict[str, Any], arrays: dict[str, array[Any] | bytearray]) -> I
             raise _Stale("damaged (sparse fields)")
         setattr(ix, name, value)
     ix._tag_pool = {t: t for t in {*ix._file_tags.values(), *ix._ov_tags.values()}}
+    partner, role = arrays["pairs.partner"], arrays["pairs.role"]
+    if not isinstance(partner, array) or partner.typecode != "I" or len(partner) > n:
+        raise _Stale("damaged (pairs)")
+    if not isinstance(role, bytearray) or len(role) != len(partner):
+        raise _Stale("damaged (pairs)")
+    if len(partner) and max(partner) >= n:
+        raise _Stale("damaged (pairs)")
+    saved = meta["pairs"]
+    ix._pairs.partner, ix._pairs.role = partner, role
+    ix._pairs.raw_jpeg = bool(saved["raw_jpeg"])
+    ix._pairs.count = int(saved["count"])
+    ix._pairs.dirty = set(saved["dirty"])
     ix._n = n
     ix._count = meta["count"]
     ix._values_gen = meta["values_gen"]
