@@ -44,5 +44,8 @@ def missing(name: str) -> str | None:
     return extra if extra is not None and not installed(extra) else None
 
 
+NOTE_PREFIX = "install phototerm["  # how every hint starts (a note, not an error)
+
+
 def install_hint(extra: str) -> str:
-    return f"install phototerm[{extra}] to see previews"
+    return f"{NOTE_PREFIX}{extra}] to see previews"

@@ -1,17 +1,23 @@
-"""Small images for the grid: sources cheapest first, caches, background decoding.
+"""Small images for the grid and the viewer: sources cheapest first, caches, background work.
 
 Sources, in order (``ThumbnailService.load``):
 1. in-memory LRU of finished thumbnails (``get_cached``)
 2. phototerm's disk cache: ``<cache_dir>/thumbs/ab/<sha1>.jpg``, keyed by path + size + mtime +
    box, written atomically (temp file + ``os.replace``), total size bounded
-3. Synology's ``@eaDir/<name>/SYNOPHOTO_THUMB_SM.jpg`` / ``_M.jpg`` when not older than the photo
+3. Synology's ``@eaDir/<name>/SYNOPHOTO_THUMB_SM.jpg`` / ``_M.jpg`` when not older than the
+   photo, for videos too (ready_made.py)
 4. the freedesktop thumbnail cache (read only), valid when ``Thumb::MTime`` matches
-5. the embedded EXIF (IFD1) thumbnail, when large enough for the box
-6. a drafted decode of the photo itself (libjpeg scales by 1/2..1/8 while decoding)
+5. HEIF, RAW and video files: their decoder (pillow-heif, rawpy, PyAV) in a helper process,
+   within a time bound (helper.py); without the extra, no picture and a note saying which
+   extra would show one
+6. the embedded EXIF (IFD1) thumbnail, when large enough for the box
+7. a drafted decode of the photo itself (libjpeg scales by 1/2..1/8 while decoding)
 
-Orientation: sources 3 and 4 are already upright; 5 and 6 get the EXIF orientation applied.
-The store's view rotation (``rotation``) is applied last and is part of the in-memory key, but
-not of the disk key, so rotating a photo does not decode it again.
+Orientation: sources 3 to 5 are upright already (pillow-heif applies the container's
+rotation, RAW previews are turned by the RAW's flip, posters by the video's display matrix);
+6 and 7 get the EXIF orientation applied. The store's view rotation (``rotation``) is applied
+last and is part of the in-memory key, but not of the disk key, so rotating a photo does not
+decode it again.
 
 Decoding runs on worker threads: Pillow releases the GIL while decoding and resizing, so two
 threads use both cores (the bench measures it). It stays within a memory budget
@@ -38,21 +44,18 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from types import TracebackType
 from typing import TypeAlias
-from urllib.parse import quote
 
 from PIL import Image, ImageFile, UnidentifiedImageError
 
+from phototerm.library import extras
 from phototerm.library.durable import atomic_write
-from phototerm.library.files.links import stays_inside
 from phototerm.library.files.regular import open_regular
 from phototerm.library.metadata.reader import TRUNCATED_JPEG
 from phototerm.library.photo import VIDEO, Photo
-from phototerm.library.pictures.budget import too_large
 from phototerm.library.pictures.decoding import (
     Box,
     TooLargeToPreview,
     check_budget,
-    covers,
     decode,
     exif_orientation,
     exif_thumbnail,
@@ -63,14 +66,14 @@ from phototerm.library.pictures.decoding import (
     swap,
     taking_turns,
 )
+from phototerm.library.thumbnails import helper, ready_made
+from phototerm.library.thumbnails.helper import DecoderPool
 
 log = logging.getLogger(__name__)
 
 # (cache key, the picture or None, why there is none) once a requested thumbnail is ready
 Callback: TypeAlias = Callable[[str, "Image.Image | None", str], None]
 
-SYNOLOGY_NAMES = ("SYNOPHOTO_THUMB_SM.jpg", "SYNOPHOTO_THUMB_M.jpg")
-FREEDESKTOP_SIZES = (("normal", 128), ("large", 256), ("x-large", 512), ("xx-large", 1024))
 DISK_LIMIT = 512 * 1024 * 1024  # bytes of phototerm's own thumbnail cache
 MEMORY_ITEMS = 6000  # thumbnails kept decoded (a medium one is ~1.3 KB of pixels)
 TOUCH_AFTER = 3600.0  # refresh a disk entry's mtime (its LRU age) at most hourly
@@ -91,16 +94,8 @@ class ThumbResult:
 
     image: Image.Image | None
     error: str = ""
-    source: str = ""  # memory, disk, synology, freedesktop, exif, decode, none
-
-
-def freedesktop_uri(path: str) -> str:
-    """The file URI exactly as GLib escapes it (the thumbnail spec hashes this string)."""
-    return "file://" + quote(os.fsencode(os.path.abspath(path)), safe="/!$&'()*+,-.:=@_~")
-
-
-def freedesktop_name(path: str) -> str:
-    return hashlib.md5(freedesktop_uri(path).encode("ascii")).hexdigest() + ".png"
+    source: str = ""  # memory, disk, synology, freedesktop, exif, decode, heif, raw, video, none
+    note: str = ""  # why there is no picture when that is no error ("install phototerm[raw]...")
 
 
 class ThumbnailService:
@@ -135,6 +130,7 @@ class ThumbnailService:
         self._closed = False
         self._disk_bytes: int | None = None  # measured lazily on the first write
         self._real_roots: dict[str, str] = {}  # space root -> its realpath
+        self._decoders: DecoderPool | None = None  # HEIF, RAW, video (helper.py)
         self._threads = [
             threading.Thread(target=self._worker, name=f"thumbs-{i}", daemon=True)
             for i in range(max(1, workers))
@@ -210,13 +206,16 @@ class ThumbnailService:
             return ThumbResult(None, str(exc), "decode")
         except UnidentifiedImageError:
             return ThumbResult(None, "not an image Pillow can read", "decode")
+        except _HelperError as exc:
+            return ThumbResult(None, str(exc) or "cannot decode this file", "decode")
         except (OSError, SyntaxError, ValueError, EOFError) as exc:
             return ThumbResult(None, _reason(exc), "decode")
         except Exception as exc:  # a hostile file must not kill a worker
             log.debug("thumbnail failed for %r", photo.path, exc_info=True)
             return ThumbResult(None, f"{type(exc).__name__}: {exc}", "decode")
         if image is None:
-            return ThumbResult(None, "", source)
+            missing = extras.missing(photo.rel)
+            return ThumbResult(None, "", source, extras.install_hint(missing) if missing else "")
         image = fit(rgb(image), source_box)
         if source != "disk":
             self._write_disk(photo, source_box, image)
@@ -227,14 +226,20 @@ class ThumbnailService:
     def _find(self, photo: Photo, box: Box) -> tuple[Image.Image | None, str]:
         path = photo.path
         st = os.stat(path)
-        image = self._synology(path, st.st_mtime, box, self._real_root(photo.root))
+        image = ready_made.synology(path, st.st_mtime, box, self._real_root(photo.root))
         if image is not None:
             return image, "synology"
-        image = self._freedesktop(path, st.st_mtime, box)
+        image = ready_made.freedesktop(self.freedesktop_dir, path, st.st_mtime, box)
         if image is not None:
             return image, "freedesktop"
+        kind = _decoder_kind(photo)
+        if kind is not None and extras.installed(kind):
+            decoded = self._helpers().decode(kind, path, box)
+            if decoded.image is None:
+                raise _HelperError(decoded.error)
+            return decoded.image, kind
         if photo.kind == VIDEO:
-            return None, "none"  # videos are never decoded; the grid draws a film strip
+            return None, "none"  # without PyAV: the grid draws a film strip
         # Only a regular file is opened (a FIFO under a photo's name would block the worker
         # for ever); Pillow reads from our handle, which the stack closes after it.
         with contextlib.ExitStack() as stack:
@@ -242,10 +247,16 @@ class ThumbnailService:
             try:
                 im = stack.enter_context(Image.open(fh))
             except UnidentifiedImageError:
-                if photo.is_raw:
-                    return None, "none"  # a RAW Pillow cannot read: no preview, not an error
+                if kind is not None:
+                    return None, "none"  # its extra is missing: no preview, not an error
                 raise
             return self._decode_photo(photo, path, im, box)
+
+    def _helpers(self) -> DecoderPool:
+        with self._lock:
+            if self._decoders is None:
+                self._decoders = DecoderPool()
+            return self._decoders
 
     def _decode_photo(
         self, photo: Photo, path: str, im: Image.Image, box: Box
@@ -285,49 +296,6 @@ class ThumbnailService:
         if real is None:
             real = self._real_roots[root] = os.path.realpath(root)
         return real
-
-    def _synology(self, path: str, mtime: float, box: Box, real_root: str) -> Image.Image | None:
-        folder, name = os.path.split(path)
-        for thumb_name in SYNOLOGY_NAMES:
-            thumb = os.path.join(folder, "@eaDir", name, thumb_name)
-            try:
-                if os.stat(thumb).st_mtime < mtime:
-                    continue  # older than the photo: the photo was edited since
-                # The photos' rule for links: followed only while they stay in the space.
-                if not stays_inside(thumb, real_root):
-                    continue
-                with open_regular(thumb) as fh, Image.open(fh) as im:
-                    if not covers(im.size, box) and thumb_name != SYNOLOGY_NAMES[-1]:
-                        continue
-                    return decode(im, box)
-            except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-                continue
-            except TooLargeToPreview:
-                continue  # not what Synology writes: the photo itself will say
-        return None
-
-    def _freedesktop(self, path: str, mtime: float, box: Box) -> Image.Image | None:
-        if not self.freedesktop_dir:
-            return None
-        name = freedesktop_name(path)
-        for folder, edge in FREEDESKTOP_SIZES:
-            if edge < max(box) and folder != FREEDESKTOP_SIZES[-1][0]:
-                continue
-            thumb = os.path.join(self.freedesktop_dir, folder, name)
-            try:
-                with open_regular(thumb) as fh, Image.open(fh) as im:
-                    if too_large(im.width, im.height, im.mode, "transparency" in im.info):
-                        continue  # not a thumbnail a file manager wrote
-                    im.load()
-                    stamp = getattr(im, "text", {}).get("Thumb::MTime") or im.info.get(
-                        "Thumb::MTime"
-                    )
-                    if stamp is None or int(str(stamp).strip()) != int(mtime):
-                        continue  # stale or unverifiable: the spec says regenerate, we skip
-                    return im.copy()
-            except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-                continue
-        return None
 
     # ------------------------------------------------------------------ disk cache
 
@@ -472,7 +440,7 @@ class ThumbnailService:
                 callbacks = self._running.pop(key, callbacks)
             for callback in callbacks:
                 try:
-                    callback(key, result.image, result.error)
+                    callback(key, result.image, result.error or result.note)
                 except Exception:  # a UI callback failing must not stop decoding
                     log.exception("thumbnail callback failed")
 
@@ -495,6 +463,26 @@ class ThumbnailService:
         for thread in self._threads:
             if thread is not threading.current_thread():
                 thread.join(timeout=5)
+        with self._lock:
+            decoders, self._decoders = self._decoders, None
+        if decoders is not None:
+            decoders.close()
+
+
+class _HelperError(Exception):
+    """A decoder process could not make a picture (the message says why)."""
+
+
+def _decoder_kind(photo: Photo) -> str | None:
+    """Which decoder process handles the file (helper.py), None for Pillow's formats."""
+    if photo.kind == VIDEO:
+        return helper.VIDEO
+    return extras.extra_for(photo.rel)
+
+
+def is_note(text: str) -> bool:
+    """Whether a callback's text is a note (no picture, no error) rather than an error."""
+    return text.startswith(extras.NOTE_PREFIX)
 
 
 def _reason(exc: BaseException) -> str:
