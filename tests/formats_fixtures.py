@@ -48,13 +48,14 @@ def write_heic(
     need(extras.HEIF)
     import pillow_heif
 
-    pillow_heif.register_heif_opener()
     exif = Image.Exif()
     exif[0x010F], exif[0x0110], exif[0x0132] = make, model, taken
     if orientation is not None:
         exif[0x0112] = orientation
     path.parent.mkdir(parents=True, exist_ok=True)
-    picture(size).save(path, format="HEIF", exif=exif.tobytes(), quality=90)
+    # Through pillow-heif's own object: registering its Pillow opener in the test process
+    # would let Pillow open HEIC files where phototerm's own process never does.
+    pillow_heif.from_pillow(picture(size)).save(path, exif=exif.tobytes(), quality=90)
     return path
 
 
@@ -75,7 +76,8 @@ def write_mp4(
 
     w, h = size
     path.parent.mkdir(parents=True, exist_ok=True)
-    with av.open(str(path), "w") as out:
+    # use_metadata_tags: the MOV/MP4 muxer keeps keys like com.apple.quicktime.creationdate
+    with av.open(str(path), "w", options={"movflags": "use_metadata_tags"}) as out:
         if creation_time:
             out.metadata["creation_time"] = creation_time
         out.metadata.update(metadata or {})
