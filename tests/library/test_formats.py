@@ -274,3 +274,15 @@ def test_a_fifo_named_like_a_video_is_never_opened(tmp_path, service):
     result = service.load(photo, BOX)
     assert result.image is None and result.error
     assert time.perf_counter() - start < 5
+
+
+def test_formats_bench_smoke(tmp_path):
+    # `phototerm bench --only formats --quick`: real files through the real service, each
+    # figure beside its baseline (the timings themselves are for a quiet machine).
+    need(extras.HEIF)
+    need(extras.VIDEO)
+    from phototerm.bench import BenchOptions, formats
+
+    figures = formats.run(BenchOptions(quick=True, workdir=str(tmp_path)))
+    assert [f.name.split(",")[0] for f in figures] == ["HEIC thumbnail"] * 2 + ["video poster"]
+    assert all(f.value > 0 and f.baseline and f.ratio for f in figures)
