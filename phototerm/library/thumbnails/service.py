@@ -30,43 +30,31 @@ Nothing here imports textual.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import heapq
-import io
 import itertools
 import logging
 import os
 import threading
-import time
 import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from types import TracebackType
 from typing import TypeAlias
 
 from PIL import Image, ImageFile, UnidentifiedImageError
 
 from phototerm.library import extras
-from phototerm.library.durable import atomic_write
 from phototerm.library.files.regular import open_regular
-from phototerm.library.metadata.reader import TRUNCATED_JPEG
 from phototerm.library.photo import VIDEO, Photo
 from phototerm.library.pictures.decoding import (
     Box,
     TooLargeToPreview,
-    check_budget,
-    decode,
-    exif_orientation,
-    exif_thumbnail,
     fit,
-    orient,
     rgb,
     rotate,
-    swap,
-    taking_turns,
 )
-from phototerm.library.thumbnails import helper, ready_made
+from phototerm.library.thumbnails import helper, ready_made, stills
+from phototerm.library.thumbnails.disk import DISK_LIMIT, DiskCache
 from phototerm.library.thumbnails.helper import DecoderPool
 
 log = logging.getLogger(__name__)
@@ -74,9 +62,7 @@ log = logging.getLogger(__name__)
 # (cache key, the picture or None, why there is none) once a requested thumbnail is ready
 Callback: TypeAlias = Callable[[str, "Image.Image | None", str], None]
 
-DISK_LIMIT = 512 * 1024 * 1024  # bytes of phototerm's own thumbnail cache
 MEMORY_ITEMS = 6000  # thumbnails kept decoded (a medium one is ~1.3 KB of pixels)
-TOUCH_AFTER = 3600.0  # refresh a disk entry's mtime (its LRU age) at most hourly
 
 # Truncated files must fail, not come back half grey: keep Pillow strict. (Exception: a JPEG
 # the index already flagged as truncated, whose tile shows ⚠; see _find.)
@@ -111,9 +97,9 @@ class ThumbnailService:
         memory_items: int = MEMORY_ITEMS,
         freedesktop_dir: str | None = None,
     ) -> None:
-        self.cache_dir = os.path.join(cache_dir, "thumbs") if cache_dir else None
+        self.disk = DiskCache(cache_dir, read_only=read_only, limit=disk_limit)
+        self.cache_dir = self.disk.folder
         self.read_only = read_only
-        self.disk_limit = disk_limit
         self.memory_items = memory_items
         if freedesktop_dir is None:
             xdg = os.environ.get("XDG_CACHE_HOME", "")
@@ -128,7 +114,6 @@ class ThumbnailService:
         self._running: dict[str, list[Callback]] = {}
         self._seq = itertools.count()
         self._closed = False
-        self._disk_bytes: int | None = None  # measured lazily on the first write
         self._real_roots: dict[str, str] = {}  # space root -> its realpath
         self._decoders: DecoderPool | None = None  # HEIF, RAW, video (helper.py)
         self._threads = [
@@ -150,15 +135,6 @@ class ThumbnailService:
         # A photo shown at 90/270 degrees must fit the box turned sideways before rotating.
         return (box[1], box[0]) if rotation % 180 == 90 else box
 
-    def _disk_path(self, photo: Photo, box: Box) -> str | None:
-        if self.cache_dir is None:
-            return None
-        raw = (
-            os.fsencode(photo.path) + f"\0{photo.size}\0{photo.mtime!r}\0{box[0]}x{box[1]}".encode()
-        )
-        digest = hashlib.sha1(raw).hexdigest()
-        return os.path.join(self.cache_dir, digest[:2], digest + ".jpg")
-
     # ------------------------------------------------------------------ cheap path
 
     def get_cached(self, photo: Photo, box: Box, rotation: int = 0) -> Image.Image | None:
@@ -169,7 +145,7 @@ class ThumbnailService:
             if image is not None:
                 self._memory.move_to_end(key)
                 return image
-        image = self._read_disk(photo, self._source_box(box, rotation))
+        image = self.disk.read(photo, self._source_box(box, rotation))
         if image is None:
             return None
         image = rotate(image, rotation)
@@ -180,7 +156,7 @@ class ThumbnailService:
         """Store a finished (unrotated, already fitted) thumbnail in both caches."""
         source_box = self._source_box(box, rotation)
         image = fit(rgb(image), source_box)
-        self._write_disk(photo, source_box, image)
+        self.disk.write(photo, source_box, image)
         self._remember(self.key(photo, box, rotation), rotate(image, rotation))
 
     def _remember(self, key: str, image: Image.Image) -> None:
@@ -218,7 +194,7 @@ class ThumbnailService:
             return ThumbResult(None, "", source, extras.install_hint(missing) if missing else "")
         image = fit(rgb(image), source_box)
         if source != "disk":
-            self._write_disk(photo, source_box, image)
+            self.disk.write(photo, source_box, image)
         image = rotate(image, rotation)
         self._remember(self.key(photo, box, rotation), image)
         return ThumbResult(image, source=source)
@@ -250,46 +226,13 @@ class ThumbnailService:
                 if kind is not None:
                     return None, "none"  # its extra is missing: no preview, not an error
                 raise
-            return self._decode_photo(photo, path, im, box)
+            return stills.still(photo, path, im, box)
 
     def _helpers(self) -> DecoderPool:
         with self._lock:
             if self._decoders is None:
                 self._decoders = DecoderPool()
             return self._decoders
-
-    def _decode_photo(
-        self, photo: Photo, path: str, im: Image.Image, box: Box
-    ) -> tuple[Image.Image | None, str]:
-        if im.format == "JPEG":  # decoded at a reduced scale: _decode counts that size
-            return self._decode_within_budget(photo, path, im, box)
-        # Any other format is decoded whole, and may be by the first look at its EXIF (a
-        # PNG's can follow the pixels): its full size counts before anything is read.
-        check_budget(im)
-        with taking_turns(im):
-            return self._decode_within_budget(photo, path, im, box)
-
-    def _decode_within_budget(
-        self, photo: Photo, path: str, im: Image.Image, box: Box
-    ) -> tuple[Image.Image | None, str]:
-        orientation = exif_orientation(im, photo.orientation)
-        want = swap(box, orientation)
-        thumb = exif_thumbnail(im, want)
-        if thumb is not None:
-            return orient(thumb, orientation), "exif"
-        try:
-            small = decode(im, want)
-        except OSError:
-            if photo.error != TRUNCATED_JPEG or im.format != "JPEG":
-                raise
-            # The index knows this JPEG is cut short, so the tile and the viewer carry
-            # the ⚠ mark and the reason: show what decodes (the rest grey) rather than
-            # nothing. An EOI appended lets libjpeg finish without LOAD_TRUNCATED_IMAGES.
-            with open_regular(path) as fh:
-                data = fh.read()
-            with Image.open(io.BytesIO(data + b"\xff\xd9")) as cut:
-                small = decode(cut, want)
-        return orient(small, orientation), "decode"
 
     def _real_root(self, root: str) -> str:
         real = self._real_roots.get(root)
@@ -299,85 +242,13 @@ class ThumbnailService:
 
     # ------------------------------------------------------------------ disk cache
 
-    def _read_disk(self, photo: Photo, box: Box) -> Image.Image | None:
-        path = self._disk_path(photo, box)
-        if path is None:
-            return None
-        try:
-            with open_regular(path) as fh, Image.open(fh) as im:
-                im.load()
-                image = im.convert("RGB") if im.mode != "RGB" else im.copy()
-            if not self.read_only:
-                st = os.stat(path)
-                if time.time() - st.st_mtime > TOUCH_AFTER:
-                    os.utime(path)  # LRU-ish: pruning removes the least recently used first
-            return image
-        except (OSError, SyntaxError, ValueError):
-            return None
-
-    def _write_disk(self, photo: Photo, box: Box, image: Image.Image) -> None:
-        path = self._disk_path(photo, box)
-        if path is None or self.read_only:
-            return
-        folder = os.path.dirname(path)
-        try:
-            os.makedirs(folder, exist_ok=True)
-            buf = io.BytesIO()
-            image.save(buf, "JPEG", quality=90, subsampling=0)
-            atomic_write(path, buf.getvalue(), durable=False)
-        except OSError as exc:
-            log.debug("thumbnail cache write failed: %s", exc)
-            return
-        self._account(len(buf.getvalue()))
-
-    def _account(self, added: int) -> None:
-        with self._lock:
-            if self._disk_bytes is not None:
-                self._disk_bytes += added
-                if self._disk_bytes <= self.disk_limit:
-                    return
-        self.prune()
-
     def disk_usage(self) -> int:
-        total = 0
-        for _path, size, _mtime in self._disk_entries():
-            total += size
-        return total
-
-    def _disk_entries(self) -> list[tuple[str, int, float]]:
-        entries: list[tuple[str, int, float]] = []
-        if self.cache_dir is None or not os.path.isdir(self.cache_dir):
-            return entries
-        for sub in os.scandir(self.cache_dir):
-            if not sub.is_dir(follow_symlinks=False):
-                continue
-            for entry in os.scandir(sub.path):
-                try:
-                    st = entry.stat(follow_symlinks=False)
-                except OSError:
-                    continue
-                entries.append((entry.path, st.st_size, st.st_mtime))
-        return entries
+        return self.disk.usage()
 
     def prune(self, target: float = 0.8) -> int:
         """Remove least recently used entries until the cache is under ``target`` of its
         limit. Returns the bytes it holds afterwards."""
-        if self.read_only or self.cache_dir is None:
-            return 0
-        entries = self._disk_entries()
-        total = sum(size for _p, size, _m in entries)
-        if total > self.disk_limit:
-            entries.sort(key=lambda e: e[2])
-            goal = self.disk_limit * target
-            for path, size, _mtime in entries:
-                if total <= goal:
-                    break
-                with _suppress():
-                    os.unlink(path)
-                    total -= size
-        with self._lock:
-            self._disk_bytes = total
-        return total
+        return self.disk.prune(target)
 
     # ------------------------------------------------------------------ background work
 
@@ -490,18 +361,3 @@ def _reason(exc: BaseException) -> str:
     if "truncated" in text.lower() or isinstance(exc, EOFError):
         return "file is truncated"
     return text
-
-
-class _suppress:
-    """contextlib.suppress(OSError) without the import dance in hot paths."""
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> bool:
-        return exc_type is not None and issubclass(exc_type, OSError)
