@@ -17,7 +17,7 @@ from collections.abc import Iterable, MutableSequence
 from operator import itemgetter
 from typing import Any, TypeAlias
 
-from phototerm.library.index.pairs import Pairs
+from phototerm.library.index.pair_links import Pairs
 from phototerm.library.index.records import (
     DESC,
     ROT,

@@ -21,18 +21,11 @@ links, so a start settles nothing.
 
 from __future__ import annotations
 
-from array import array
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
-
 from phototerm.library.index import masks
+from phototerm.library.index.columns import Columns
+from phototerm.library.index.pair_links import LIVE, RAW_JPEG, SECONDARY, Pairs
 from phototerm.library.photo import RAW_EXTENSIONS, extension
 
-if TYPE_CHECKING:
-    from phototerm.library.index.columns import Columns
-
-RAW_JPEG, LIVE = 1, 2  # the primary's role
-SECONDARY = 0x80  # bit of the secondary's role (with its pair's kind)
 KINDS = {RAW_JPEG: "RAW+JPEG", LIVE: "LIVE"}
 
 _JPEG = frozenset({"jpg", "jpeg"})
@@ -40,26 +33,6 @@ _LIVE_STILLS = ("heic", "heif", "jpg", "jpeg")  # in the order a still is chosen
 _LIVE_MOVIES = frozenset({"mov"})
 _ANY = masks.table(range(1, 256))
 _SECONDARIES = masks.table(v for v in range(256) if v & SECONDARY)
-
-
-class Pairs:
-    """The index's pair links: each row's partner and role, and which folders are stale."""
-
-    __slots__ = ("_masks", "count", "dirty", "partner", "raw_jpeg", "role")
-
-    def __init__(self) -> None:
-        self.partner = array("I")  # row -> partner row (the row itself when unpaired)
-        self.role = bytearray()  # row -> 0, RAW_JPEG or LIVE (primary), | SECONDARY
-        self.dirty: set[int] = set()  # folder ids to settle
-        self.raw_jpeg = True
-        self.count = 0  # pairs formed
-        self._masks: tuple[int, int, int] | None = None  # (n, paired rows, secondary rows)
-
-    def touch(self, folder_ids: Iterable[int]) -> None:
-        self.dirty.update(folder_ids)
-
-    def nbytes(self) -> int:
-        return 4 * len(self.partner) + len(self.role) + 60 * len(self.dirty)
 
 
 def settle(ix: Columns) -> None:
