@@ -226,3 +226,17 @@ def test_a_snapshot_keeps_pairs_and_video_fields(tmp_path):
     assert (clip.duration, clip.codec) == (75.0, "h264")
     assert again.get(again.id_of("personal", "a/IMG_1.JPG")).pair == "a/IMG_1.CR2"
     assert again._pairs.dirty == set()  # a start settles nothing
+
+
+def test_index_reports_files_each_on_its_own(tmp_path, capsys):
+    # A broken RAW beside a good JPEG: the problem names the RAW (not the pair's JPEG, with
+    # no reason), and the summary counts files.
+    root = make_library(tmp_path / "Photos", [Shot("IMG_1.JPG", DAY)])
+    (root / "IMG_1.CR2").write_text("not a raw file")
+    assert _main(root, "index") == 0
+    out = capsys.readouterr().out
+    assert "\n2 photos, 0 videos in " in out
+    assert f"  {root / 'IMG_1.CR2'}: not a RAW file (unrecognised content)\n" in out
+    assert f"{root / 'IMG_1.JPG'}:" not in out
+    assert _main(root, "ls", "is:error") == 0  # as an item, the pair has a problem
+    assert capsys.readouterr().out.splitlines() == [str(root / "IMG_1.JPG")]

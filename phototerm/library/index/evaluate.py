@@ -74,13 +74,23 @@ def search(
     return _ordered(ix, mask, n, sort, descending)
 
 
-def count(ix: Columns, q: Query) -> int:
+def count(ix: Columns, q: Query, files: bool = False) -> int:
     n = ix._n
     if n == 0:
         return 0
     pairs.settle(ix)
-    ev = _Evaluator(ix, n)
-    return masks.to_bytes(pairs.shown(ix, ev.mask(q.node) & ev.live, n), n).count(1)
+    ev = _Evaluator(ix, n, whole_pairs=not files)
+    mask = ev.mask(q.node) & ev.live
+    return masks.to_bytes(mask if files else pairs.shown(ix, mask, n), n).count(1)
+
+
+def search_files(ix: Columns, q: Query) -> list[int]:
+    """Files matching ``q`` each on its own, pairs or not, in path order."""
+    n = ix._n
+    if n == 0:
+        return []
+    ev = _Evaluator(ix, n, whole_pairs=False)
+    return _ordered(ix, ev.mask(q.node) & ev.live, n, "path", False)
 
 
 def _valid(i: object, n: int) -> bool:
@@ -100,12 +110,12 @@ def _scatter_valid(n: int, ids: Sequence[int]) -> bytearray:
 
 
 class _Evaluator:
-    def __init__(self, ix: Columns, n: int) -> None:
+    def __init__(self, ix: Columns, n: int, whole_pairs: bool = True) -> None:
         self.ix = ix
         self.n = n
         self.live = int.from_bytes(ix._live, "little")
         self.guard: set[str] = set()  # conditional albums being evaluated (no recursion)
-        self.paired = bool(ix._pairs.count)
+        self.paired = whole_pairs and bool(ix._pairs.count)
 
     def mask(self, node: Node) -> int:
         """Rows matching ``node``; a pair's two rows match together (pairs.py): each key is

@@ -477,11 +477,20 @@ class Index(Columns):
         with self._lock:
             return evaluate.search(self, parsed, sort, bool(descending), within)
 
-    def count(self, query: str | Query | None = None) -> int:
-        """How many photos match (no sorting: cheaper than len(search(...)))."""
+    def count(self, query: str | Query | None = None, *, files: bool = False) -> int:
+        """How many photos match (no sorting: cheaper than len(search(...))). ``files``:
+        count files, each on its own (a pair's two files are two, each matched alone), as
+        a summary of what is on disk does."""
         parsed = query if isinstance(query, Query) else parse_query(query)
         with self._lock:
-            return evaluate.count(self, parsed)
+            return evaluate.count(self, parsed, files=files)
+
+    def search_files(self, query: str | Query | None = None) -> list[int]:
+        """Ids of the files matching ``query`` each on its own (a pair's secondary file
+        too), in path order: for reports about files (``phototerm index``'s problems)."""
+        parsed = query if isinstance(query, Query) else parse_query(query)
+        with self._lock:
+            return evaluate.search_files(self, parsed)
 
     # -- grouping and facets --------------------------------------------------------------
 
