@@ -435,7 +435,9 @@ class ThumbnailGrid(BindingGate, ScrollView, can_focus=True):
         key = tile.key
         loader = self._loader
         if key in loader.errors:
-            return self._placeholder(row, "error", loader.errors[key])
+            # What the index found wrong with the file, as `phototerm index` says it, else
+            # why its picture could not be made.
+            return self._placeholder(row, "error", tile.photo.error or loader.errors[key])
         if key in loader.blank:
             kind = "video" if tile.photo.kind == VIDEO else "blank"
             return self._placeholder(row, kind, loader.notes.get(key, ""))
