@@ -235,6 +235,16 @@ async def settle(pilot: Any, timeout: float = 30.0) -> None:
     raise AssertionError("the app did not settle (indexing or thumbnails still running)")
 
 
+async def until(pilot: Any, condition: Any, timeout: float = 10.0) -> None:
+    """Let the app run until ``condition()`` holds (a screen that updates after a message
+    the test cannot await directly); fails with the last screen after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("not reached in time:\n" + screen_text(pilot.app))
+        await pilot.pause(0.05)
+
+
 _TEXT = re.compile(
     r'<text class="[^"]*" x="([\d.]+)" y="[\d.]+" textLength="[\d.]+" '
     r'clip-path="url\(#[\w-]+-line-(\d+)\)">([^<]*)</text>'

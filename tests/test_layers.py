@@ -18,7 +18,13 @@ import phototerm.library
 
 PACKAGE = Path(phototerm.__file__).parent
 CORE = PACKAGE / "library"
-ABOVE_THE_CORE = ("phototerm.tui", "phototerm.cli", "phototerm.bench", "phototerm.samples")
+ABOVE_THE_CORE = (
+    "phototerm.tui",
+    "phototerm.cli",
+    "phototerm.bench",
+    "phototerm.samples",
+    "phototerm.serve",
+)
 UI_LIBRARIES = ("textual", "rich", "rich_pixels")
 
 
@@ -77,6 +83,24 @@ def test_importing_every_core_module_loads_no_ui_library() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "", f"phototerm.library pulled in: {out.stdout.strip()}"
+
+
+def test_the_share_server_stands_on_the_core_and_never_loads_a_ui_library() -> None:
+    files = sorted((PACKAGE / "serve").rglob("*.py"))
+    assert files
+    bad = [
+        f"{path.relative_to(PACKAGE.parent)}:{line} imports {module}"
+        for path in files
+        for line, module in _imports(path)
+        if _is_under(module, ("phototerm.tui", "phototerm.cli", "phototerm.bench") + UI_LIBRARIES)
+    ]
+    assert bad == []
+    code = (
+        "import sys, phototerm.serve, phototerm.serve.app\n"
+        f"print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in {UI_LIBRARIES!r})))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "", f"phototerm.serve pulled in: {out.stdout.strip()}"
 
 
 def test_the_front_door_names_resolve() -> None:

@@ -212,6 +212,8 @@ def build_parser() -> ArgumentParser:
         edit_cmds,
         import_cmd,
         library_cmds,
+        serve_cmd,
+        share_cmds,
         themes_cmd,
     )
 
@@ -230,6 +232,8 @@ def build_parser() -> ArgumentParser:
         album_cmds,
         edit_cmds,
         import_cmd,
+        share_cmds,
+        serve_cmd,
         access_cmds,
         demo_cmd,
         bench_cmd,

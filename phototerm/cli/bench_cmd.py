@@ -12,7 +12,7 @@ import time
 from phototerm.bench import BenchOptions, Figure
 from phototerm.cli import EXIT_OK, Subcommands, UsageError, counted
 
-AREAS = ("indexing", "query", "browser", "store", "wire", "startup", "formats")
+AREAS = ("indexing", "query", "browser", "store", "wire", "startup", "serve", "formats")
 
 
 def register(sub: Subcommands) -> None:

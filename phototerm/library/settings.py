@@ -20,6 +20,7 @@ import fcntl
 import os
 import time
 import tomllib
+import urllib.parse
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ TILE_SIZES = ("small", "medium", "large")
 ADVANCE = ("viewer", "always", "never")
 SIDECARS = ("off", "write")
 COLOR_MODES = ("truecolor", "256", "16")
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:5080"
 
 # Spellings people use for the same colour mode ('' = ask the terminal).
 COLOR_ALIASES = {
@@ -69,6 +71,7 @@ class Settings:
     sidecars: str = "off"
     pair_raw_jpeg: bool = True  # a RAW and a JPEG of one name are one item
     keymap: Mapping[str, str] = field(default_factory=dict)  # binding id -> keys, unchecked ids
+    public_url: str = DEFAULT_PUBLIC_URL  # where share links point: <public_url>/s/<token>
     path: Path | None = None  # the file read (None: built from code)
     problems: tuple[str, ...] = ()  # one line per problem, already worded for a person
 
@@ -140,6 +143,7 @@ def _checked(data: dict[str, Any], path: Path) -> Settings:
         "sidecars": choice("sidecars", SIDECARS, "off"),
         "pair_raw_jpeg": flag("pair_raw_jpeg", True),
         "keymap": _keymap(data.get("keymap"), where, problems),
+        "public_url": _public_url(data.get("public_url"), bad),
     }
     for key in data:
         if key not in values:
@@ -155,6 +159,25 @@ def _color(value: object, bad: Callable[[str, object, str, object], None]) -> st
         bad("color", value, "auto, truecolor, 256 or 16", "auto")
         return ""
     return mode
+
+
+def _public_url(value: object, bad: Callable[[str, object, str, object], None]) -> str:
+    """An http(s) URL with a host and nothing after its path (links append /s/<token>)."""
+    if value is None:
+        return DEFAULT_PUBLIC_URL
+    if isinstance(value, str):
+        parts = urllib.parse.urlsplit(value.strip())
+        if (
+            parts.scheme in ("http", "https")
+            and parts.hostname
+            and not parts.query
+            and not parts.fragment
+            and value.isprintable()
+            and " " not in value.strip()
+        ):
+            return value.strip().rstrip("/")
+    bad("public_url", value, "an http:// or https:// address", DEFAULT_PUBLIC_URL)
+    return DEFAULT_PUBLIC_URL
 
 
 def color_mode(value: object) -> str | None:

@@ -38,6 +38,7 @@ from phototerm.tui import keys, terminal, themes
 from phototerm.tui.editing.albums import AlbumEdits
 from phototerm.tui.editing.context import EditContext
 from phototerm.tui.editing.photos import PhotoEdits
+from phototerm.tui.editing.shares import ShareEdits
 from phototerm.tui.keys import BindingGate
 from phototerm.tui.messages import (
     AlbumDeleted,
@@ -194,6 +195,7 @@ class PhotoApp(BindingGate, App[None]):
         self.edits = EditContext(self, self.index, read_only=read_only, roles=roles)
         self.photo_edits = PhotoEdits(self.edits)
         self.album_edits = AlbumEdits(self.edits, self._shown_view)
+        self.share_edits = ShareEdits(self.edits, self._shown_view, self.settings.public_url)
         self.services = Services(
             index=self.index,
             setup=setup,
@@ -202,6 +204,7 @@ class PhotoApp(BindingGate, App[None]):
             edits=self.edits,
             photos=self.photo_edits,
             albums=self.album_edits,
+            shares=self.share_edits,
             advance=self.settings.advance_after_rating,
         )
 

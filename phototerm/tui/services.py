@@ -13,6 +13,7 @@ from phototerm.library.thumbnails import ThumbnailService
 from phototerm.tui.editing.albums import AlbumEdits
 from phototerm.tui.editing.context import EditContext
 from phototerm.tui.editing.photos import PhotoEdits
+from phototerm.tui.editing.shares import ShareEdits
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,4 +25,5 @@ class Services:
     edits: EditContext
     photos: PhotoEdits
     albums: AlbumEdits
+    shares: ShareEdits
     advance: str  # advance_after_rating: viewer | always | never

@@ -16,7 +16,7 @@ from phototerm.library.metadata.xmp import read_sidecar
 from phototerm.library.photo import Photo
 from phototerm.library.roles import Access, Identity, Role, not_allowed
 from phototerm.library.settings import Settings
-from phototerm.library.store import AlbumRecord, PhotoState, Store, StoreError
+from phototerm.library.store import AlbumRecord, PhotoState, Recipient, Store, StoreError
 from phototerm.library.store.overlay import load_overlay
 
 ROOT_ID = Identity("root", frozenset({"root"}), 0)
@@ -188,7 +188,9 @@ def test_undo_of_album_delete_brings_back_members_order_and_links(tmp_path):
     ids = lib.ids("personal")
     lib.editor.albums.create("Paris", [ids[5], ids[2], ids[9]])
     lib.editor.albums.set_cover("Paris", ids[9])
-    lib.stores["personal"].shares.add("album", "token-1", album="Paris", recipients=["bob"])
+    lib.stores["personal"].shares.add(
+        "album", "token-1", album="Paris", recipients=[Recipient("bob", "viewer")]
+    )
     result = lib.editor.albums.delete("paris")
     assert result.message == "Deleted album 'Paris' (its photos are kept)"
     assert "Paris" not in lib.index.album_names() and len(lib.index) == 50
@@ -196,7 +198,7 @@ def test_undo_of_album_delete_brings_back_members_order_and_links(tmp_path):
     lib.editor.undo()
     assert lib.index.album_ids("Paris") == [ids[5], ids[2], ids[9]]
     assert lib.editor.albums.cover("Paris") == ids[9]
-    assert lib.stores["personal"].shares.get("token-1").recipients == ("bob",)
+    assert lib.stores["personal"].shares.get("token-1").recipients == (Recipient("bob", "viewer"),)
 
 
 def test_albums_across_spaces_and_conditional(tmp_path):

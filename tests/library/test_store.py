@@ -15,7 +15,14 @@ from pathlib import Path
 import pytest
 from nobody import Nobody
 
-from phototerm.library.store import SCHEMA_VERSION, AlbumRecord, PhotoState, Store, StoreReadOnly
+from phototerm.library.store import (
+    SCHEMA_VERSION,
+    AlbumRecord,
+    PhotoState,
+    Recipient,
+    Store,
+    StoreReadOnly,
+)
 from phototerm.library.store import database as store_mod
 
 REPO = str(Path(__file__).resolve().parents[2])
@@ -104,11 +111,19 @@ def test_albums_shares_sort_orders(tmp_path):
     assert st.albums.get("Trip").cover == ("shared", "b.jpg")
     assert st.albums.remove_members("Trip", [("shared", "b.jpg")]) == [("shared", "b.jpg", 1)]
     sid = st.shares.add(
-        "album", "tok", album="Trip", recipients=["bob", "@family"], expires=2e9, password_hash="h"
+        "album",
+        "tok",
+        album="Trip",
+        recipients=[Recipient("bob", "viewer"), Recipient("@family", "downloader")],
+        expires=2e9,
+        password_hash="h",
     )
     st.shares.add("photo", "tok2", photo_rel=WEIRD)
     assert st.shares.get("tok").album == "Trip"
-    assert st.shares.get("tok").recipients == ("bob", "@family")
+    assert st.shares.get("tok").recipients == (
+        Recipient("bob", "viewer"),
+        Recipient("@family", "downloader"),
+    )
     assert st.shares.get("tok2").photo_rel == WEIRD
     assert sid == st.shares.get("tok").id
     with pytest.raises(store_mod.StoreError):

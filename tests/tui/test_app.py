@@ -328,8 +328,8 @@ def test_indexing_progress_in_the_status_line(tmp_path: Path, monkeypatch) -> No
 
 
 def test_footer_shows_the_command_palette_once(tmp_path):
-    # QA: "^p Commands" was in the footer twice (our app.commands binding, and the Footer's
-    # own palette key on the right). It stays in the help and in the keymap.
+    # The palette key is in the footer once (the Footer shows its own palette key on the
+    # right, so our app.commands binding is not shown there); it stays in help and keymap.
     from conftest import make_app, run, screen_lines, settle
 
     from phototerm.tui import keys
@@ -353,8 +353,8 @@ def test_footer_shows_the_command_palette_once(tmp_path):
 
 
 def test_sidebar_cursor_starts_on_the_active_entry(tmp_path):
-    # QA: focusing the sidebar (ctrl+b, tab, a click) showed no cursor, and Down landed on
-    # "Spaces". Right/Enter now open a folder in the Folders tree (Space already did).
+    # Focusing the sidebar (ctrl+b, tab, a click) shows the cursor on the active entry, so
+    # Down moves from there, not from "Spaces"; Right/Enter open a folder, as Space does.
     from conftest import make_app, run, settle
 
     from phototerm.tui import model as views

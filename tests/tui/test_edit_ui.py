@@ -539,12 +539,12 @@ def test_edit_bindings_have_ids_tooltips_help_and_keymap(tmp_path: Path) -> None
 
 
 def test_damaged_store_says_read_only_in_the_status_line(tmp_path):
-    # Issue 4: a corrupt store opens the space read-only "and says so". The notification
-    # naming the file goes away after a few seconds; the status line must keep saying it,
-    # or a user who starts rating later only learns it from refusals.
+    # A corrupt store opens the space read-only and says so. The notification naming the
+    # file goes away after a few seconds; the status line must keep saying it, or a user
+    # who starts rating later only learns it from refusals.
     from datetime import datetime
 
-    from conftest import Shot, make_app, make_library, run, screen_lines, settle
+    from conftest import Shot, make_app, make_library, run, screen_lines, settle, until
 
     root = make_library(
         tmp_path / "P", [Shot(f"a{n}.jpg", datetime(2020, 1, 1 + n)) for n in range(2)]
@@ -558,6 +558,7 @@ def test_damaged_store_says_read_only_in_the_status_line(tmp_path):
         app = make_app(tmp_path, personal=root, shared=healthy)
         async with app.run_test(size=(200, 50)) as pilot:
             await settle(pilot)
+            await until(pilot, lambda: "read-only" in screen_lines(app)[-2])
             status = screen_lines(app)[-2]
             assert "Personal Space read-only" in status
             assert "Shared Space read-only" not in status  # only the damaged space

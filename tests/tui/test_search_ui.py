@@ -168,10 +168,10 @@ def _burst(app, *keys: str) -> None:
 
 @pytest.mark.parametrize("burst", [False, True])
 def test_search_keeps_fast_typing(tmp_path, burst):
-    # QA: "/ C-u camera:canon Enter" in one tmux send-keys left the bar empty (or with
-    # "mera:canon"): the keys after "/" were queued for the grid and dropped, and ctrl+u
-    # (an Input binding, run only once the key bubbled to the App) cleared letters typed
-    # after it.
+    # "/ C-u camera:canon Enter" arriving in one burst (tmux send-keys, a paste) must reach
+    # the bar whole: keys after "/" must not be queued for the grid and dropped, and ctrl+u
+    # (an Input binding, run only once the key bubbles to the App) must not clear letters
+    # typed after it.
     from conftest import make_app, run, settle
 
     async def scenario() -> None:

@@ -143,7 +143,8 @@ def test_darkroom_surroundings_are_neutral_grey() -> None:
     assert entry is not None
     theme = entry.theme
     pt = phototerm_variables(theme)
-    # the three, and everything the grid paints around or behind a thumbnail
+    # the background, surface and panel, and everything the grid paints around or behind a
+    # thumbnail
     for value in (
         theme.background,
         theme.surface,

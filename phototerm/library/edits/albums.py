@@ -269,6 +269,10 @@ class AlbumEdits:
             return None, fail(reason)
         return entry, EditResult(0, "")
 
+    def members(self, ids: Sequence[int]) -> list[tuple[str, str]]:
+        """(space, rel) of the photos ``ids``, each once, in order: an album's members."""
+        return self._members(ids)
+
     def _members(self, ids: Sequence[int]) -> list[tuple[str, str]]:
         """(space, rel) of the photos ``ids`` and of the files paired with them: a pair
         (RAW+JPEG, Live Photo) goes into an album whole."""
@@ -313,6 +317,12 @@ class AlbumEdits:
         for shown, entry in self._albums.items():
             if old.get(shown) != entry:
                 album_to_index(self.index, shown, entry[1])
+
+    def shown_in(self, space: str, name: str) -> str | None:
+        """The name the album ``name`` of ``space`` is shown by (None: no such album)."""
+        return next(
+            (k for k, (s, r) in self._albums.items() if s == space and r.name == name), None
+        )
 
     def _shown(self, space: str, name: str) -> str:
         return next(

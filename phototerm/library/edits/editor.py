@@ -39,6 +39,7 @@ from phototerm.library.edits.results import (
     unique_names,
 )
 from phototerm.library.edits.revert import revert
+from phototerm.library.edits.shares import ShareEdits
 from phototerm.library.index import Index
 from phototerm.library.metadata.sidecar import SidecarError, write_sidecar
 from phototerm.library.photo import REJECTED
@@ -82,6 +83,7 @@ class Editor:
             else {name: s.change_token() for name, s in self.stores.items()}
         )
         self.albums = AlbumEdits(index, self.stores, self.access, self._undo, self.refresh)
+        self.shares = ShareEdits(index, self.stores, self.access, self.albums, self.refresh)
 
     # -- photo edits --------------------------------------------------------------------------
 

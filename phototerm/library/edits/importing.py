@@ -140,23 +140,23 @@ def _copy_one(source: str, folder: str, result: ImportResult) -> None:
     os.makedirs(folder, exist_ok=True)
     name = os.path.basename(source)
     existing = os.path.join(folder, name)
-    if _already_there(source, existing):
+    if already_there(source, existing):
         result.already += 1
         return
-    placed = _place(_temp_copy(source, folder), existing)
+    placed = place(temp_copy(source, folder), existing)
     result.copied.append((source, placed))
     if placed != existing:
         result.renamed += 1
     for side, new_side in _sidecars(source, placed):
         try:
-            _place(_temp_copy(side, folder), new_side)
+            place(temp_copy(side, folder), new_side)
         except OSError as exc:
             result.errors.append(f"{safe(side)}: {exc.strerror or exc}")
     fsync_dir(folder)
 
 
-def _already_there(source: str, wanted: str) -> bool:
-    """Whether ``wanted``, or a copy of it named by ``_place`` (" (2)"...), has the same bytes."""
+def already_there(source: str, wanted: str) -> bool:
+    """Whether ``wanted``, or a copy of it named by ``place`` (" (2)"...), has the same bytes."""
     stem, ext = os.path.splitext(wanted)
     candidate, n = wanted, 1
     while os.path.lexists(candidate):
@@ -173,7 +173,7 @@ def _sidecars(source: str, placed: str) -> list[tuple[str, str]]:
     return [(s, d) for s, d in pairs if os.path.isfile(s)]
 
 
-def _temp_copy(source: str, folder: str) -> str:
+def temp_copy(source: str, folder: str) -> str:
     """A durable copy of ``source`` under a hidden name in ``folder`` (mtime kept)."""
     fd, tmp = tempfile.mkstemp(prefix=".phototerm-import-", suffix=".tmp", dir=folder)
     try:
@@ -196,7 +196,7 @@ def _temp_copy(source: str, folder: str) -> str:
     return tmp
 
 
-def _place(tmp: str, wanted: str) -> str:
+def place(tmp: str, wanted: str) -> str:
     """Give ``tmp`` the name ``wanted``, or ``wanted`` with " (2)", " (3)"... before the
     extension, never replacing a file. Returns the name it got."""
     stem, ext = os.path.splitext(wanted)

@@ -10,16 +10,19 @@ from phototerm.library.store.schema import (
     StoreReadOnly,
     StoreStatus,
 )
-from phototerm.library.store.shares import ShareRecord
+from phototerm.library.store.shares import PERMISSIONS, ROLES, Recipient, ShareRecord
 from phototerm.library.store.store import Changes, OverlayRow, PhotoState, Store, open_store
 
 __all__ = [
     "DB_NAME",
+    "PERMISSIONS",
+    "ROLES",
     "SCHEMA_VERSION",
     "AlbumRecord",
     "Changes",
     "OverlayRow",
     "PhotoState",
+    "Recipient",
     "ShareRecord",
     "Store",
     "StoreError",

@@ -18,7 +18,12 @@ from types import EllipsisType
 
 from phototerm.library.store.database import Database, SqlRow, album_id
 from phototerm.library.store.schema import StoreError, decode_rel, encode_rel
-from phototerm.library.store.shares import ShareRecord, album_shares, restore_share
+from phototerm.library.store.shares import (
+    ShareRecord,
+    album_shares,
+    insert_share,
+    restore_share,
+)
 from phototerm.library.text import safe
 
 _ALBUM_SELECT = "SELECT id, name, query, cover_space, cover_rel, created FROM album"
@@ -70,7 +75,9 @@ class AlbumStore:
         self, record: AlbumRecord, *, replace: str | None = None, shares: Iterable[ShareRecord] = ()
     ) -> None:
         """Create an album (or replace the one named ``replace``) exactly as ``record`` says,
-        with ``shares`` (the undo of a delete) in the same transaction.
+        with ``shares`` in the same transaction: records with an id are put back as they were
+        (the undo of a delete), records without one (id 0) are new shares of the album (a
+        selection shared as a link becomes an album and its link at once).
 
         Replacing keeps the album's id, so its share records stay attached."""
         with self._write() as conn:
@@ -95,7 +102,10 @@ class AlbumStore:
             _insert_members(conn, aid, record.members, 0)
             restored = 0
             for restored, share in enumerate(shares, 1):
-                restore_share(conn, share)
+                if share.id:
+                    restore_share(conn, share)
+                else:
+                    insert_share(conn, share)
             self._log(conn, "album")
             if restored:
                 self._log(conn, "share")

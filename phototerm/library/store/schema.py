@@ -21,6 +21,7 @@ equal in SQLite, so the two kinds cannot collide).
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import urllib.parse
@@ -32,7 +33,7 @@ from phototerm.library.durable import fsync_dir
 from phototerm.library.spaces import LABELS
 from phototerm.library.text import safe
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DB_NAME = "library.db"
 BUSY_TIMEOUT_MS = 10_000
 
@@ -69,7 +70,10 @@ CREATE TABLE share(
     created REAL NOT NULL,
     expires REAL,
     password_hash TEXT,
-    recipients TEXT NOT NULL DEFAULT '[]'
+    recipients TEXT NOT NULL DEFAULT '[]', -- JSON: [{"who": "alice" | "@group", "role": ...}]
+    permission TEXT NOT NULL DEFAULT 'view' CHECK (permission IN ('view', 'download')),
+    created_by TEXT,
+    last_opened REAL
 );
 CREATE TABLE sort_order(
     view TEXT PRIMARY KEY NOT NULL,
@@ -82,6 +86,21 @@ CREATE TABLE changelog(
     rel
 );
 """
+
+
+# Each step takes a store from the version before it to the next, inside the one transaction
+# of ``_upgrade``: a version-1 store gets the share columns of version 2, and its recipients
+# (a list of names) become objects with the viewer role they had.
+UPGRADES = {
+    2: (
+        (
+            "ALTER TABLE share ADD COLUMN permission TEXT NOT NULL DEFAULT 'view' "
+            "CHECK (permission IN ('view', 'download'))"
+        ),
+        "ALTER TABLE share ADD COLUMN created_by TEXT",
+        "ALTER TABLE share ADD COLUMN last_opened REAL",
+    ),
+}
 
 
 class StoreError(Exception):
@@ -101,6 +120,9 @@ class StoreStatus:
     # permission, or an interrupted edit only a writer can roll back. Its ratings, tags and
     # albums are then NOT on the index; a space that simply has no store yet is not this.
     unreadable: bool = False
+    # The schema version the file holds: a read-only session reads an older store as it is
+    # (its shares without the columns later versions added).
+    version: int = SCHEMA_VERSION
 
 
 def encode_rel(rel: str) -> str | bytes:
@@ -263,7 +285,7 @@ def _checked(
             f"{shown} was written by a newer phototerm (schema {version}, this one "
             f"knows {SCHEMA_VERSION}): {label} opened read-only"
         )
-        return conn, StoreStatus(False, message, path)
+        return conn, StoreStatus(False, message, path, version=version)
     if version == 0 and tables:
         raise _Empty(
             f"{shown} is not a phototerm store: {label} opened read-only, "
@@ -274,7 +296,10 @@ def _checked(
         if not writable:
             raise _Empty(why)
         _create_schema(conn, label, path)
-    return conn, StoreStatus(writable, why, path)
+        version = SCHEMA_VERSION
+    elif version < SCHEMA_VERSION and writable:
+        version = _upgrade(conn, label, path)
+    return conn, StoreStatus(writable, why, path, version=version)
 
 
 @contextmanager
@@ -304,6 +329,47 @@ def _create_schema(conn: sqlite3.Connection, label: str, path: str) -> None:
         fsync_dir(os.path.dirname(path))  # the new file's name is durable too
     except sqlite3.Error as exc:
         raise _Empty(f"Cannot create {safe(path)} ({exc}): {label} opened read-only") from exc
+
+
+def _upgrade(conn: sqlite3.Connection, label: str, path: str) -> int:
+    """Bring an older store to SCHEMA_VERSION in ONE write transaction: a crash leaves it
+    at its old version, whole, and another session upgrading at the same moment waits for
+    the lock and then finds nothing left to do. Returns the version the file holds now."""
+    try:
+        with transaction(conn):
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            for target in range(version + 1, SCHEMA_VERSION + 1):
+                for stmt in UPGRADES[target]:
+                    conn.execute(stmt)
+                if target == 2:
+                    _recipients_to_objects(conn)
+            if version < SCHEMA_VERSION:
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    except sqlite3.Error as exc:
+        raise _Empty(
+            f"Cannot upgrade {safe(path)} to schema {SCHEMA_VERSION} ({exc}): {label} opened "
+            "read-only, the file is left as it was",
+            unreadable=True,
+        ) from exc
+    return SCHEMA_VERSION
+
+
+def _recipients_to_objects(conn: sqlite3.Connection) -> None:
+    """Version 1 kept recipients as a JSON list of names; version 2 as objects with a role.
+    A name becomes a viewer (all version 1 could give); a row that is not a JSON list keeps
+    no recipient rather than stopping the upgrade."""
+    rows = conn.execute("SELECT id, recipients FROM share").fetchall()
+    for share_id, raw in rows:
+        try:
+            names = json.loads(raw)
+        except (TypeError, ValueError):
+            names = []
+        people = [
+            {"who": n, "role": "viewer"} if isinstance(n, str) else n
+            for n in (names if isinstance(names, list) else [])
+            if isinstance(n, str) or (isinstance(n, dict) and isinstance(n.get("who"), str))
+        ]
+        conn.execute("UPDATE share SET recipients = ? WHERE id = ?", (json.dumps(people), share_id))
 
 
 def _cannot_create(root: str, folder: str) -> str:

@@ -57,6 +57,9 @@ class EditContext:
             markup=False,
         )
 
+    def report_line(self, message: str, *, ok: bool) -> None:
+        self.notify(message, warning=not ok)
+
     def report(self, result: EditResult) -> bool:
         self.notify(result.message, warning=not result.ok)
         for warning in result.warnings:

@@ -70,6 +70,14 @@ EDIT_BINDINGS: list[Binding] = [
     ),
     Binding("u", "undo", "Undo", id="edit.undo", tooltip="Undo the last edit (100 steps)"),
     Binding(
+        "S",
+        "share",
+        "Share",
+        id="edit.share",
+        show=False,
+        tooltip="Share the album shown (or the selection) by link or with people",
+    ),
+    Binding(
         "r",
         "rotate(90)",
         "Rotate ↻",
@@ -97,6 +105,7 @@ DOING = {
     "describe": "describing",
     "albums": "changing albums",
     "undo": "undoing",
+    "share": "sharing",
 }
 
 
@@ -166,6 +175,13 @@ class EditActions:
     def action_albums(self) -> None:
         self.services.albums.open_dialog(self.edit_targets(), self.cursor_photo())
 
+    def share_whole_album(self) -> bool:
+        """Whether ``S`` shares the album shown rather than the photos being edited."""
+        return False
+
+    def action_share(self) -> None:
+        self.services.shares.open_dialog(self.edit_targets(), whole_album=self.share_whole_album())
+
     def action_undo(self) -> None:
         ids = self.services.photos.undo()
         if ids:
@@ -194,6 +210,11 @@ def edit_commands(
     )
     yield SystemCommand(
         "Describe…", f"Edit the description ({key('edit.describe')})", actions.action_describe
+    )
+    yield SystemCommand(
+        "Share…",
+        f"Share the album shown or the selection: link, password, people ({key('edit.share')})",
+        actions.action_share,
     )
     for n in range(1, 6):
         yield SystemCommand(

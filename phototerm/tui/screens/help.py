@@ -24,6 +24,8 @@ from phototerm.tui.dialogs.confirm import ConfirmDialog
 from phototerm.tui.dialogs.describe import DescribeDialog
 from phototerm.tui.dialogs.filter import FilterDialog
 from phototerm.tui.dialogs.jump import JumpDialog
+from phototerm.tui.dialogs.share import ShareDialog
+from phototerm.tui.dialogs.shares import SharesDialog
 from phototerm.tui.dialogs.sort import SortDialog
 from phototerm.tui.dialogs.tags import TagDialog
 from phototerm.tui.keys import BindingGate
@@ -49,6 +51,8 @@ def binding_sections(app_class: type) -> list[tuple[str, list[type]]]:
         ("Dialogs", [FilterDialog, SortDialog, JumpDialog, ConfirmDialog, DescribeDialog]),
         ("Tag dialog (t)", [TagDialog]),
         ("Album dialog (a)", [AlbumDialog]),
+        ("Share dialog (S)", [ShareDialog]),
+        ("Shares", [SharesDialog]),
         ("Help", [HelpScreen]),
     ]
 
@@ -64,6 +68,8 @@ def binding_contexts(app_class: type) -> list[tuple[str, list[type]]]:
         ("describe", DescribeDialog),
         ("tag", TagDialog),
         ("album", AlbumDialog),
+        ("share", ShareDialog),
+        ("shares", SharesDialog),
     ]
     return [
         ("the photos", [app_class, LibraryScreen, ThumbnailGrid]),

@@ -280,9 +280,22 @@ class LibraryScreen(BindingGate, EditActions, Screen[None]):
     def _photos_edited(self, message: PhotosEdited) -> None:
         for widget in (self.grid, self.sidebar, self.info):
             widget.post_message(message.copy())
+        if message.albums:
+            self._show_shared_with_me()
         spec = self.spec
         if message.removed or spec.query or spec.sort == "rating" or spec.view == views.ALBUM:
             self.rebuild(keep_photo=True)  # what the view holds may have changed
+
+    def _show_shared_with_me(self) -> None:
+        """The albums others shared with this person, under "Shared with me"."""
+        editor = self.services.edits.editor
+        items = []
+        for item in self.services.shares.shared_with_me():
+            shown = editor.albums.shown_in(item.space, item.share.album or "") if editor else None
+            if shown is not None:
+                owner = f" · {item.owner}" if item.owner else ""
+                items.append((shown, f"{shown}{owner} ({item.role})"))
+        self.sidebar.show_shared(items)
 
     def _update_status(self) -> None:
         spec = self.spec
@@ -377,6 +390,11 @@ class LibraryScreen(BindingGate, EditActions, Screen[None]):
     def cursor_photo(self) -> int | None:
         return self.grid.cursor_photo_id()
 
+    def share_whole_album(self) -> bool:
+        # In an album with nothing selected, S shares the album itself (its link is the
+        # album's); a selection is shared as photos (they become an album of their own).
+        return self.spec.view == views.ALBUM and not self.grid.selected
+
     def edit_advance(self) -> None:
         # In the grid only when asked for ("always"), and never away from a selection.
         if self.services.advance == "always" and not self.grid.selected:
@@ -458,8 +476,12 @@ class LibraryScreen(BindingGate, EditActions, Screen[None]):
             spec = spec.with_(view=views.FOLDERS, folder=(event.space, event.value), album=None)
         elif event.kind == "album":
             spec = spec.with_(view=views.ALBUM, album=event.value, folder=None)  # its own sort
+            self.services.shares.tell_if_unreadable(event.value)
         elif event.kind == "shared":
             spec = spec.with_(view=views.SHARED_WITH_ME, folder=None, album=None)
+        elif event.kind == "shares":
+            self.services.shares.open_list()
+            return
         self.set_spec(spec, keep_photo=True)
 
     # ----------------------------------------------------------------------- actions

@@ -28,6 +28,11 @@ def library_commands(
             "Rejected photos (x) go to the space's recycle bin, after a confirmation",
             screen.services.photos.recycle,
         )
+    yield SystemCommand(
+        "Shares…",
+        "Every share you made: links, people, expiry, last opened; revoke",
+        screen.services.shares.open_list,
+    )
     entries: list[tuple[str, str, str, Callable[[], object]]] = [
         ("Search", "Type a query in the search bar", "library.search", screen.action_search),
         (

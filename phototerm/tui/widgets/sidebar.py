@@ -1,6 +1,6 @@
 """The sidebar: spaces (on/off, with the reason when a space is missing), Timeline, the Folders
-tree, Albums (with their counts) and "Shared with me" (empty until a later issue fills it, but
-always there).
+tree, Albums (with their counts), Shares (every share the user made: opens the list) and
+"Shared with me" (albums others shared with the user, with their owner and the role given).
 
 Every folder name is untrusted: labels are ``Text`` built from ``safe()``, never markup.
 The folders and albums come from the index: again as photos arrive (``refresh_tree``), and
@@ -41,7 +41,7 @@ LABEL_WIDTH = 24  # a space's label: the guide and the expand arrow take 4
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    kind: str  # space | timeline | recent | folders | folder | album | shared | info
+    kind: str  # space | timeline | recent | folders | folder | album | shares | shared | info
     space: str | None = None
     value: str = ""
 
@@ -156,6 +156,7 @@ class Sidebar(Vertical):
         self._spaces_on: tuple[str, ...] = tuple(s.name for s in setup.on)
         self._folders: dict[str, tuple[str, ...]] = {}
         self._albums: tuple[views.AlbumInfo, ...] = ()
+        self._shared: tuple[tuple[str, str], ...] = ()  # (album, label) shared with me
         self._space_nodes: dict[str, TreeNode[Entry]] = {}
         self._folder_nodes: dict[tuple[str, str], TreeNode[Entry]] = {}
         self._active: Entry | None = None
@@ -219,8 +220,12 @@ class Sidebar(Vertical):
             albums.add_leaf(self._album_label(album.name), Entry("album", None, album.name))
         if not self._albums:
             albums.add_leaf(Text("no albums yet", style="dim italic"), Entry("info"))
+        root.add_leaf(Text("Shares", style="bold"), Entry("shares"))
         shared = root.add(Text("Shared with me", style="bold"), Entry("shared"), expand=True)
-        shared.add_leaf(Text("nothing shared yet", style="dim italic"), Entry("info"))
+        for shown, label in self._shared:
+            shared.add_leaf(Text(safe(label, 60)), Entry("album", None, shown))
+        if not self._shared:
+            shared.add_leaf(Text("nothing shared yet", style="dim italic"), Entry("info"))
         if self._active is not None:
             active, self._active = self._active, None
             self._mark(active)
@@ -257,6 +262,12 @@ class Sidebar(Vertical):
         self._folders = folders
         self._albums = albums
         self._build()
+
+    def show_shared(self, items: list[tuple[str, str]]) -> None:
+        """The albums shared with this person: (album's shown name, label with the owner)."""
+        if tuple(items) != self._shared:
+            self._shared = tuple(items)
+            self._build()
 
     def refresh_albums(self) -> None:
         """Only the albums (after an album edit, or another session's): cheaper than the
@@ -340,6 +351,7 @@ class Sidebar(Vertical):
             "recent": "Recently added",
             "folders": "Folders",
             "shared": "Shared with me",
+            "shares": "Shares",
         }
         return Text(titles.get(data.kind, ""), style="bold")
 
