@@ -2,7 +2,7 @@
 without the extras, and broken files of each kind (an error with a reason, no hang).
 
 Fixtures are generated (tests/formats_fixtures.py); the real phone HEICs of the shared corpus
-are used when present (``PHOTOTERM_CORPUS`` or ``../shared/corpus/exif-samples``).
+are used when present (``PHOTOTERM_CORPUS`` or a ``shared/corpus/exif-samples`` beside the checkout).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from formats_fixtures import BLUE, RED, need, write_dng, write_heic, write_mp4
 from PIL import Image
+from shared_corpus import CORPUS
 
 from phototerm.library import extras
 from phototerm.library.metadata import reader
@@ -22,10 +23,6 @@ from phototerm.library.thumbnails import ThumbnailService
 from phototerm.library.thumbnails.helper import HEIF, DecoderPool
 
 BOX = (32, 32)
-CORPUS = Path(
-    os.environ.get("PHOTOTERM_CORPUS")
-    or Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus" / "exif-samples"
-)
 
 
 @pytest.fixture
