@@ -240,3 +240,35 @@ def test_index_reports_files_each_on_its_own(tmp_path, capsys):
     assert f"{root / 'IMG_1.JPG'}:" not in out
     assert _main(root, "ls", "is:error") == 0  # as an item, the pair has a problem
     assert capsys.readouterr().out.splitlines() == [str(root / "IMG_1.JPG")]
+
+
+# -- sharing: a pair is one photo on a share link, and its files go out together -----------------
+
+
+def test_a_shared_pair_is_one_photo_on_the_link_and_exports_both_files(
+    pairs_library: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import datetime as dt
+
+    from phototerm.library import load_settings, open_library
+    from phototerm.library.spaces import SpaceRoot, SpaceSetup
+    from phototerm.serve.catalog import Catalog
+
+    root = pairs_library
+    setup = SpaceSetup((SpaceRoot("personal", str(root)),), ())
+    with open_library(load_settings(), setup, writable=True) as library:
+        editor = library.editor
+        assert editor is not None
+        items = library.index.search("")
+        assert len(items) == 2  # IMG_1 (JPEG with its DNG) and IMG_2
+        made = editor.shares.link_selection(items, now=dt.datetime(2026, 12, 1, 14, 3))
+        assert made.ok and made.share is not None
+        assert made.message == "Shared 2 photos as the album 'Shared 2026-12-01 14:03'"
+        catalog = Catalog(library.index, library.stores, editor)
+        shared = catalog.link(made.share.token)
+        assert shared is not None
+        assert sorted(s.photo.rel for s in shared.photos) == ["2023/IMG_1.JPG", "2023/IMG_2.JPG"]
+        album = made.album
+    dest = tmp_path / "out"
+    assert _main(root, "export", "--album", album, str(dest)) == 0
+    assert sorted(os.listdir(dest)) == ["IMG_1.DNG", "IMG_1.JPG", "IMG_2.JPG"]
