@@ -73,6 +73,14 @@ def kind_of(name: str) -> str | None:
     return None
 
 
+def duration_text(seconds: float) -> str:
+    """A video's length as m:ss (h:mm:ss from an hour), as players show it."""
+    total = max(0, int(seconds + 0.5))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
 def is_raw(name: str) -> bool:
     return extension(name) in RAW_EXTENSIONS
 

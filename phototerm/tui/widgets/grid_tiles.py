@@ -15,7 +15,7 @@ from collections.abc import Callable, Hashable, Mapping
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 
-from phototerm.library.photo import REJECTED, VIDEO, Photo
+from phototerm.library.photo import REJECTED, VIDEO, Photo, duration_text
 from phototerm.library.text import safe
 from phototerm.library.thumbnails import ThumbnailService, is_note
 from phototerm.tui import pixels
@@ -60,14 +60,6 @@ def stale_tiles(tiles: Mapping[int, Tile], model: GridModel) -> tuple[list[int],
         if rotation != tile.rotation or model.photo(pos) != tile.photo:
             changed.append(pos)
     return moved, changed
-
-
-def duration_text(seconds: float) -> str:
-    """A video's length as m:ss (h:mm:ss from an hour), as players show it."""
-    total = max(0, int(seconds + 0.5))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 def caption_text(photo: Photo, width: int, *, selected: bool, failed: bool) -> tuple[str, str]:

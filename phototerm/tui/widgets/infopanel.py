@@ -16,10 +16,9 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from phototerm.library.index import Index
-from phototerm.library.photo import REJECTED, VIDEO, Photo
+from phototerm.library.photo import REJECTED, VIDEO, Photo, duration_text
 from phototerm.library.text import safe
 from phototerm.tui.messages import PhotosEdited
-from phototerm.tui.widgets.grid_tiles import duration_text
 
 LABEL_WIDTH = 12  # "Description" and a space
 
