@@ -246,6 +246,22 @@ def test_without_the_extras_files_still_appear_with_a_note(tmp_path, service, mo
     assert service.load(photo, BOX).image is not None
 
 
+def test_without_the_extras_a_broken_file_says_what_is_wrong(tmp_path, service, monkeypatch):
+    # What the index found wrong comes before the extra that would show a picture: an
+    # error tile with the reason, as for a broken JPEG.
+    whole = write_heic(tmp_path / "whole.heic", size=(256, 192))
+    cut = tmp_path / "cut.heic"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size * 2 // 3])
+    empty = tmp_path / "empty.mp4"
+    empty.write_bytes(b"")
+    monkeypatch.setattr(extras, "installed", lambda extra: False)
+    for path in (cut, empty):
+        photo = read(path)
+        assert photo.error, path
+        result = service.load(photo, BOX)
+        assert (result.image, result.error, result.note) == (None, photo.error, ""), path
+
+
 # -- the time bound -----------------------------------------------------------------------------
 
 

@@ -190,6 +190,8 @@ class ThumbnailService:
             log.debug("thumbnail failed for %r", photo.path, exc_info=True)
             return ThumbResult(None, f"{type(exc).__name__}: {exc}", "decode")
         if image is None:
+            if photo.error:  # what the index found wrong says more than the extra would
+                return ThumbResult(None, photo.error, source)
             missing = extras.missing(photo.rel)
             return ThumbResult(None, "", source, extras.install_hint(missing) if missing else "")
         image = fit(rgb(image), source_box)
