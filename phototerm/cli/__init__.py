@@ -36,6 +36,7 @@ from phototerm.library.text import safe
 
 if TYPE_CHECKING:
     from phototerm.library import Library, Settings, SpaceSetup
+    from phototerm.library.settings import KioskConfig
 
 __all__ = [
     "EXIT_DENIED",
@@ -188,14 +189,19 @@ def require_readable_stores(library: Library, *, ignore: bool) -> None:
 HELP_WORDS = frozenset({"-h", "--help", "--version"})
 
 
-def check_privilege() -> None:
-    """NotAllowed when the system config does not let this user use phototerm at all."""
-    from phototerm.library.roles import Identity, why_not_use
+def check_privilege() -> KioskConfig | None:
+    """NotAllowed when the system config does not let this user use phototerm at all; the
+    ``[kiosk]`` table when this user is a kiosk account (who may use the kiosk only)."""
+    from phototerm.library.roles import Identity, kiosk_account, why_not_use
     from phototerm.library.settings import load_system_config
 
-    refusal = why_not_use(Identity.current(), load_system_config())
+    identity, system = Identity.current(), load_system_config()
+    if kiosk_account(identity, system):
+        return system.kiosk
+    refusal = why_not_use(identity, system)
     if refusal:
         raise NotAllowed(refusal)
+    return None
 
 
 # -- the parser and main -------------------------------------------------------------------------
@@ -211,6 +217,7 @@ def build_parser() -> ArgumentParser:
         demo_cmd,
         edit_cmds,
         import_cmd,
+        kiosk_cmd,
         library_cmds,
         serve_cmd,
         share_cmds,
@@ -235,6 +242,7 @@ def build_parser() -> ArgumentParser:
         share_cmds,
         serve_cmd,
         access_cmds,
+        kiosk_cmd,
         demo_cmd,
         bench_cmd,
         themes_cmd,
@@ -253,7 +261,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     try:
         if not HELP_WORDS & set(words[: words.index("--")] if "--" in words else words):
-            check_privilege()  # --help and --version answer everyone
+            kiosk = check_privilege()  # --help and --version answer everyone
+            if kiosk is not None:  # a kiosk account gets the kiosk, whatever it asked for
+                from phototerm.cli import kiosk_cmd
+
+                return kiosk_cmd.run_for_account(words, kiosk)
         args = parser.parse_args(words)
         check_top_options(args)
         return int(args.handler(args) or 0)

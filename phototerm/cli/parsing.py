@@ -29,7 +29,8 @@ exit status:
   2  bad arguments or values: an unknown option, path, album, user, group or role, a bad
      query, an empty name, no space is on, no terminal to ask for confirmation
   3  not allowed: your role in the space does not allow it, or phototerm is not enabled
-     for you on this machine (the system config's [app] allow)
+     for you on this machine (the system config's [app] allow), or your account is a
+     kiosk and the command is not the kiosk (the system config's [kiosk])
 Every error line starts with "phototerm: error: "."""
 
 

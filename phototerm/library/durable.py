@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Sequence
 
 
 def fsync_dir(folder: str) -> None:
@@ -25,10 +26,17 @@ def fsync_dir(folder: str) -> None:
 
 
 def atomic_write(
-    path: str | os.PathLike[str], data: bytes, *, durable: bool = True, mode: int | None = None
+    path: str | os.PathLike[str],
+    data: bytes | Sequence[bytes],
+    *,
+    durable: bool = True,
+    mode: int | None = None,
 ) -> None:
     """Replace ``path`` with ``data`` so a reader (or a crash) sees the old file or the new
     one, never half of one: a temp file in the same folder, then ``os.replace``.
+
+    ``data`` may be a sequence of parts, written one after the other, so a large payload
+    built in pieces never needs a second, joined copy in memory.
 
     ``durable`` also fsyncs the bytes and the folder (settings, sidecars); caches skip it.
     ``mode`` sets the permission bits (default: what a new file gets under the umask).
@@ -38,7 +46,8 @@ def atomic_write(
     fd, tmp = tempfile.mkstemp(prefix=".phototerm-", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            for part in (data,) if isinstance(data, bytes) else data:
+                fh.write(part)
             if durable:
                 fh.flush()
                 os.fsync(fh.fileno())

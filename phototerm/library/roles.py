@@ -17,7 +17,8 @@ do (phototerm is no daemon). ``why_not_edit`` also needs a store this session co
 writing, ``why_not_manage`` also write permission on the root (files are moved there).
 
 The application privilege (the system config's ``[app] allow``) is asked once per process:
-``why_not_use``.
+``why_not_use``; so is whether the person is a kiosk account (``[kiosk] users`` and
+``groups``), who gets the read-only kiosk and nothing else: ``kiosk_account``.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ __all__ = [
     "Refusal",
     "Role",
     "SpaceRole",
+    "kiosk_account",
     "not_allowed",
     "owner_name",
     "space_role",
@@ -266,3 +268,14 @@ def why_not_use(identity: Identity, system: SystemConfig) -> str:
         f"can add {safe(identity.user)} (or one of your groups as @group) to [app] allow in "
         f"{where}"
     )
+
+
+def kiosk_account(identity: Identity, system: SystemConfig) -> bool:
+    """Whether the system config's ``[kiosk]`` lists ``identity`` (by name or by one of their
+    groups; root too, when listed): such an account gets the kiosk and nothing else. A
+    config that cannot be trusted lists nobody, and refuses everyone but root anyway
+    (``why_not_use``)."""
+    kiosk = system.kiosk
+    if system.problem or kiosk is None:
+        return False
+    return kiosk.lists(identity.user, identity.groups)

@@ -261,6 +261,25 @@ SYSTEM_CONFIG = "/etc/phototerm/config.toml"
 SYSTEM_CONFIG_ENV = "PHOTOTERM_SYSTEM_CONFIG"  # another file (tests, a second installation)
 
 
+SLIDESHOW_MIN = 1.0  # seconds a slide stays at least (a faster one is a strobe, not a show)
+SLIDESHOW_MAX = 86400.0  # a day
+
+
+@dataclass(frozen=True, slots=True)
+class KioskConfig:
+    """``[kiosk]``: the accounts that get the read-only kiosk and nothing else, and what it
+    shows them (each option unset: what ``phototerm kiosk``'s own options say)."""
+
+    users: tuple[str, ...] = ()
+    groups: tuple[str, ...] = ()
+    album: str | None = None
+    query: str | None = None  # not checked here: the kiosk refuses one that does not parse
+    slideshow: float | None = None  # seconds per slide
+
+    def lists(self, user: str, groups: frozenset[str]) -> bool:
+        return user in self.users or bool(groups.intersection(self.groups))
+
+
 @dataclass(frozen=True, slots=True)
 class SystemConfig:
     """What the administrator's config says, checked. Each table is a field; a new table is a
@@ -268,6 +287,7 @@ class SystemConfig:
 
     path: Path
     app_allow: tuple[str, ...] | None = None  # [app] allow: users and @groups (None: everyone)
+    kiosk: KioskConfig | None = None  # [kiosk] (None: no kiosk accounts)
     problem: str = ""  # the file cannot be trusted: everyone but root is refused
 
 
@@ -275,9 +295,11 @@ class _Invalid(Exception):
     """A system config table that is not as documented (the message says where)."""
 
 
-def _names(value: object, where: str) -> tuple[str, ...]:
+def _names(
+    value: object, where: str, what: str = 'user names and "@group" names'
+) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise _Invalid(f'{where} must be a list of user names and "@group" names')
+        raise _Invalid(f"{where} must be a list of {what}")
     return tuple(v.strip() for v in value)
 
 
@@ -290,8 +312,53 @@ def _app_table(table: Mapping[str, Any]) -> dict[str, Any]:
     return {"app_allow": _names(table["allow"], "[app] allow")}
 
 
+def slideshow_seconds(value: object) -> float | None:
+    """Seconds per slide from a number (not a bool), or None when it is not one in range."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    seconds = float(value)
+    return seconds if SLIDESHOW_MIN <= seconds <= SLIDESHOW_MAX else None
+
+
+_KIOSK_KEYS = ("users", "groups", "album", "query", "slideshow")
+
+
+def _kiosk_table(table: Mapping[str, Any]) -> dict[str, Any]:
+    unknown = [k for k in table if k not in _KIOSK_KEYS]
+    if unknown:
+        known = ", ".join(_KIOSK_KEYS)
+        raise _Invalid(f"[kiosk] has an unknown key {safe(unknown[0], 40)!r} (only {known})")
+    users = _names(table["users"], "[kiosk] users", "user names") if "users" in table else ()
+    groups = _names(table["groups"], "[kiosk] groups", "group names") if "groups" in table else ()
+    if any(name.startswith("@") for name in (*users, *groups)):
+        raise _Invalid('[kiosk] users and groups are plain names (a group without "@")')
+    if not users and not groups:
+        raise _Invalid('[kiosk] needs users = ["guest", ...] or groups = ["lobby", ...]')
+    texts: dict[str, str | None] = {}
+    for key in ("album", "query"):
+        value = table.get(key)
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise _Invalid(f"[kiosk] {key} must be a non-empty text")
+        texts[key] = value
+    if texts["album"] is not None and texts["query"] is not None:
+        raise _Invalid("[kiosk] has both album and query: give one")
+    slideshow = None
+    if "slideshow" in table:
+        slideshow = slideshow_seconds(table["slideshow"])
+        if slideshow is None:
+            raise _Invalid(
+                f"[kiosk] slideshow must be a number of seconds from {SLIDESHOW_MIN:g} to "
+                f"{SLIDESHOW_MAX:g}"
+            )
+    kiosk = KioskConfig(users, groups, texts["album"], texts["query"], slideshow)
+    return {"kiosk": kiosk}
+
+
 # table name -> checker returning SystemConfig fields
-_SYSTEM_TABLES: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {"app": _app_table}
+_SYSTEM_TABLES: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
+    "app": _app_table,
+    "kiosk": _kiosk_table,
+}
 
 
 def system_config_path(env: Mapping[str, str] | None = None) -> Path:

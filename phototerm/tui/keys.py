@@ -201,11 +201,14 @@ def binding_help(
     keymap: Mapping[str, str],
     sections: Sections,
     hidden: AbstractSet[str] = frozenset(),
+    *,
+    focus_row: bool = True,
 ) -> list[tuple[str, list[tuple[str, str, str]]]]:
     """Help sections: (title, [(keys as shown, description, id)]). A binding shared by
     several screens (the editing keys) is described once, where it first appears; later
     sections list its keys on one line. Bindings whose id is in ``hidden`` (actions the
-    person's role does not allow) are left out."""
+    person's role does not allow) are left out. ``focus_row``: the "Everywhere" section
+    says how tab moves the focus (the browser's screens have several places for it)."""
     out: list[tuple[str, list[tuple[str, str, str]]]] = []
     seen: set[str] = set()
     for title, classes in sections:
@@ -228,7 +231,7 @@ def binding_help(
                 rows.append((shown, text, binding.id or ""))
         if again:
             rows.append((_compact(again), "The editing keys, as above (on the photo shown)", ""))
-        if title == "Everywhere":
+        if title == "Everywhere" and focus_row:
             rows.append(("tab shift+tab", "Move the focus: sidebar, search bar, photos", ""))
         out.append((title, rows))
     return out

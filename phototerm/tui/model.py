@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
+from phototerm.library.edits import Editor
 from phototerm.library.index import Group, Index
 from phototerm.library.photo import Photo
 from phototerm.library.spaces import LABELS
@@ -118,6 +119,19 @@ def album_infos(index: Index) -> list[AlbumInfo]:
         except (KeyError, ValueError):  # dropped meanwhile, or a query this version refuses
             out.append(AlbumInfo(name, 0))
     return out
+
+
+def album_sort(editor: Editor | None, name: str | None) -> tuple[str, bool]:
+    """How an album opens (sort key, descending): its remembered sort, else its own order (a
+    conditional album: newest first, as the Timeline)."""
+    record = editor.albums.record(name) if editor is not None and name else None
+    if editor is None or record is None:
+        return ALBUM_ORDER, False
+    space = editor.albums.space_of(name or "") or ""
+    stored = editor.sort_order(space, f"album:{record.name}")
+    if stored is not None:
+        return stored
+    return ("taken", True) if record.conditional else (ALBUM_ORDER, False)
 
 
 def title(spec: ViewSpec, model: IndexModel | None = None) -> str:

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from phototerm.library.roles import Identity, not_allowed, why_not_use
+from phototerm.library.roles import Identity, kiosk_account, not_allowed, why_not_use
 from phototerm.library.settings import (
     SYSTEM_CONFIG,
+    KioskConfig,
     SystemConfig,
     load_system_config,
     system_config_path,
@@ -65,7 +66,24 @@ def test_allow_names_users_and_groups(tmp_path):
         ('[app]\nallow = [""]\n', "[app] allow must be a list"),
         ('[app]\nalow = ["alice"]\n', "unknown key 'alow'"),
         ("[app]\n", "[app] needs allow"),
-        ('[kiosque]\nusers = ["x"]\n', "unknown entry 'kiosque' (this phototerm knows [app])"),
+        (
+            '[kiosque]\nusers = ["x"]\n',
+            "unknown entry 'kiosque' (this phototerm knows [app], [kiosk])",
+        ),
+        ("[kiosk]\n", "[kiosk] needs users"),
+        ('[kiosk]\nusers = "guest"\n', "[kiosk] users must be a list of user names"),
+        ("[kiosk]\ngroups = [2]\n", "[kiosk] groups must be a list of group names"),
+        ('[kiosk]\ngroups = ["@lobby"]\n', "plain names"),
+        ('[kiosk]\nusers = ["guest"]\nalbum = ""\n', "[kiosk] album must be a non-empty text"),
+        ('[kiosk]\nusers = ["guest"]\nquery = 3\n', "[kiosk] query must be a non-empty text"),
+        (
+            '[kiosk]\nusers = ["guest"]\nalbum = "A"\nquery = "b"\n',
+            "[kiosk] has both album and query",
+        ),
+        ('[kiosk]\nusers = ["guest"]\nslideshow = "10"\n', "[kiosk] slideshow must be a number"),
+        ('[kiosk]\nusers = ["guest"]\nslideshow = 0.5\n', "from 1 to 86400"),
+        ('[kiosk]\nusers = ["guest"]\nslideshow = true\n', "[kiosk] slideshow must be"),
+        ('[kiosk]\nusers = ["guest"]\nshuffle = true\n', "[kiosk] has an unknown key 'shuffle'"),
         ('app = "alice"\n', "unknown entry 'app'"),
     ],
 )
@@ -85,3 +103,26 @@ def test_a_config_that_cannot_be_read_fails_closed(tmp_path):
     config = load_system_config(folder)
     assert config.problem.startswith(f"cannot read {folder}: ")
     assert why_not_use(BOB, config) and why_not_use(ROOT, config) == ""
+
+
+def test_kiosk_lists_accounts_by_name_and_group(tmp_path):
+    config = _config(
+        tmp_path,
+        '[app]\nallow = ["carol"]\n[kiosk]\nusers = ["bob", "root"]\ngroups = ["photos"]\n'
+        'album = "Family"\nslideshow = 12\n',
+    )
+    assert config.kiosk == KioskConfig(("bob", "root"), ("photos",), "Family", None, 12.0)
+    assert kiosk_account(BOB, config)  # by name
+    assert kiosk_account(ALICE, config)  # through the group photos
+    assert kiosk_account(ROOT, config)  # root too, when listed
+    assert not kiosk_account(Identity("carol", frozenset({"users"}), 1003), config)
+    assert not kiosk_account(ROOT, _config(tmp_path, '[kiosk]\nusers = ["guest"]\n'))
+
+
+def test_no_kiosk_table_or_a_broken_file_lists_no_kiosk_account(tmp_path):
+    assert load_system_config(tmp_path / "absent.toml").kiosk is None
+    assert not kiosk_account(BOB, _config(tmp_path, '[app]\nallow = ["bob"]\n'))
+    # A file that cannot be trusted lists nobody; it refuses everyone but root instead.
+    broken = _config(tmp_path, '[kiosk]\nusers = ["bob"]\nslideshow = -1\n')
+    assert broken.problem and broken.kiosk is None
+    assert not kiosk_account(BOB, broken) and not_allowed(why_not_use(BOB, broken))

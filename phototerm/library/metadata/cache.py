@@ -27,12 +27,12 @@ import marshal
 import os
 import struct
 import sys
-import tempfile
 import zlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TypeAlias
 
+from phototerm.library.durable import atomic_write
 from phototerm.library.metadata.reader import READER_VERSION, ROW_FIELDS, Row
 
 MAGIC = b"PTMC"
@@ -147,21 +147,8 @@ def save(
     header = _HEADER.pack(MAGIC, FORMAT, _SCHEMA, *sys.version_info[:2], sum(map(len, parts)), crc)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        # A cache: atomic (temp file, then rename) so a crash leaves the old one, but not
-        # worth an fsync. The parts are written one by one: no second copy of the payload.
-        fd, tmp = tempfile.mkstemp(prefix=".phototerm-", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(header)
-                for part in parts:
-                    fh.write(part)
-            os.replace(tmp, path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        # A cache: atomic so a crash leaves the old one, but not worth an fsync.
+        atomic_write(path, [header, *parts], durable=False)
     except OSError as exc:
         return exc.strerror or type(exc).__name__
     return ""

@@ -296,6 +296,11 @@ class ThumbnailService:
         with self._lock:
             return len(self._jobs) + len(self._running)
 
+    def memory_count(self) -> int:
+        """Thumbnails kept decoded in memory now (at most ``memory_items``)."""
+        with self._lock:
+            return len(self._memory)
+
     def _worker(self) -> None:
         while True:
             with self._cond:

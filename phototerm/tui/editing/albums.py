@@ -130,15 +130,7 @@ class AlbumEdits:
     def sort_of(self, name: str | None) -> tuple[str, bool]:
         """How an album opens: its remembered sort, else its own order (a conditional album:
         newest first, as the Timeline)."""
-        editor = self.context.editor
-        record = editor.albums.record(name) if editor is not None and name else None
-        if editor is None or record is None:
-            return views.ALBUM_ORDER, False
-        space = editor.albums.space_of(name or "") or ""
-        stored = editor.sort_order(space, f"album:{record.name}")
-        if stored is not None:
-            return stored
-        return ("taken", True) if record.conditional else (views.ALBUM_ORDER, False)
+        return views.album_sort(self.context.editor, name)
 
     def remember_sort(self, name: str, key: str, descending: bool) -> None:
         editor = self.context.editor

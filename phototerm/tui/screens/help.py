@@ -81,18 +81,22 @@ def binding_contexts(app_class: type) -> list[tuple[str, list[type]]]:
     ]
 
 
-def help_table(sections: Sequence[HelpSection]) -> Table:
+def help_table(sections: Sequence[HelpSection], *, ids: bool = True) -> Table:
+    """The keys, what they do and (``ids``) the binding ids a ``[keymap]`` names."""
     table = Table(box=None, show_header=True, header_style="bold", pad_edge=False, expand=False)
     # Headers as Text: a str header is parsed as markup, and "[keymap]" would vanish.
     table.add_column(Text("Keys"), no_wrap=True, min_width=16)
     table.add_column(Text("Does"), min_width=30)
-    table.add_column(Text("Binding id (for [keymap])"), style="dim", no_wrap=True)
+    if ids:
+        table.add_column(Text("Binding id (for [keymap])"), style="dim", no_wrap=True)
+    blank = [""] * (len(table.columns) - 1)
     for n, (title, rows) in enumerate(sections):
         if n:
-            table.add_row("", "", "")
-        table.add_row(Text(title, style="bold underline"), "", "")
+            table.add_row("", *blank)
+        table.add_row(Text(title, style="bold underline"), *blank)
         for keys, description, binding_id in rows:
-            table.add_row(Text(keys, style="bold"), Text(description), Text(binding_id))
+            cells = [Text(keys, style="bold"), Text(description)]
+            table.add_row(*cells, *([Text(binding_id)] if ids else []))
     return table
 
 
@@ -116,19 +120,30 @@ class HelpScreen(BindingGate, Screen[None]):
         ),
     ]
 
-    def __init__(self, sections: Sequence[HelpSection], *, note: str = "") -> None:
-        """``note``: why some keys are not listed (the person's role), shown first."""
+    def __init__(
+        self,
+        sections: Sequence[HelpSection],
+        *,
+        note: str = "",
+        intro: str = INTRO,
+        ids: bool = True,
+    ) -> None:
+        """``note``: why some keys are not listed (the person's role), shown first.
+        ``intro``: the text above the keys; ``ids``: list the binding ids (the kiosk has
+        its own text and no keymap)."""
         super().__init__()
         self._sections = sections
         self._note = note
+        self._intro = intro
+        self._ids = ids
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-scroll"):
-            intro = Text(INTRO)
+            intro = Text(self._intro)
             if self._note:
                 intro.append(f"\n\nThe editing keys are not listed: {self._note}.", "bold")
             yield Static(intro, id="help-intro")
-            yield Static(help_table(self._sections), id="help-table")
+            yield Static(help_table(self._sections, ids=self._ids), id="help-table")
         yield Footer()
 
     def on_mount(self) -> None:

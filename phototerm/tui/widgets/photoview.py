@@ -51,6 +51,15 @@ class _Canvas(Widget):
 
 
 class PhotoView(Container):
+    class Shown(Message):
+        """The photo asked for is on screen (``ok``), or could not be shown: the view says
+        why (``ok`` False). Asked for again while already shown, it is told again."""
+
+        def __init__(self, photo: Photo, ok: bool) -> None:
+            super().__init__()
+            self.photo = photo
+            self.ok = ok
+
     class Rendered(Message):
         def __init__(self, request: _Request, strips: list[Strip], message: str) -> None:
             super().__init__()
@@ -66,6 +75,7 @@ class PhotoView(Container):
         self.rotation = 0
         self._wanted: _Request | None = None
         self._shown: _Request | None = None
+        self._shown_ok = False
 
     def compose(self) -> ComposeResult:
         yield _Canvas(id="photo-canvas")
@@ -93,6 +103,8 @@ class PhotoView(Container):
             return
         request = _Request(self.photo, self.rotation, (cols, rows), self._background(), self.mode)
         if request == self._wanted:
+            if request == self._shown:
+                self.post_message(self.Shown(request.photo, self._shown_ok))
             return
         self._wanted = request
         box = (cols, rows * 2)
@@ -133,6 +145,7 @@ class PhotoView(Container):
 
     def _apply(self, request: _Request, strips: list[Strip], message: str) -> None:
         self._shown = request
+        self._shown_ok = bool(strips)
         canvas = self.query_one(_Canvas)
         canvas.strips = strips
         canvas.refresh()
@@ -140,6 +153,13 @@ class PhotoView(Container):
             self._set_message(Text(message))
         else:
             self.query_one("#photo-message", Static).display = False
+        self.post_message(self.Shown(request.photo, self._shown_ok))
+
+    def show_message(self, text: Text) -> None:
+        """A line instead of a photo (already safe): the next ``show`` draws a photo again."""
+        self.photo = None
+        self._wanted = self._shown = None
+        self._set_message(text)
 
     def _set_message(self, text: Text) -> None:
         label = self.query_one("#photo-message", Static)
