@@ -12,7 +12,17 @@ import time
 from phototerm.bench import BenchOptions, Figure
 from phototerm.cli import EXIT_OK, Subcommands, UsageError, counted
 
-AREAS = ("indexing", "query", "browser", "store", "wire", "startup", "serve", "watch")
+AREAS = (
+    "indexing",
+    "query",
+    "browser",
+    "store",
+    "wire",
+    "startup",
+    "serve",
+    "watch",
+    "formats",
+)
 
 
 def register(sub: Subcommands) -> None:

@@ -138,12 +138,14 @@ def run_index(args: argparse.Namespace) -> int:
     setup = spaces(args, quiet=args.json)
     library = open_library(setup, with_stores=False)
     index, result = library.index, library.scan
-    photos = len(index.search("type:photo"))
-    videos = len(index.search("type:video"))
+    # Files, each on its own: a RAW+JPEG pair is two photos here, a Live Photo a photo and
+    # a video, and a broken file of a pair is named, not its partner.
+    photos = index.count("type:photo", files=True)
+    videos = index.count("type:video", files=True)
     errors = [{"path": safe(e.path), "reason": safe(e.reason)} for e in result.errors]
     errors += [
         {"path": safe(p.path), "reason": safe(p.error)}
-        for p in (index.get(i) for i in index.search("is:error"))
+        for p in (index.get(i) for i in index.search_files("is:error"))
     ]
     if args.json:
         print(

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, TextIO
 
-from phototerm.library.photo import Photo
+from phototerm.library.photo import VIDEO, Photo
 from phototerm.library.text import safe
 
 if TYPE_CHECKING:
@@ -93,9 +93,20 @@ def photo_json(photo: Photo, rotation: int = 0) -> dict[str, Any]:
         gps={"lat": photo.lat, "lon": photo.lon} if photo.has_gps else None,
         rotation=rotation,
     )
+    if photo.kind == VIDEO:
+        record["duration"] = photo.duration or None
+        record["codec"] = photo.codec or None
+    if photo.pair:
+        record["pair"] = _path_field(photo.pair_path)
+        record["pair_kind"] = photo.pair_kind
     if photo.error:
         record["error"] = photo.error
     return record
+
+
+def _path_field(path: str) -> str:
+    """A path as JSON can carry it (a non-UTF-8 name in its displayable form)."""
+    return safe(path) if _has_surrogates(path) else path
 
 
 def iso_taken(photo: Photo) -> str | None:

@@ -323,7 +323,8 @@ def run_export(args: argparse.Namespace) -> int:
         else:
             album = None
             ids = library.index.search(query)
-        photos = [library.index.get(i) for i in ids]
+        # Originals: a RAW+JPEG pair or a Live Photo goes out as both of its files.
+        photos = [library.index.get(i) for i in library.index.with_pairs(ids)]
         _may_download(editor, album, {p.space for p in photos})
         try:
             result = export_photos(photos, dest)

@@ -19,7 +19,7 @@ PHOTO = "photo"
 VIDEO = "video"
 
 PHOTO_EXTENSIONS = frozenset(
-    ["jpg", "jpeg", "png", "tif", "tiff", "webp", "heic", "heif", "gif", "bmp"]
+    ["jpg", "jpeg", "png", "tif", "tiff", "webp", "heic", "heif", "avif", "gif", "bmp"]
 )
 # RAW formats are listed as photos (kind "photo", is_raw True); their pixels are not decoded.
 RAW_EXTENSIONS = frozenset(
@@ -48,7 +48,9 @@ RAW_EXTENSIONS = frozenset(
         "mrw",
     ]
 )
-VIDEO_EXTENSIONS = frozenset(["mp4", "mov", "m4v", "avi", "mkv", "3gp"])
+VIDEO_EXTENSIONS = frozenset(["mp4", "mov", "m4v", "avi", "mkv", "3gp", "webm"])
+# Pictures Pillow reads only with pillow-heif (the ``heif`` extra).
+HEIF_EXTENSIONS = frozenset(["heic", "heif", "avif"])
 
 # Ratings follow xmp:Rating: -1 rejected, 0 unrated, 1..5 stars.
 REJECTED = -1
@@ -71,6 +73,14 @@ def kind_of(name: str) -> str | None:
     return None
 
 
+def duration_text(seconds: float) -> str:
+    """A video's length as m:ss (h:mm:ss from an hour), as players show it."""
+    total = max(0, int(seconds + 0.5))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
 def is_raw(name: str) -> bool:
     return extension(name) in RAW_EXTENSIONS
 
@@ -87,6 +97,12 @@ class Photo:
 
     ``rel`` is the path relative to the space root with '/' separators, as on disk (non-UTF-8
     names keep their surrogate escapes; display goes through ``library.text.safe``).
+
+    ``width``/``height`` are the pixels as stored (a portrait shot may be stored landscape
+    with ``orientation`` 6). Videos add ``duration`` (seconds, 0 = unknown) and ``codec``
+    (FFmpeg's name of the video codec: "h264", "hevc"). ``pair`` is filled by the index, not
+    by the reader: the file shown together with this one (a RAW beside its JPEG, a Live
+    Photo's movie beside its still), as a path relative to the same root.
     """
 
     space: str
@@ -113,6 +129,9 @@ class Photo:
     rating: int = UNRATED  # from the file / sidecar; the store may override it
     error: str = ""  # why the file could not be read ("" = fine)
     tags: tuple[str, ...] = field(default_factory=tuple)
+    duration: float = 0.0
+    codec: str = ""
+    pair: str = ""  # last: the reader's rows hold every field before it (see metadata.reader)
 
     @property
     def path(self) -> str:
@@ -135,6 +154,17 @@ class Photo:
     @property
     def is_raw(self) -> bool:
         return is_raw(self.rel)
+
+    @property
+    def pair_kind(self) -> str:
+        """ "RAW+JPEG", "LIVE" or "" (see ``pair``)."""
+        if not self.pair:
+            return ""
+        return "LIVE" if kind_of(self.pair) == VIDEO else "RAW+JPEG"
+
+    @property
+    def pair_path(self) -> str:
+        return os.path.join(self.root, self.pair) if self.pair else ""
 
     @property
     def has_gps(self) -> bool:

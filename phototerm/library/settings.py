@@ -81,6 +81,7 @@ class Settings:
     tile_size: str = "medium"
     advance_after_rating: str = "viewer"
     sidecars: str = "off"
+    pair_raw_jpeg: bool = True  # a RAW and a JPEG of one name are one item
     keymap: Mapping[str, str] = field(default_factory=dict)  # binding id -> keys, unchecked ids
     watch: WatchSettings = field(default_factory=WatchSettings)
     public_url: str = DEFAULT_PUBLIC_URL  # where share links point: <public_url>/s/<token>
@@ -131,6 +132,13 @@ def _checked(data: dict[str, Any], path: Path) -> Settings:
         bad(key, value, "one of " + ", ".join(options), default)
         return default
 
+    def flag(key: str, default: bool) -> bool:
+        value = data.get(key, default)
+        if isinstance(value, bool):
+            return value
+        bad(key, value, "true or false", default)
+        return default
+
     def text(key: str) -> str | None:
         value = data.get(key)
         if value is None or isinstance(value, str):
@@ -146,6 +154,7 @@ def _checked(data: dict[str, Any], path: Path) -> Settings:
         "tile_size": choice("tile_size", TILE_SIZES, "medium"),
         "advance_after_rating": choice("advance_after_rating", ADVANCE, "viewer"),
         "sidecars": choice("sidecars", SIDECARS, "off"),
+        "pair_raw_jpeg": flag("pair_raw_jpeg", True),
         "keymap": _keymap(data.get("keymap"), where, problems),
         "watch": _watch(data.get("watch"), where, problems),
         "public_url": _public_url(data.get("public_url"), bad),

@@ -136,11 +136,12 @@ class Catalog:
             except ValueError:
                 return ()
         else:
-            ids = [
+            # A pair's two files are both members; the page shows the pair once, by its still.
+            ids = self.index.shown_ids(
                 pid
                 for pid in (self.index.id_of(s, rel) for s, rel in record.members)
                 if pid is not None
-            ]
+            )
         out = []
         for pid in ids:
             photo = self.index.get(pid)

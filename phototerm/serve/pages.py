@@ -18,7 +18,8 @@ import html
 from collections.abc import Sequence
 from string import Template
 
-from phototerm.library.photo import VIDEO
+from phototerm.library import extras
+from phototerm.library.photo import VIDEO, Photo, duration_text
 from phototerm.library.text import safe
 from phototerm.serve.catalog import Shown
 
@@ -34,7 +35,9 @@ a { color: #9cc4ff; }
 .grid { display: grid; gap: 4px; padding: 0 4px 16px;
   grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); }
 .grid a { display: block; aspect-ratio: 1; background: #262626; overflow: hidden;
-  color: #bbb; text-decoration: none; }
+  color: #bbb; text-decoration: none; position: relative; }
+.grid b { position: absolute; left: 4px; bottom: 4px; padding: 1px 6px; border-radius: 4px;
+  background: rgba(0, 0, 0, .6); color: #fff; font-size: .8rem; font-weight: 600; }
 .grid img { width: 100%; height: 100%; object-fit: cover; display: block; }
 .grid span { display: flex; height: 100%; align-items: center; justify-content: center;
   padding: 6px; text-align: center; font-size: .85rem; overflow-wrap: anywhere; }
@@ -88,18 +91,31 @@ def page(title: str, body: str) -> str:
     return _PAGE.substitute(title=text(title, 120), style=STYLE, body=body)
 
 
+def has_poster(photo: Photo) -> bool:
+    """Whether a video's poster frame can be made here (its decoder is installed and the
+    index found the file sound); otherwise its tile says what it is, in words."""
+    return not photo.error and extras.installed(extras.VIDEO)
+
+
+def _length(photo: Photo, before: str) -> str:
+    """``before`` and the video's length (m:ss), or ``before`` alone when it is unknown."""
+    return before + duration_text(photo.duration) if photo.duration > 0 else before.rstrip(", ")
+
+
 def gallery(token: str, album: str, photos: Sequence[Shown], download: bool) -> str:
     tiles = []
     for shown in photos:
         name = text(shown.photo.name, 80)
         href = f"{html.escape(token)}/p/{shown.key}"
-        if shown.photo.kind == VIDEO:
+        if shown.photo.kind == VIDEO and not has_poster(shown.photo):
             inner = f"<span>▶ {name}</span>"
         else:
             inner = (
                 f'<img loading="lazy" decoding="async" src="{html.escape(token)}/t/{shown.key}" '
                 f'alt="{name}">'
             )
+            if shown.photo.kind == VIDEO:
+                inner += f"<b>{_length(shown.photo, '▶ ')}</b>"
         tiles.append(f'<a href="{href}" title="{name}">{inner}</a>')
     count = f"{len(photos)} photo" + ("" if len(photos) == 1 else "s")
     note = " · originals can be downloaded from each photo's page" if download else ""
@@ -124,8 +140,14 @@ def photo(
 ) -> str:
     """A photo page, at ``<token>/p/<key>``: links are relative to that place."""
     name = text(shown.photo.name, 120)
-    if shown.photo.kind == VIDEO:
+    if shown.photo.kind == VIDEO and not has_poster(shown.photo):
         picture = f'<p class="note">▶ {name} (a video: no preview)</p>'
+    elif shown.photo.kind == VIDEO:
+        play = "download the original to play it" if download else "its poster frame"
+        picture = (
+            f'<img src="../v/{shown.key}" alt="{name}">'
+            f'<p class="note">▶ {_length(shown.photo, "Video, ")}: {play}</p>'
+        )
     else:
         picture = f'<img src="../v/{shown.key}" alt="{name}">'
     links = [f'<a href="../../{html.escape(token)}">All photos</a>']

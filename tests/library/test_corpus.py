@@ -9,13 +9,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from shared_corpus import CORPUS
 
 from phototerm.library.ingest.indexer import index_spaces
 from phototerm.library.metadata import reader as metadata
 from phototerm.library.photo import kind_of
 from phototerm.library.spaces import SpaceRoot
 
-CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus" / "exif-samples"
 PREFIX = "exif-samples-master/"
 
 pytestmark = pytest.mark.skipif(

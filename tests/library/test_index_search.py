@@ -238,6 +238,13 @@ _TERMS = [
     "album:trip",
     'album:"good ones"',
     "album:loop",
+    "duration:>2",
+    "duration:1..10",
+    "duration:<=1:00",
+    "codec:h264",
+    "codec:hevc|mpeg4",
+    "name:*.cr2",
+    "name:*.mov",
 ]
 _LEAF = st.one_of(
     st.sampled_from(_TERMS),
@@ -262,6 +269,16 @@ def _reference_library() -> tuple[Index, dict[int, Photo], dict[int, list[str]]]
     index.add_many(synthesize(600, seed=5))
     index.add_many(LIBRARY)
     index.add_many(photo(f"odd/{name}", taken=ts(2020, 1, 1)) for name in HOSTILE_NAMES)
+    # RAW+JPEG pairs and Live Photos (a still and its movie), and videos alone
+    for k in range(12):
+        taken = ts(2019 + k % 3, 1 + k % 12, 1 + k)
+        index.add_many([photo(f"pairs/IMG_{k:04}.JPG", taken=taken, iso=100 * (k + 1)),
+                        photo(f"pairs/IMG_{k:04}.CR2", taken=taken, iso=800)])  # fmt: skip
+        movie = photo(f"live/IMG_{k:04}.MOV", taken=taken, kind="video",
+                      duration=1.5 + k % 3, codec=("hevc", "h264")[k % 2])  # fmt: skip
+        index.add_many([photo(f"live/IMG_{k:04}.HEIC", taken=taken), movie])
+        index.add(photo(f"clips/c{k}.mp4", taken=taken, kind="video", duration=10.0 * k,
+                        codec=("h264", "mpeg4", "")[k % 3]))  # fmt: skip
     ids = index.ids()
     for i in ids[::7]:
         index.set_override(i, rating=(i % 7) - 1)
@@ -276,8 +293,16 @@ def _reference_library() -> tuple[Index, dict[int, Photo], dict[int, list[str]]]
     photos = {i: index.get(i) for i in index.ids()}
     albums: dict[int, list[str]] = {i: [] for i in photos}
     for name in index.album_names():
-        for i in index.album_ids(name):
-            albums[i].append(name)
+        # Each file's own albums: a normal album's members as stored (a pair's second file
+        # may be one), a conditional one's search (which lists a pair by its still).
+        query = index.album_query(name)
+        members = index._albums[name] if query is None else index.album_ids(name)
+        for i in members:
+            if i in albums:
+                albums[i].append(name)
+            partner = index.pair_of(i) if i in albums else None
+            if query is not None and partner is not None:
+                albums[partner].append(name)
     return index, photos, albums
 
 
@@ -301,7 +326,15 @@ def test_index_agrees_with_the_reference(query: str, sort: str, descending: bool
     index, photos, albums = _ref()
     got = index.search(query, sort=sort, descending=descending)
     q = parse(query)
-    expected = {i for i, p in photos.items() if matches(q, p, albums[i], index.rotation(i))}
+    shown = set(index.search(""))  # a pair is listed by its still, and matched by either file
+    expected = set()
+    for i in shown:
+        partner = index.pair_of(i)
+        pair = (
+            None if partner is None else (photos[partner], albums[partner], index.rotation(partner))
+        )
+        if matches(q, photos[i], albums[i], index.rotation(i), pair=pair):
+            expected.add(i)
     assert set(got) == expected and len(got) == len(expected)
     keys = [_sort_key(photos[i], sort) for i in got]
     assert keys == sorted(keys, reverse=descending)

@@ -6,6 +6,7 @@ import gc
 import json
 import os
 import shutil
+import signal
 import threading
 import time
 from pathlib import Path
@@ -256,6 +257,38 @@ def test_a_hanging_file_is_abandoned(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert time.perf_counter() - start < 20
     photos = by_rel(result.photos)
     assert photos[rels[2]].error == "reading took over 0.5 s; skipped"
+    assert sum(bool(p.error) for p in result.photos) == 1
+
+
+def test_a_file_spinning_where_the_alarm_cannot_reach_is_stopped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A C decoder looping inside one call never lets the alarm's handler run: blocking
+    SIGALRM while spinning does the same. The worker's CPU limit ends it, and the file is
+    recorded as the one that kills the reader; the others are read."""
+    if not _fork_pool_available():
+        pytest.skip("the spin is injected into forked workers")
+    root = tmp_path / "root"
+    rels = library(root, 6)
+    real = metadata.read_row
+
+    def spinning(root_: str, rel: str, *args: Any) -> Any:
+        if rel == rels[1]:
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+            while True:
+                pass
+        return real(root_, rel, *args)
+
+    monkeypatch.setattr(metadata, "read_row", spinning)
+    monkeypatch.setattr(indexer, "FILE_TIMEOUT", 0.5)
+    monkeypatch.setattr(indexer, "CHUNK", 2)
+    monkeypatch.setattr(indexer, "POOL_MIN", 2)
+    start = time.perf_counter()
+    result = index_spaces([SpaceRoot("personal", str(root))], None, workers=2)
+    assert time.perf_counter() - start < 30
+    photos = by_rel(result.photos)
+    assert set(photos) == set(rels)
+    assert photos[rels[1]].error.startswith("the reader crashed on this file")
     assert sum(bool(p.error) for p in result.photos) == 1
 
 

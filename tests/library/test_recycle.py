@@ -193,6 +193,8 @@ def test_lightroom_sidecar_moves_once_no_photo_of_its_name_is_left(tmp_path: Pat
     for side in ("2020/IMG_1.xmp", "2020/IMG_2.XMP", "2020/IMG_3.jpg.xmp", "2020/IMG_3.xmp"):
         (root / side).write_text("<x/>")
     space = Space(root, ["2020/IMG_1.CR2", "2020/IMG_1.JPG", "2020/IMG_2.CR2", "2020/IMG_3.jpg"])
+    # RAW+JPEG pairs apart (pair_raw_jpeg = false): the RAW can be rejected alone
+    space.index.set_pairing(False)
     space.reject("2020/IMG_1.CR2", "2020/IMG_2.CR2", "2020/IMG_3.jpg")
     result = space.recycle()
     assert result.ok, result.errors

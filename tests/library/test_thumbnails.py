@@ -11,6 +11,7 @@ import time
 import pytest
 from PIL import Image, PngImagePlugin
 
+from phototerm.library import extras
 from phototerm.library.metadata import reader as metadata
 from phototerm.library.photo import VIDEO, Photo
 from phototerm.library.pictures import budget as decode_budget
@@ -279,11 +280,13 @@ def test_worker_reports_errors_through_callback(tmp_path, service):
     assert got == [(key, None, got[0][2])] and got[0][2]
 
 
-def test_video_is_not_decoded(tmp_path, service):
+def test_video_without_the_video_extra_is_not_decoded(tmp_path, service, monkeypatch):
+    monkeypatch.setattr(extras, "installed", lambda extra: False)
     path = tmp_path / "clip.mp4"
     path.write_bytes(b"\x00\x00\x00\x18ftypmp42")
     result = service.load(photo_for(str(path), kind=VIDEO), BOX)
     assert result.image is None and result.error == ""
+    assert result.note == "install phototerm[video] to see previews"
 
 
 # ---------------------------------------------------------------------- caches

@@ -193,8 +193,11 @@ def test_colour_mode_reaches_textual(
     cfg = load_settings()
     assert terminal.detect(os.environ, cfg).mode == mode
     app = PhotoApp(resolve(cfg, "", "", env={}), settings=cfg, index_on_start=False)
-    expected = {"truecolor": "truecolor", "256": "256", "16": "standard"}[mode]
-    assert app.console.color_system == expected
+    try:
+        expected = {"truecolor": "truecolor", "256": "256", "16": "standard"}[mode]
+        assert app.console.color_system == expected
+    finally:
+        app.thumbnails.close()  # never run, so never unmounted: its threads end here
     # The environment is left as it was.
     assert os.environ.get("COLORTERM") == env.get("COLORTERM")
     assert os.environ.get("TERM") == env.get("TERM")

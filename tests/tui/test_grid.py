@@ -13,6 +13,7 @@ from PIL import Image
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 
+from phototerm.library import extras
 from phototerm.library.photo import VIDEO, Photo
 from phototerm.library.thumbnails import ThumbnailService
 from phototerm.samples import exifwrite
@@ -367,7 +368,10 @@ async def test_hostile_names_render_as_plain_text(tmp_path, service):
 
 
 @sync
-async def test_thumbnails_load_and_broken_files_show_an_error_tile(tmp_path, service):
+async def test_thumbnails_load_and_broken_files_show_an_error_tile(tmp_path, service, monkeypatch):
+    # Without the video extra a video has no picture: a film strip (see test_formats for
+    # posters).
+    monkeypatch.setattr(extras, "installed", lambda extra: False)
     photos = real_photos(tmp_path / "lib", ["a.jpg", "b.jpg"])
     broken = tmp_path / "lib" / "broken.jpg"
     broken.write_bytes(b"\xff\xd8\xffnot really")
@@ -380,12 +384,14 @@ async def test_thumbnails_load_and_broken_files_show_an_error_tile(tmp_path, ser
         grid = app.query_one(ThumbnailGrid)
         await settle(pilot, service)
         assert len(grid._cells) == 2  # both real photos drawn as pixels
-        assert grid.tile_error(1002)  # the reason, for the app's info panel
-        assert grid.tile_error(1000) == ""
+        reason = grid.tile_error(1002)  # the reason, for the app's info panel and the tile
+        assert reason and grid.tile_error(1000) == ""
         text = screen_text(grid)
         middle = TILE_SIZES["medium"][1] // 2
-        assert "unreadable" in text[middle][50:75]
-        assert "▶" in text[middle][75:100]  # film-strip placeholder for the video
+        assert "⚠" in text[middle - 1][50:75]
+        assert reason.split()[0] in text[middle][50:75]  # the tile says why
+        assert "▶" in "".join(row[75:100] for row in text[1 : middle + 1])  # a film strip
+        assert "install" in "".join(row[75:100] for row in text[1:])  # and its extra
         caption = text[grid._layout.thumb_rows]
         assert "⚠" in caption[50:75] and "▶" in caption[75:100]
         # the pixels really are half blocks with colours

@@ -257,7 +257,10 @@ def test_the_kiosk_writes_only_the_cells_that_change(tmp_path: Path) -> None:
         assert issubclass(app.driver_class, LinuxDriver)
         assert app.driver_class.__name__.startswith("Diffing")
     finally:
+        # Never run, so never unmounted: what the app opened is closed here (its thumbnail
+        # threads left running would make later tests in this process see a threaded one).
         app.library.close()
+        app.thumbnails.close()
 
 
 def test_the_slideshow_advances_on_the_fake_clock(tmp_path: Path) -> None:

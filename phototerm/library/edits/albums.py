@@ -145,10 +145,11 @@ class AlbumEdits:
             return fail(problem)
 
         def outcome(added: list[tuple[str, str]]) -> Outcome:
-            msg = f"Added {n_photos(len(added))} to {quote_name(album)}"
-            if len(added) < len(members):
-                msg += f" ({len(members) - len(added)} already in it)"
-            return msg, len(added), lambda store: store.albums.remove_members(album, added)
+            count, wanted = self._items(added), self._items(members)
+            msg = f"Added {n_photos(count)} to {quote_name(album)}"
+            if count < wanted:
+                msg += f" ({wanted - count} already in it)"
+            return msg, count, lambda store: store.albums.remove_members(album, added)
 
         return self._album_edit(
             space, lambda store: store.albums.add_members(album, members), outcome
@@ -163,9 +164,10 @@ class AlbumEdits:
         members = self._members(ids)
 
         def outcome(removed: list[tuple[str, str, int]]) -> Outcome:
+            count = self._items([(space, rel) for space, rel, _at in removed])
             return (
-                f"Removed {n_photos(len(removed))} from {quote_name(album)}",
-                len(removed),
+                f"Removed {n_photos(count)} from {quote_name(album)}",
+                count,
                 lambda store: store.albums.restore_members(album, removed),
             )
 
@@ -272,11 +274,19 @@ class AlbumEdits:
         return self._members(ids)
 
     def _members(self, ids: Sequence[int]) -> list[tuple[str, str]]:
+        """(space, rel) of the photos ``ids`` and of the files paired with them: a pair
+        (RAW+JPEG, Live Photo) goes into an album whole."""
         out = []
-        for i in dict.fromkeys(ids):
+        for i in self.index.with_pairs(dict.fromkeys(ids)):
             photo = self.index.get(i)
             out.append((photo.space, photo.rel))
         return out
+
+    def _items(self, members: Sequence[tuple[str, str]]) -> int:
+        """How many items (a pair counts once) these (space, rel) files are."""
+        ids = [self.index.id_of(space, rel) for space, rel in members]
+        known = [i for i in ids if i is not None]
+        return len(self.index.shown_ids(known)) + (len(ids) - len(known))
 
     def _album_edit(
         self,

@@ -191,7 +191,9 @@ class Editor:
         inside the store's write transaction (``Store.update_states``), so an edit another
         session committed a moment ago is built upon, never overwritten."""
         targets: dict[str, dict[str, int]] = {}  # space -> rel -> photo id
-        for i in dict.fromkeys(ids):
+        # A pair (RAW+JPEG, Live Photo) is one item: both files' rows are written, in the
+        # same transaction (a pair never spans two spaces).
+        for i in self.index.with_pairs(dict.fromkeys(ids)):
             photo = self.index.get(i)
             targets.setdefault(photo.space, {})[photo.rel] = i
         if not targets:
@@ -212,7 +214,7 @@ class Editor:
         after = {sp: a for sp, (_b, a) in done.items()}
         pids = {(sp, rel): pid for sp, rels in targets.items() for rel, pid in rels.items()}
         warnings = self._apply(after, before, pids)
-        count = sum(len(r) for r in targets.values())
+        count = len(self.index.shown_ids(ids))
         text = message(n_photos(count))
         self._undo.append(UndoStep(text, before=before, after=after))
         return EditResult(count, text, warnings=warnings)
@@ -340,7 +342,7 @@ class Editor:
             now = {sp: b for sp, (b, _a) in done.items()}
             restored = {sp: a for sp, (_b, a) in done.items()}
             warnings = self._apply(restored, now)
-            count = sum(len(r) for r in step.before.values())
+            count = self._items(step.before)
         else:
             count = 1
             warnings = ()
@@ -366,6 +368,12 @@ class Editor:
                 if rels and not renamed.keys().isdisjoint(rels):
                     states[space] = {renamed.get(rel, rel): st for rel, st in rels.items()}
         return problems
+
+    def _items(self, rels: Mapping[str, Iterable[str]]) -> int:
+        """How many items (a pair counts once) these files of each space are."""
+        ids = [self.index.id_of(space, rel) for space, names in rels.items() for rel in names]
+        known = [i for i in ids if i is not None]
+        return len(self.index.shown_ids(known)) + (len(ids) - len(known))
 
     # -- other sessions -----------------------------------------------------------------------
 

@@ -25,7 +25,7 @@ from phototerm.library.files.folders import Refused, SpaceFolders, entry, is_lin
 from phototerm.library.files.links import inside
 from phototerm.library.index import Index
 from phototerm.library.ingest.scanner import MEDIA_EXTENSIONS
-from phototerm.library.photo import Photo
+from phototerm.library.photo import REJECTED, Photo
 from phototerm.library.roles import Access
 from phototerm.library.spaces import LABELS
 from phototerm.library.text import safe
@@ -43,7 +43,10 @@ class RecycleResult:
 
 
 def rejected(index: Index, space: str) -> list[int]:
-    return list(index.search(f"rating:-1 space:{space}"))
+    """The rejected photos of ``space``, each file of a pair on its own (rejecting a pair
+    rejects both files; one rejected alone, by its sidecar, goes alone)."""
+    found = index.with_pairs(index.search(f"rating:-1 space:{space}"))
+    return [pid for pid in found if index.get(pid).rating == REJECTED]
 
 
 def recycle_rejects(index: Index, access: Access, space: str) -> RecycleResult:

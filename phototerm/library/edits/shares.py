@@ -182,7 +182,7 @@ class ShareEdits:
             return _fail(str(exc))
         self.albums.reload()
         share = self.stores[space].shares.get(link.token)
-        n = len(members)
+        n = len(self.index.shown_ids(dict.fromkeys(ids)))  # a pair's two files are one photo
         photos = "1 photo" if n == 1 else f"{n} photos"
         return ShareResult(
             True, f"Shared {photos} as the album {quote_name(name)}", share, space, name

@@ -17,6 +17,7 @@ from collections.abc import Iterable, MutableSequence
 from operator import itemgetter
 from typing import Any, TypeAlias
 
+from phototerm.library.index.pair_links import Pairs
 from phototerm.library.index.records import (
     DESC,
     ROT,
@@ -25,6 +26,7 @@ from phototerm.library.index.records import (
     Record,
     Table,
     clean,
+    finite,
     key_hash,
     tags_of,
     text,
@@ -122,6 +124,9 @@ class Columns:
         self._ov_description: dict[int, str] = {}
         self._ov_rotation: dict[int, int] = {}
         self._ov_tags: dict[int, tuple[str, ...]] = {}
+        self._duration: dict[int, float] = {}  # videos: seconds
+        self._codec: dict[int, str] = {}  # videos: FFmpeg's codec name (interned)
+        self._pairs = Pairs()  # RAW+JPEG and Live Photo links (pairs.py)
         self._tags_live: dict[str, int] = {}  # effective tag -> live rows carrying it
         self._tag_pool: dict[tuple[str, ...], tuple[str, ...]] = {}  # shared tuples
         self._days: dict[int, int] = {}  # day -> live rows (facets, month keys)
@@ -178,6 +183,8 @@ class Columns:
         self._folders.counts[self._folder[row]] -= 1
         self._set_desc(row, "")
         self._error.pop(row, None)
+        self._duration.pop(row, None)
+        self._codec.pop(row, None)
         self._count_tags(row, -1)
         self._file_tags.pop(row, None)
         for overlay in (
@@ -261,7 +268,7 @@ class Columns:
             self._rewrite(row, p, values, cid, lid)
             return row
         row = self._n
-        if p.description or p.error or p.tags:
+        if p.description or p.error or p.tags or p.duration or p.codec:
             values = self._new_sparse(row, p, values)
         # nothing below can fail half-way: the row's entries go in together
         self._names += name_b
@@ -302,12 +309,26 @@ class Columns:
         error = text(p.error)
         if error:
             self._error[row] = sys.intern(error)
+        self._set_video(row, p)
         tags = self._pool(tags_of(p.tags))
         if tags:
             self._file_tags[row] = tags
             self._count_tags(row, +1)
             flags |= TAGS
         return (*values[:16], flags, values[17])
+
+    def _set_video(self, row: int, p: Photo) -> None:
+        """A video's duration and codec (sparse: most rows are photos)."""
+        duration = finite(p.duration, 0.0)
+        if duration > 0:
+            self._duration[row] = duration
+        else:
+            self._duration.pop(row, None)
+        codec = text(p.codec)
+        if codec:
+            self._codec[row] = sys.intern(codec)
+        else:
+            self._codec.pop(row, None)
 
     def _rewrite(self, row: int, p: Photo, values: Record, cid: int, lid: int) -> None:
         """New values for an existing row (same space and path); overlays stay."""
@@ -355,6 +376,7 @@ class Columns:
             self._error[row] = sys.intern(error)
         else:
             self._error.pop(row, None)
+        self._set_video(row, p)
         self._count_tags(row, -1)
         tags = self._pool(tags_of(p.tags))
         if tags:

@@ -18,13 +18,14 @@ from collections.abc import Callable, Sequence
 from itertools import compress, repeat
 from typing import Any, TypeVar
 
-from phototerm.library.index import masks, orders
+from phototerm.library.index import masks, orders, pairs
 from phototerm.library.index.columns import Columns
 from phototerm.library.index.names import search_blob
 from phototerm.library.index.records import DESC, ERROR, GPS, RAW, ROT, TAGS, Table
 from phototerm.library.query import (
     Album,
     And,
+    Codec,
     Everything,
     Flag,
     Folder,
@@ -51,8 +52,9 @@ def search(
     n = ix._n
     if n == 0:
         return []
+    pairs.settle(ix)
     ev = _Evaluator(ix, n)
-    mask = ev.mask(q.node) & ev.live
+    mask = pairs.shown(ix, ev.mask(q.node) & ev.live, n)
     if within is not None:
         if not isinstance(within, (list, tuple, range)):
             within = list(within)  # a generator would be used up by the checks
@@ -63,12 +65,23 @@ def search(
     return _ordered(ix, mask, n, sort, descending)
 
 
-def count(ix: Columns, q: Query) -> int:
+def count(ix: Columns, q: Query, files: bool = False) -> int:
     n = ix._n
     if n == 0:
         return 0
-    ev = _Evaluator(ix, n)
-    return masks.to_bytes(ev.mask(q.node) & ev.live, n).count(1)
+    pairs.settle(ix)
+    ev = _Evaluator(ix, n, whole_pairs=not files)
+    mask = ev.mask(q.node) & ev.live
+    return masks.to_bytes(mask if files else pairs.shown(ix, mask, n), n).count(1)
+
+
+def search_files(ix: Columns, q: Query) -> list[int]:
+    """Files matching ``q`` each on its own, pairs or not, in path order."""
+    n = ix._n
+    if n == 0:
+        return []
+    ev = _Evaluator(ix, n, whole_pairs=False)
+    return _ordered(ix, ev.mask(q.node) & ev.live, n, "path", False)
 
 
 def _valid(i: object, n: int) -> bool:
@@ -88,13 +101,22 @@ def _scatter_valid(n: int, ids: Sequence[int]) -> bytearray:
 
 
 class _Evaluator:
-    def __init__(self, ix: Columns, n: int) -> None:
+    def __init__(self, ix: Columns, n: int, whole_pairs: bool = True) -> None:
         self.ix = ix
         self.n = n
         self.live = int.from_bytes(ix._live, "little")
         self.guard: set[str] = set()  # conditional albums being evaluated (no recursion)
+        self.paired = whole_pairs and bool(ix._pairs.count)
 
     def mask(self, node: Node) -> int:
+        """Rows matching ``node``; a pair's two rows match together (pairs.py): each key is
+        matched by either file, and NOT, AND and OR then keep the pair whole."""
+        result = self._mask(node)
+        if self.paired and not isinstance(node, Not | And | Or | Everything):
+            result = pairs.closed(self.ix, result, self.n)
+        return result
+
+    def _mask(self, node: Node) -> int:
         ix, n = self.ix, self.n
         match node:
             case Everything():
@@ -140,6 +162,9 @@ class _Evaluator:
                 return self.tagged(lambda t: t == tag)
             case Album(album):
                 return self.albums(lambda name: name == album)
+            case Codec(codec):
+                rows = [r for r, c in ix._codec.items() if c.lower() == codec]
+                return masks.ids_mask(n, rows) if rows else 0
         raise TypeError(f"not a query node: {node!r}")
 
     def fold(self, text: str) -> str:
@@ -159,6 +184,15 @@ class _Evaluator:
                 v + 1 for v in range(-1, 6) if (lo is None or v >= lo) and (hi is None or v <= hi)
             ]
             return masks.byte_mask(ix._rating, masks.table(accept), n)
+        if field == "duration":
+            lo_open, hi_open = node.lo_open, node.hi_open
+            rows = [
+                r
+                for r, d in ix._duration.items()
+                if (lo is None or d > lo or (d == lo and not lo_open))
+                and (hi is None or d < hi or (d == hi and not hi_open))
+            ]
+            return masks.ids_mask(n, rows) if rows else 0
         if field in ("iso", "size", "day"):
             column = {"iso": ix._iso, "size": ix._size, "day": ix._day}[field]
             lo_i = None if lo is None else int(lo)
@@ -255,7 +289,7 @@ def _cost(node: Node) -> int:
             return 0
         case Range():
             return 1
-        case Substring() | Folder() | Tag() | Album():
+        case Substring() | Folder() | Tag() | Album() | Codec():
             return 2
         case Not(item):
             return _cost(item)

@@ -85,12 +85,16 @@ def group(ix: Columns, ids: Sequence[int], by: str) -> list[Group]:
     return _runs(map(days.__getitem__, map(ix._day.__getitem__, ids)), date_label)
 
 
-def timeline_groups(ix: Columns, by: str, descending: bool) -> list[Group]:
+def timeline_groups(
+    ix: Columns, by: str, descending: bool, counts: dict[int, int] | None = None
+) -> list[Group]:
     """The groups ``group(ids, by)`` gives for every live photo in capture-time order, from
-    the live count of each day: no look at the photos themselves. Valid only when every
-    photo without a day is also without a capture time (the caller checks)."""
-    days = sorted((d for d in ix._days if d), reverse=descending)
-    unknown = ix._days.get(0, 0)
+    the live count of each day (``counts``, default the index's): no look at the photos
+    themselves. Valid only when every photo without a day is also without a capture time
+    (the caller checks)."""
+    per_day = ix._days if counts is None else counts
+    days = sorted((d for d in per_day if d), reverse=descending)
+    unknown = per_day.get(0, 0)
     # Capture times of -inf sort first going up, last going down.
     order = ([0] if unknown else []) + days if not descending else days + ([0] if unknown else [])
     out: list[Group] = []
@@ -104,7 +108,7 @@ def timeline_groups(ix: Columns, by: str, descending: bool) -> list[Group]:
             start += count
             count = 0
         key = k
-        count += ix._days[day]
+        count += per_day[day]
     if count:
         out.append(Group(key, date_label(key)[1], start, count))
     return out

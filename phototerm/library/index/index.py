@@ -19,7 +19,7 @@ from itertools import compress
 from types import EllipsisType
 from typing import TYPE_CHECKING
 
-from phototerm.library.index import evaluate, masks, orders
+from phototerm.library.index import evaluate, masks, orders, pairs
 from phototerm.library.index.columns import Columns
 from phototerm.library.index.facets import GROUP_KEYS, Facets, Group, timeline_groups
 from phototerm.library.index.facets import facets as _facets
@@ -34,6 +34,8 @@ if TYPE_CHECKING:  # the index is below the store: no import at run time
     from phototerm.library.store import OverlayRow
 
 __all__ = ["GROUP_KEYS", "SORT_KEYS", "Facets", "Group", "Index"]
+
+_FLIP = bytes([1, 0]) + bytes(254)  # a mask's bytes 0 <-> 1
 
 SORT_KEYS = ("taken", "name", "size", "mtime", "rating", "path", "none")
 
@@ -62,6 +64,7 @@ class Index(Columns):
                 row = self._put(photo)
             finally:
                 self._flush()
+            self._pairs.touch((self._folder[row],))
             self.version += 1
             return row
 
@@ -77,6 +80,7 @@ class Index(Columns):
             finally:
                 self._flush()
                 if ids:
+                    self._pairs.touch(set(map(self._folder.__getitem__, ids)))
                     self.version += 1
             return ids
 
@@ -192,6 +196,8 @@ class Index(Columns):
                 finally:
                     self._flush()
                 self._give_overlays(new, overlays)
+                # RAW+JPEG and Live Photo pairs are found by folder and name: both ends change
+                self._pairs.touch((self._folder[row], self._folder[new]))
                 for old, now in moved.items():  # moved twice in one batch: the first id
                     if now == row:
                         moved[old] = new
@@ -210,6 +216,7 @@ class Index(Columns):
             if row is None:
                 return False
             self._drop(row)
+            self._pairs.touch((self._folder[row],))
             self.version += 1
             return True
 
@@ -247,9 +254,12 @@ class Index(Columns):
             raise KeyError(id)
 
     def get(self, id: int) -> Photo:
-        """The record with the store's overlays applied (rating, tags, description)."""
+        """The record with the store's overlays applied (rating, tags, description), and
+        the file it is paired with (``pair``)."""
         with self._lock:
             self._check(id)
+            pairs.settle(self)
+            partner = self._pairs.partner[id]
             sid, folder = self._folders.values[self._folder[id]]
             name = self._name_bytes(id).decode("utf-8", "surrogatepass")
             make, model = self._cameras.values[self._camera[id]]
@@ -281,7 +291,14 @@ class Index(Columns):
                 rating=self._rating[id] - 1,
                 error=self._error.get(id, ""),
                 tags=self._ov_tags.get(id, self._file_tags.get(id, ())),
+                duration=self._duration.get(id, 0.0),
+                codec=self._codec.get(id, ""),
+                pair=self._pair_rel(folder, partner) if partner != id else "",
             )
+
+    def _pair_rel(self, folder: str, partner: int) -> str:
+        name = self._name_bytes(partner).decode("utf-8", "surrogatepass")
+        return f"{folder}/{name}" if folder else name
 
     def path(self, id: int) -> str:
         """The file's path (as ``get(id).path``, without making the whole record)."""
@@ -295,6 +312,55 @@ class Index(Columns):
     def ids(self) -> list[int]:
         with self._lock:
             return masks.ids_of(bytes(self._live), self._count)
+
+    # -- pairs (pairs.py) ---------------------------------------------------------------------
+
+    def set_pairing(self, raw_jpeg: bool) -> None:
+        """Whether a RAW and a JPEG of one name are one item (Live Photos always are)."""
+        with self._lock:
+            if self._pairs.raw_jpeg != bool(raw_jpeg):
+                self._pairs.raw_jpeg = bool(raw_jpeg)
+                self._pairs.touch(range(len(self._folders.values)))
+                self.version += 1
+
+    def pair_of(self, id: int) -> int | None:
+        """The id of the file shown together with ``id`` (either way round), or None."""
+        with self._lock:
+            self._check(id)
+            pairs.settle(self)
+            partner = self._pairs.partner[id]
+            return None if partner == id else partner
+
+    def pair_kind(self, id: int) -> str:
+        """ "RAW+JPEG", "LIVE" or ""."""
+        with self._lock:
+            self._check(id)
+            pairs.settle(self)
+            return pairs.KINDS.get(self._pairs.role[id] & ~pairs.SECONDARY, "")
+
+    def with_pairs(self, ids: Iterable[int]) -> list[int]:
+        """``ids`` and the files paired with them (what an edit of these items writes)."""
+        with self._lock:
+            pairs.settle(self)
+            partner = self._pairs.partner
+            out: dict[int, None] = {}
+            for i in ids:
+                out[i] = None
+                if isinstance(i, int) and 0 <= i < len(partner):
+                    out[partner[i]] = None
+            return list(out)
+
+    def shown_ids(self, ids: Iterable[int]) -> list[int]:
+        """``ids`` as lists show them: a pair's secondary file stands for its primary."""
+        with self._lock:
+            pairs.settle(self)
+            partner, role = self._pairs.partner, self._pairs.role
+            out: dict[int, None] = {}
+            for i in ids:
+                if 0 <= i < len(role) and role[i] & pairs.SECONDARY:
+                    i = partner[i]
+                out[i] = None
+            return list(out)
 
     def file_rating(self, id: int) -> int:
         """The rating the file itself carries (EXIF/XMP), whatever the store says."""
@@ -436,7 +502,7 @@ class Index(Columns):
         with self._lock:
             if name in self._albums:
                 live = self._live
-                return [i for i in self._albums[name] if live[i]]
+                return self.shown_ids(i for i in self._albums[name] if live[i])
             if name in self._conditional:
                 return self.search(self._conditional[name])
             raise KeyError(name)
@@ -459,11 +525,20 @@ class Index(Columns):
         with self._lock:
             return evaluate.search(self, parsed, sort, bool(descending), within)
 
-    def count(self, query: str | Query | None = None) -> int:
-        """How many photos match (no sorting: cheaper than len(search(...)))."""
+    def count(self, query: str | Query | None = None, *, files: bool = False) -> int:
+        """How many photos match (no sorting: cheaper than len(search(...))). ``files``:
+        count files, each on its own (a pair's two files are two, each matched alone), as
+        a summary of what is on disk does."""
         parsed = query if isinstance(query, Query) else parse_query(query)
         with self._lock:
-            return evaluate.count(self, parsed)
+            return evaluate.count(self, parsed, files=files)
+
+    def search_files(self, query: str | Query | None = None) -> list[int]:
+        """Ids of the files matching ``query`` each on its own (a pair's secondary file
+        too), in path order: for reports about files (``phototerm index``'s problems)."""
+        parsed = query if isinstance(query, Query) else parse_query(query)
+        with self._lock:
+            return evaluate.search_files(self, parsed)
 
     # -- grouping and facets --------------------------------------------------------------
 
@@ -487,6 +562,7 @@ class Index(Columns):
             n = self._n
             if n == 0 or self._count == 0 or by not in ("day", "month", "year"):
                 return None
+            pairs.settle(self)
             perm, labels = orders.sort_order(self, "taken", descending, n)
             # A copy: the order itself changes in place as photos come and go.
             if self._count == n:
@@ -499,7 +575,31 @@ class Index(Columns):
             # dated photos: the groups would not follow the days then.
             if unknown and any(self._taken[row] != -math.inf for row in undated):
                 return None
+            if self._pairs.count:  # a pair's second file is not listed
+                return self._timeline_without_secondaries(ids, labels, by, descending)
             return ids, timeline_groups(self, by, descending), labels[:]
+
+    def _timeline_without_secondaries(
+        self, ids: array[int], labels: array[int], by: str, descending: bool
+    ) -> tuple[array[int], list[Group], array[int]]:
+        """``timeline`` of a library with pairs: ``ids`` (the live order) less the
+        secondaries (in C, one pass over it), the day counts less theirs (a step per pair)."""
+        n = self._n
+        _paired, secondary = pairs.pair_masks(self, n)
+        hidden = masks.to_bytes(secondary, n)
+        days = dict(self._days)
+        day, live = self._day, self._live
+        for row in masks.ids_of(hidden, self._pairs.count):
+            if not live[row]:
+                continue
+            left = days[day[row]] - 1
+            if left:
+                days[day[row]] = left
+            else:
+                del days[day[row]]
+        visible = hidden.translate(_FLIP)
+        shown = array(ids.typecode, compress(ids, map(visible.__getitem__, ids)))
+        return shown, timeline_groups(self, by, descending, days), labels[:]
 
     def facets(self) -> Facets:
         """Distinct cameras, lenses, folders per space, years, tags, ratings, with counts."""

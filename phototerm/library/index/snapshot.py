@@ -42,13 +42,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from phototerm.library.index import pairs
 from phototerm.library.index.index import Index
 from phototerm.library.index.records import KeyTable, Table
 from phototerm.library.metadata.reader import READER_VERSION, ROW_FIELDS
 from phototerm.library.values import fold
 
 MAGIC = b"PTIX"
-FORMAT = 3  # bump when the layout or the meaning of a saved field changes
+FORMAT = 4  # bump when the layout or the meaning of a saved field changes
+# 3: arrays read straight from the file; 4: videos' durations and codecs, and the pair
+# links (RAW+JPEG, Live Photos)
 SUBDIR = "index"
 _HEADER = struct.Struct("<4sHHBBcxQI")  # magic, format, schema, py major, minor, order, len, crc
 
@@ -110,6 +113,8 @@ _SPARSE = (
     "_ov_tags",
     "_tags_live",
     "_days",
+    "_duration",
+    "_codec",
 )
 _TABLES = ("_folders", "_cameras", "_lenses")
 
@@ -157,6 +162,7 @@ def save(
         # between two sections. Writing to the page cache is fast (~0.1 s per 1M rows).
         with os.fdopen(fd, "wb") as fh, index._lock:
             index._flush()
+            pairs.settle(index)  # the links saved are current: a start settles nothing
             _write(fh, index, sorted(roots), dict(tokens or {}), dict(extra or {}))
         os.replace(tmp, path)
     except (OSError, ValueError) as exc:  # ValueError: a value marshal cannot encode
@@ -192,6 +198,8 @@ def _write(
     for name in _BYTES:
         add(name, getattr(ix, name))
     add("keys", ix._keys.slots)
+    add("pairs.partner", ix._pairs.partner)
+    add("pairs.role", ix._pairs.role)
     tables: dict[str, Any] = {}
     for name in _TABLES:
         table: Table[Any, Any] = getattr(ix, name)
@@ -223,6 +231,11 @@ def _write(
         "root_spaces": {rid: sorted(s) for rid, s in ix._root_spaces.items()},
         "kinds": ix._kinds,
         "tables": tables,
+        "pairs": {
+            "raw_jpeg": ix._pairs.raw_jpeg,
+            "count": ix._pairs.count,
+            "dirty": sorted(ix._pairs.dirty),
+        },
         "sparse": {name: getattr(ix, name) for name in _SPARSE},
         "orders": orders,
         "tokens": tokens,
@@ -387,6 +400,18 @@ def _build(meta: dict[str, Any], arrays: dict[str, array[Any] | bytearray]) -> I
             raise _Stale("damaged (sparse fields)")
         setattr(ix, name, value)
     ix._tag_pool = {t: t for t in {*ix._file_tags.values(), *ix._ov_tags.values()}}
+    partner, role = arrays["pairs.partner"], arrays["pairs.role"]
+    if not isinstance(partner, array) or partner.typecode != "I" or len(partner) > n:
+        raise _Stale("damaged (pairs)")
+    if not isinstance(role, bytearray) or len(role) != len(partner):
+        raise _Stale("damaged (pairs)")
+    if len(partner) and max(partner) >= n:
+        raise _Stale("damaged (pairs)")
+    saved = meta["pairs"]
+    ix._pairs.partner, ix._pairs.role = partner, role
+    ix._pairs.raw_jpeg = bool(saved["raw_jpeg"])
+    ix._pairs.count = int(saved["count"])
+    ix._pairs.dirty = set(saved["dirty"])
     ix._n = n
     ix._count = meta["count"]
     ix._values_gen = meta["values_gen"]

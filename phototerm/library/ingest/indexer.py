@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import resource
 import signal
 import sys
 import threading
@@ -31,6 +32,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from phototerm.library import extras
 from phototerm.library.ingest.listing import Listing
 from phototerm.library.ingest.scanner import ScanError, scan_folders
 from phototerm.library.metadata import reader as metadata
@@ -257,7 +259,7 @@ class _Run:
     def enqueue(self, state: _Space, items: list[Item]) -> None:
         self.waiting.append((state, items))
         self.waiting_count += len(items)
-        if self.pool is None and self.waiting_count >= POOL_MIN:
+        if self.pool is None and (self.waiting_count >= POOL_MIN or _needs_decoder(items)):
             self.resume_gc()  # a cold run lasts: other threads' garbage must not wait
             self.pool = _make_pool(self.workers, self.context)
         if self.pool is not None:
@@ -400,6 +402,17 @@ class _Run:
             self.pool = None
 
 
+def _needs_decoder(items: list[Item]) -> bool:
+    """Whether a file of ``items`` is read with a C decoder (FFmpeg, libheif, LibRaw): such
+    files are read in worker processes however few they are, where a crash costs a retry
+    and a slow file is abandoned, never in the caller's process."""
+    for rel, *_rest in items:
+        extra = extras.extra_for(rel)
+        if extra is not None and extras.installed(extra):
+            return True
+    return False
+
+
 # --- worker side ------------------------------------------------------------------------------
 
 
@@ -483,15 +496,24 @@ def _alarm(signum: int, frame: object) -> None:
 
 
 def read_chunk_guarded(root: str, items: Sequence[Item]) -> list[tuple[Row, bool]]:
-    """``metadata.read_chunk`` with a per-file time limit (main thread of a worker only)."""
+    """``metadata.read_chunk`` with a per-file time limit (main thread of a worker only).
+
+    Two limits: the alarm (``FILE_TIMEOUT`` of wall time) stops a file whose reading runs
+    Python code or waits; it cannot interrupt a C decoder (FFmpeg, libheif, LibRaw) looping
+    inside one call, whose signal handler would only run once the call returns. For that,
+    the worker's CPU time may grow by at most ``2 * FILE_TIMEOUT`` per file: past it the
+    kernel ends the process (SIGXCPU), and the file is found out as a crash is (read again
+    alone, then recorded as the file that kills the reader)."""
     if threading.current_thread() is not threading.main_thread() or not hasattr(
         signal, "setitimer"
     ):
         return metadata.read_chunk(root, items)
     previous = signal.signal(signal.SIGALRM, _alarm)
+    cpu_limit = resource.getrlimit(resource.RLIMIT_CPU)
     out: list[tuple[Row, bool]] = []
     try:
         for rel, size, mtime, sidecar in items:
+            _limit_cpu(2 * FILE_TIMEOUT, cpu_limit)
             signal.setitimer(signal.ITIMER_REAL, FILE_TIMEOUT)
             try:
                 out.append(metadata.read_row(root, rel, size, mtime, sidecar))
@@ -502,4 +524,25 @@ def read_chunk_guarded(root: str, items: Sequence[Item]) -> list[tuple[Row, bool
                 signal.setitimer(signal.ITIMER_REAL, 0)
     finally:
         signal.signal(signal.SIGALRM, previous)
+        _restore_cpu(cpu_limit)
     return out
+
+
+def _limit_cpu(seconds: float, original: tuple[int, int]) -> None:
+    """Let this process use at most ``seconds`` more CPU time (within the hard limit)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    soft = int(usage.ru_utime + usage.ru_stime + seconds) + 1
+    hard = original[1]
+    if hard != resource.RLIM_INFINITY and soft > hard:
+        return
+    try:
+        resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+    except (ValueError, OSError):
+        pass  # a limit that cannot be set: the alarm alone, as before
+
+
+def _restore_cpu(original: tuple[int, int]) -> None:
+    try:
+        resource.setrlimit(resource.RLIMIT_CPU, original)
+    except (ValueError, OSError):
+        pass

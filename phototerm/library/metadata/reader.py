@@ -28,7 +28,7 @@ from typing import Any, BinaryIO, TypeAlias
 
 from phototerm.library.files.links import stays_inside
 from phototerm.library.files.regular import is_regular, open_regular
-from phototerm.library.metadata import xmp
+from phototerm.library.metadata import bmff, heif, raw, video, xmp
 from phototerm.library.metadata.exiftags import exif_fields, slim_exif, wall_clock
 from phototerm.library.photo import PHOTO, RAW_EXTENSIONS, VIDEO, Photo, extension, kind_of
 from phototerm.library.pictures.budget import TOO_LARGE, jpeg_too_large, too_large
@@ -44,13 +44,16 @@ _exif_log.setLevel(logging.CRITICAL + 1)
 # Bump when reading gives different rows for the same file (a field added, a bug fixed):
 # metadata caches written by another reader version are then rebuilt.
 # 2: truncated JPEGs (no EOI after the scan) are flagged; 3: truncated PNG and TIFF, pictures
-# over the decoding budget, and mtimes no date can show (unknown, not a crash)
-READER_VERSION = 3
+# over the decoding budget, and mtimes no date can show (unknown, not a crash); 4: videos
+# (duration, codec, size, creation time), HEIF sizes from the container, RAW sizes from
+# LibRaw, truncated HEIF and video files
+READER_VERSION = 4
 
 # A row is a Photo's fields after (space, root), in Photo's order, so Photo(space, root, *row).
 # Derived from Photo itself: a field added there is carried (and the cache schema changes);
-# so its entries are typed by Photo's fields at run time, not by a static tuple type.
-_ROW_DEFS = dataclasses.fields(Photo)[2:]
+# so its entries are typed by Photo's fields at run time, not by a static tuple type. The
+# last field, ``pair``, is the index's to fill (a file never says what it is paired with).
+_ROW_DEFS = [f for f in dataclasses.fields(Photo)[2:] if f.name != "pair"]
 ROW_FIELDS = tuple(f.name for f in _ROW_DEFS)
 _DEFAULTS = {
     f.name: f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
@@ -86,7 +89,9 @@ TAIL_WINDOW = 65536
 TRUNCATED_JPEG = "truncated JPEG (the file ends before the image does)"
 TRUNCATED_PNG = "truncated PNG (the file ends before the image does)"
 TRUNCATED_TIFF = "truncated TIFF (the file ends before the image does)"
-_INTACT_HEADER = frozenset({TRUNCATED_JPEG, TRUNCATED_PNG, TRUNCATED_TIFF})
+TRUNCATED_HEIF = "truncated HEIF (the file ends before the image does)"
+TRUNCATED_VIDEO = "truncated video (the file ends before the movie does)"
+_INTACT_HEADER = frozenset({TRUNCATED_JPEG, TRUNCATED_PNG, TRUNCATED_TIFF, TRUNCATED_HEIF})
 _IEND = b"IEND\xaeB`\x82"  # the IEND chunk's type and its (fixed) CRC
 _MAX_PNG_CHUNKS = 100_000
 _EOI = b"\xff\xd9"
@@ -160,18 +165,13 @@ def _read_row(
 ) -> tuple[Row, bool]:
     kind = kind_of(rel) or PHOTO
     side = xmp.read_sidecar(sidecar) if sidecar else xmp.EMPTY
-    if kind == VIDEO:
-        taken, tz = wall_clock(mtime)
-        error = "empty file" if size == 0 else ""
-        rating = side.rating if side.rating is not None else 0
-        return make_row(
-            rel, kind, size, mtime, taken, tz, rating=rating, tags=side.subjects, error=error
-        ), True
     path = os.path.join(root, rel)
     try:
         # Only a regular file is opened: a FIFO under a photo's name would block for ever.
         with open_regular(path, buffering=16384) as fh:
-            return _read_open(fh, rel, kind, size, mtime, side)
+            if kind == VIDEO:
+                return _read_video(fh, rel, size, mtime, side), True
+            return _read_open(fh, rel, kind, size, mtime, side, path)
     except OSError as exc:  # open failed (reads inside are handled by _read_open)
         taken, tz = wall_clock(mtime)
         return make_row(
@@ -179,8 +179,32 @@ def _read_row(
         ), False
 
 
+def _read_video(fh: BinaryIO, rel: str, size: int, mtime: float, side: xmp.XmpData) -> Row:
+    """A video's row: its container checked from the first bytes, its streams read by PyAV
+    when installed, its capture time from the container, else its mtime."""
+    fields: dict[str, Any] = {}
+    try:
+        head = fh.read(HEAD_BYTES)
+        error = video.container_error(head)
+        if not error and video.is_bmff(head):
+            error = TRUNCATED_VIDEO if bmff.truncated(fh) else ""
+    except OSError as exc:
+        return error_row(rel, size, mtime, f"cannot read: {_oserror(exc)}")
+    if not error or error == TRUNCATED_VIDEO:
+        problem = video.read_video(fh, fields)
+        error = error or problem
+    taken, tz = fields.pop("taken", None), fields.pop("tz_offset", None)
+    if taken is None:
+        taken, tz = wall_clock(mtime)
+    rating = side.rating if side.rating is not None else 0
+    return make_row(
+        rel, VIDEO, size, mtime, taken, tz, rating=rating, tags=side.subjects, error=error,
+        **fields,
+    )  # fmt: skip
+
+
 def _read_open(
-    fh: BinaryIO, rel: str, kind: str, size: int, mtime: float, side: xmp.XmpData
+    fh: BinaryIO, rel: str, kind: str, size: int, mtime: float, side: xmp.XmpData, path: str
 ) -> tuple[Row, bool]:
     fields: dict[str, Any] = {}
     try:
@@ -190,6 +214,11 @@ def _read_open(
     except OSError as exc:
         return error_row(rel, size, mtime, f"cannot read: {_oserror(exc)}"), False
     fmt, error, source = _identify(fh, head, rel, fields)
+    if fmt == "heif" and not error:
+        try:
+            error = TRUNCATED_HEIF if bmff.truncated(fh) else ""
+        except OSError as exc:
+            return error_row(rel, size, mtime, f"cannot read: {_oserror(exc)}"), False
     tags: dict[str, Any] = {}
     # A truncated or too large picture's header and EXIF are intact: read them (its date
     # still sorts it).
@@ -206,13 +235,33 @@ def _read_open(
                 source, details=False, extract_thumbnail=False, builtin_types=False
             )
         except Exception as exc:  # noqa: BLE001 - exifread raises anything on damaged input
-            error = error or f"EXIF unreadable: {_describe(exc)}"
+            # exifread's HEIF support is partial (it stops on files other readers open):
+            # only pillow-heif, below, says whether a HEIF is damaged.
+            if fmt != "heif":
+                error = error or f"EXIF unreadable: {_describe(exc)}"
         if not isinstance(tags, dict):
             tags = {}
     packet = fields.pop("_xmp", None)
     if intact and fmt and not fmt.startswith("jpeg"):
         packet = xmp.embedded_packet(fh, head)
-    exif_fields(tags, fields)
+    if intact and fmt == "heif" and ("EXIF ExifImageWidth" not in tags or not tags):
+        more, problem = heif.read_heif(fh, fields)
+        error = error or _clean(problem)
+        if more and not tags:
+            tags = more
+        exif_fields(tags, fields)
+        heif.stored_size(fields, fields.get("orientation", 1))
+    else:
+        exif_fields(tags, fields)
+    if intact and fmt == "tiff" and extension(rel) in RAW_EXTENSIONS:
+        more, problem = raw.read_raw(fh, path, bool(tags), fields)
+        error = error or _clean(problem)
+        if more:  # the preview's EXIF, for what LibRaw did not say (its size is the preview's)
+            known: dict[str, Any] = {
+                k: fields[k] for k in ("orientation", "width", "height") if k in fields
+            }
+            exif_fields(more, fields)
+            fields.update(known)
     taken, tz = fields.pop("taken", None), fields.pop("tz_offset", None)
     if taken is None:
         taken, tz = wall_clock(mtime)
@@ -423,6 +472,10 @@ def make_row(
 
 def _first(*values: int | None) -> int | None:
     return next((v for v in values if v is not None), None)
+
+
+def _clean(text: str) -> str:
+    return clean_metadata(text) if text else ""
 
 
 def _oserror(exc: OSError) -> str:

@@ -89,8 +89,11 @@ def open_library(
     if loaded.index is not None:
         if loaded.index is not index:
             index.adopt(loaded.index)
+        index.set_pairing(settings.pair_raw_jpeg)
         if on_loaded is not None:
             on_loaded(len(index))
+    else:
+        index.set_pairing(settings.pair_raw_jpeg)
     opening = StoresOpening(setup, read_only, loaded.index is None) if with_stores else None
     try:
         if loaded.index is not None:

@@ -15,6 +15,7 @@ from typing import TypeAlias
 from phototerm.library.query.nodes import (
     KEYS,
     Album,
+    Codec,
     Flag,
     Folder,
     Months,
@@ -94,6 +95,7 @@ _FIELD_OF = {
     "shutter": "shutter",
     "size": "size",
     "rating": "rating",
+    "duration": "duration",
 }
 
 
@@ -157,6 +159,51 @@ def _size(key: str, value: str, pos: int) -> Node:
         return int(_number(m.group(1), p, "size") * _SIZE_UNITS[m.group(2)])
 
     return _numeric_range(key, value, pos, one, integer=True)
+
+
+_DURATION = re.compile(r"(?:(\d+):)?(\d+):(\d{2}(?:\.\d*)?)\Z|(\d+(?:\.\d*)?|\.\d+)(s|m|min)?\Z")
+
+
+def _duration(key: str, value: str, pos: int) -> Node:
+    """Seconds (``90``, ``1.5``, ``10s``), minutes (``2m``) or a clock (``1:30``, ``1:02:03``)."""
+
+    def one(text: str, p: int) -> float:
+        m = _DURATION.match(text.lower())
+        if not m:
+            raise QueryError(
+                f"'{text}' is not a duration (seconds like 90 or 10s, 2m, or m:ss like 1:30)", p
+            )
+        hours, minutes, seconds, plain, unit = m.groups()
+        if plain is not None:
+            value = float(plain) * (60 if unit in ("m", "min") else 1)
+        else:
+            value = int(hours or 0) * 3600 + int(minutes) * 60 + float(seconds)
+        if not math.isfinite(value):
+            raise QueryError(f"'{text}' is too large for duration", p)
+        return value
+
+    return _numeric_range(key, value, pos, one, integer=False)
+
+
+_CODEC_NAME = re.compile(r"[a-z0-9][a-z0-9_.\-]*\Z", re.ASCII)
+# Names people use for a codec -> FFmpeg's name of it.
+_CODEC_ALIASES = {
+    "h265": "hevc",
+    "x265": "hevc",
+    "avc": "h264",
+    "x264": "h264",
+    "h.264": "h264",
+    "h.265": "hevc",
+    "av01": "av1",
+    "mp4v": "mpeg4",
+}
+
+
+def _codec(key: str, value: str, pos: int) -> Node:
+    name = value.lower()
+    if not _CODEC_NAME.match(name):
+        raise QueryError(f"'{value}' is not a codec name (like h264, hevc, vp9)", pos)
+    return Codec(_CODEC_ALIASES.get(name, name))
 
 
 _RATING_WORDS = {"rejected": -1, "reject": -1, "x": -1, "unrated": 0, "none": 0}
@@ -348,6 +395,8 @@ HANDLERS: dict[str, Handler] = {
     "mm": _float_key(unit_suffix="mm"),
     "shutter": _shutter,
     "size": _size,
+    "duration": _duration,
+    "codec": _codec,
     "date": _date,
     "year": _year,
     "month": _month,

@@ -39,6 +39,8 @@ KEYS = (
     "mm",
     "shutter",
     "size",
+    "duration",
+    "codec",
     "date",
     "year",
     "month",
@@ -83,7 +85,7 @@ class Text:
 @dataclass(frozen=True, slots=True)
 class Range:
     """``field`` in [lo, hi] (None = open end). Fields: iso, f, mm, shutter, size, rating,
-    day (proleptic ordinal). Bounds are inclusive; exclusive ones are converted by the parser
+    duration (seconds), day (proleptic ordinal). Bounds are inclusive; exclusive ones are converted by the parser
     for integer fields and flagged with ``lo_open``/``hi_open`` for float fields."""
 
     field: str
@@ -102,6 +104,13 @@ class Months:
 class Substring:
     field: str  # camera | make | model | lens
     needle: str
+
+
+@dataclass(frozen=True, slots=True)
+class Codec:
+    """A video's codec by FFmpeg's name ("h264", "hevc"), lower-case, aliases resolved."""
+
+    codec: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +153,7 @@ Node: TypeAlias = (
     | Range
     | Months
     | Substring
+    | Codec
     | Folder
     | Name
     | Flag

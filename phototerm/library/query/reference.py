@@ -14,6 +14,7 @@ from phototerm.library.photo import VIDEO, Photo, is_raw
 from phototerm.library.query.nodes import (
     Album,
     And,
+    Codec,
     Everything,
     Flag,
     Folder,
@@ -42,26 +43,37 @@ def matches(
     photo: Photo,
     albums: Collection[str] = (),
     rotation: int = 0,
+    pair: tuple[Photo, Collection[str], int] | None = None,
 ) -> bool:
     """Whether ``photo`` (with its effective rating/tags/description) matches.
 
     ``albums``: names of the albums the photo belongs to; ``rotation``: its view rotation.
+    ``pair``: the file shown together with it (a RAW beside its JPEG, a Live Photo's movie),
+    with its albums and rotation: the two match as one item, each key by either file.
     Slow and simple on purpose: this is the definition the index is tested against.
     """
     node = query.node if isinstance(query, Query) else query
-    return _match(node, photo, tuple(fold(a) for a in albums), rotation)
+    files = [(photo, tuple(fold(a) for a in albums), rotation)]
+    if pair is not None:
+        files.append((pair[0], tuple(fold(a) for a in pair[1]), pair[2]))
+    return _match(node, files)
 
 
-def _match(node: Node, p: Photo, albums: tuple[str, ...], rotation: int) -> bool:
+def _match(node: Node, files: list[tuple[Photo, tuple[str, ...], int]]) -> bool:
     match node:
         case Everything():
             return True
         case Not(item):
-            return not _match(item, p, albums, rotation)
+            return not _match(item, files)
         case And(items):
-            return all(_match(i, p, albums, rotation) for i in items)
+            return all(_match(i, files) for i in items)
         case Or(items):
-            return any(_match(i, p, albums, rotation) for i in items)
+            return any(_match(i, files) for i in items)
+    return any(_key(node, p, albums, rotation) for p, albums, rotation in files)
+
+
+def _key(node: Node, p: Photo, albums: tuple[str, ...], rotation: int) -> bool:
+    match node:
         case Text(needle):
             texts = (
                 fold(p.name),
@@ -106,6 +118,8 @@ def _match(node: Node, p: Photo, albums: tuple[str, ...], rotation: int) -> bool
             return any(fold(t) == tag for t in p.tags)
         case Album(album):
             return album in albums
+        case Codec(codec):
+            return p.codec.lower() == codec
     raise TypeError(f"not a query node: {node!r}")
 
 
@@ -117,6 +131,7 @@ def _field_value(field: str, p: Photo) -> float:
         "shutter": lambda: f32(p.exposure),
         "size": lambda: p.size,
         "rating": lambda: p.rating,
+        "duration": lambda: p.duration,
         "day": lambda: day_of(p.taken),
     }[field]()
 
@@ -124,7 +139,7 @@ def _field_value(field: str, p: Photo) -> float:
 def _in_range(
     v: float, field: str, lo: float | None, hi: float | None, lo_open: bool, hi_open: bool
 ) -> bool:
-    if field in ("iso", "f", "mm", "shutter", "day") and v <= 0:
+    if field in ("iso", "f", "mm", "shutter", "duration", "day") and v <= 0:
         return False  # 0 = unknown: never inside a range
     if field in ("f", "mm", "shutter"):
         lo = None if lo is None else f32(lo)

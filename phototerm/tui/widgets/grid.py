@@ -457,9 +457,12 @@ class ThumbnailGrid(BindingGate, ScrollView, can_focus=True):
         key = tile.key
         loader = self._loader
         if key in loader.errors:
-            return self._placeholder(row, "error")
+            # What the index found wrong with the file, as `phototerm index` says it, else
+            # why its picture could not be made.
+            return self._placeholder(row, "error", tile.photo.error or loader.errors[key])
         if key in loader.blank:
-            return self._placeholder(row, "video" if tile.photo.kind == VIDEO else "blank")
+            kind = "video" if tile.photo.kind == VIDEO else "blank"
+            return self._placeholder(row, kind, loader.notes.get(key, ""))
         if key not in loader.waiting:
             size = TILE_SIZES[self.tile_size]
             cells = loader.from_cache(tile, pos, size, self._background(), self.color)
@@ -468,11 +471,11 @@ class ThumbnailGrid(BindingGate, ScrollView, can_focus=True):
             self._schedule_soon()
         return self._placeholder(row, "video" if tile.photo.kind == VIDEO else "loading")
 
-    def _placeholder(self, row: int, kind: str) -> list[Segment]:
+    def _placeholder(self, row: int, kind: str, note: str = "") -> list[Segment]:
         style = self.get_component_rich_style(
             "thumbnail-grid--error" if kind == "error" else "thumbnail-grid--placeholder"
         )
-        return [Segment(placeholder_text(kind, row, TILE_SIZES[self.tile_size]), style)]
+        return [Segment(placeholder_text(kind, row, TILE_SIZES[self.tile_size], note), style)]
 
     def _caption(self, pos: int) -> list[Segment]:
         tile = self._tile(pos)

@@ -15,9 +15,9 @@ from collections.abc import Callable, Hashable, Mapping
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 
-from phototerm.library.photo import REJECTED, VIDEO, Photo
+from phototerm.library.photo import REJECTED, VIDEO, Photo, duration_text
 from phototerm.library.text import safe
-from phototerm.library.thumbnails import ThumbnailService
+from phototerm.library.thumbnails import ThumbnailService, is_note
 from phototerm.tui import pixels
 from phototerm.tui.widgets.grid_model import GridModel
 
@@ -64,7 +64,8 @@ def stale_tiles(tiles: Mapping[int, Tile], model: GridModel) -> tuple[list[int],
 
 def caption_text(photo: Photo, width: int, *, selected: bool, failed: bool) -> tuple[str, str]:
     """(name part, marks part) of a caption, together exactly ``width`` cells. The marks
-    (rating stars or reject cross, then ⚠/▶/RAW) are '' when there are none."""
+    (rating stars or reject cross, then ⚠, ▶ with the video's length, RAW+JPEG, LIVE or RAW)
+    are '' when there are none."""
     marks = ""
     if photo.rating == REJECTED:
         marks = "✗"
@@ -74,7 +75,11 @@ def caption_text(photo: Photo, width: int, *, selected: bool, failed: bool) -> t
     if photo.error or failed:
         kind = "⚠"
     elif photo.kind == VIDEO:
-        kind = "▶"
+        kind = "▶" + duration_text(photo.duration) if photo.duration > 0 else "▶"
+    elif photo.pair_kind == "RAW+JPEG":
+        kind = "RAW+JPEG" if width >= 24 else "R+J"
+    elif photo.pair_kind:
+        kind = photo.pair_kind
     elif photo.is_raw:
         kind = "RAW"
     right = (" " + marks if marks else "") + (" " + kind if kind else "")
@@ -86,30 +91,57 @@ def caption_text(photo: Photo, width: int, *, selected: bool, failed: bool) -> t
     return left, set_cell_size(right, width - room) if right else ""
 
 
-def placeholder_text(kind: str, row: int, size: tuple[int, int]) -> str:
-    """One row of a tile without a picture: kind is "video", "error", "loading" or "blank"."""
+def placeholder_text(kind: str, row: int, size: tuple[int, int], note: str = "") -> str:
+    """One row of a tile without a picture: kind is "video", "error", "loading" or "blank".
+    ``note`` (why there is no picture: an error's reason, the extra to install) is wrapped
+    below the tile's sign."""
     w, rows = size
     middle = rows // 2
     text = ""
     if kind == "video":
         if row in (0, rows - 1):
             return ("▪ " * w)[:w]  # film-strip sprocket holes
-        text = "▶" if row == middle else ""
+        lines = ["▶", *_wrap(note, w - 2, rows - 3)]
+        text = _line(lines, row, max(1, middle - len(lines) // 2))
     elif kind == "error":
-        text = {middle - 1: "⚠", middle: "unreadable"}.get(row, "")
+        lines = ["⚠", *_wrap(note or "unreadable", w - 2, rows - 2)]
+        text = _line(lines, row, max(0, middle - 1 - (len(lines) - 2) // 2))
     elif kind == "loading":
         text = "…" if row == middle else ""
     elif kind == "blank":
-        text = "no preview" if row == middle else ""
+        lines = _wrap(note or "no preview", w - 2, rows)
+        text = _line(lines, row, max(0, middle - (len(lines) - 1) // 2))
     return set_cell_size(text.center(w), w)
+
+
+def _line(lines: list[str], row: int, first: int) -> str:
+    return lines[row - first] if 0 <= row - first < len(lines) else ""
+
+
+def _wrap(text: str, width: int, most: int) -> list[str]:
+    """``text`` in lines of at most ``width`` cells, at most ``most`` lines (… when cut)."""
+    if not text or most <= 0:
+        return []
+    lines: list[str] = []
+    for word in safe(text).split():
+        if lines and cell_len(lines[-1]) + 1 + cell_len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word if cell_len(word) <= width else set_cell_size(word, width))
+    if len(lines) > most:
+        lines = lines[:most]
+        lines[-1] = set_cell_size(lines[-1], max(1, width - 1)).rstrip() + "…"
+    return lines
 
 
 class TileLoader:
     """Requests tile pictures from the ThumbnailService and keeps their outcome by tile key.
 
     ``cells`` is shared with the grid, whose hot path reads it directly; ``errors`` and
-    ``blank`` (no picture and no error: videos, RAW for now) are final until ``reset``;
-    ``waiting`` maps keys of requests in flight to their position.
+    ``blank`` (no picture and no error: a format whose extra is missing) are final until
+    ``reset``;
+    ``notes`` says why a blank tile has no picture; ``waiting`` maps keys of requests in
+    flight to their position.
     """
 
     def __init__(
@@ -119,6 +151,7 @@ class TileLoader:
         self.cells = cells
         self.errors: dict[str, str] = {}
         self.blank: set[str] = set()
+        self.notes: dict[str, str] = {}  # blank tiles' notes ("install phototerm[raw] ...")
         self.waiting: dict[str, int] = {}
         self._deliver = deliver
         self._callback: tuple[tuple, Callable] | None = None
@@ -127,6 +160,7 @@ class TileLoader:
         """Forget errors and blanks (the tile size changed: every key is new)."""
         self.errors.clear()
         self.blank.clear()
+        self.notes.clear()
 
     def is_final(self, cells_key: tuple[str, str, Hashable]) -> bool:
         """Drawn for good: a picture, an error or a placeholder that will not change."""
@@ -139,9 +173,7 @@ class TileLoader:
         """The tile's cells when the service has its picture at hand (memory or disk cache);
         otherwise None, and the tile counts as waiting for ``request``."""
         w, rows = size
-        image = None
-        if tile.photo.kind != VIDEO:
-            image = self.service.get_cached(tile.photo, (w, rows * 2), tile.rotation)
+        image = self.service.get_cached(tile.photo, (w, rows * 2), tile.rotation)
         if image is not None:
             cells = pixels.render_cells(image, size, background, color)
             self.cells.put((tile.key, color, background), cells)
@@ -188,10 +220,12 @@ class TileLoader:
         pos = self.waiting.pop(key, None)
         if cells is not None:
             self.cells.put(cells_key, cells)
-        elif error:
+        elif error and not is_note(error):
             self.errors[key] = error
         else:
             self.blank.add(key)
+            if error:
+                self.notes[key] = error
         return pos
 
     def _callback_for(self, size: tuple[int, int], background: tuple, color: str) -> Callable:

@@ -16,7 +16,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from phototerm.library.index import Index
-from phototerm.library.photo import REJECTED, VIDEO, Photo
+from phototerm.library.photo import REJECTED, VIDEO, Photo, duration_text
 from phototerm.library.text import safe
 from phototerm.tui.messages import PhotosEdited
 
@@ -79,6 +79,11 @@ def describe(photo: Photo, extra_error: str = "") -> list[tuple[str, str]]:
     pixels = f"{photo.width} × {photo.height} px" if photo.width and photo.height else ""
     size = ", ".join(part for part in (pixels, human_size(photo.size)) if part)
     kind = "video" if photo.kind == VIDEO else ("RAW photo" if photo.is_raw else "photo")
+    if photo.kind == VIDEO:
+        length = duration_text(photo.duration) if photo.duration else ""
+        kind = ", ".join(part for part in ("video", length, safe(photo.codec, 40)) if part)
+    elif photo.pair_kind:
+        kind = f"photo, {'Live Photo' if photo.pair_kind == 'LIVE' else 'RAW+JPEG'}"
     rows = [
         ("Name", safe(photo.name)),
         ("Taken", when(photo)),
@@ -96,6 +101,8 @@ def describe(photo: Photo, extra_error: str = "") -> list[tuple[str, str]]:
         ("Space", photo.space),
         ("Path", safe(photo.path)),
     ]
+    if photo.pair:
+        rows.append(("With", safe(photo.pair_path)))  # the pair's other file
     if photo.error:
         rows.append(("Error", safe(photo.error)))
     if extra_error and extra_error != photo.error:

@@ -127,9 +127,10 @@ class PhotoView(Container):
             if result.error:
                 message = f"Cannot show {safe(photo.name, 80)}: {safe(result.error, 200)}"
             elif photo.kind == VIDEO:
-                message = f"▶ Video: {safe(photo.name, 80)} (no preview yet)"
+                message = f"▶ Video: {safe(photo.name, 80)} ({result.note or 'no preview'})"
             else:
-                message = f"No preview for {safe(photo.name, 80)}"
+                note = f": {result.note}" if result.note else ""
+                message = f"No preview for {safe(photo.name, 80)}{note}"
             self.post_message(self.Rendered(request, [], message))
             return
         strips = render_strips(result.image, request.size, request.background, request.mode)

@@ -1,17 +1,23 @@
-"""Small images for the grid: sources cheapest first, caches, background decoding.
+"""Small images for the grid and the viewer: sources cheapest first, caches, background work.
 
 Sources, in order (``ThumbnailService.load``):
 1. in-memory LRU of finished thumbnails (``get_cached``)
 2. phototerm's disk cache: ``<cache_dir>/thumbs/ab/<sha1>.jpg``, keyed by path + size + mtime +
    box, written atomically (temp file + ``os.replace``), total size bounded
-3. Synology's ``@eaDir/<name>/SYNOPHOTO_THUMB_SM.jpg`` / ``_M.jpg`` when not older than the photo
+3. Synology's ``@eaDir/<name>/SYNOPHOTO_THUMB_SM.jpg`` / ``_M.jpg`` when not older than the
+   photo, for videos too (ready_made.py)
 4. the freedesktop thumbnail cache (read only), valid when ``Thumb::MTime`` matches
-5. the embedded EXIF (IFD1) thumbnail, when large enough for the box
-6. a drafted decode of the photo itself (libjpeg scales by 1/2..1/8 while decoding)
+5. HEIF, RAW and video files: their decoder (pillow-heif, rawpy, PyAV) in a helper process,
+   within a time bound (helper.py); without the extra, no picture and a note saying which
+   extra would show one
+6. the embedded EXIF (IFD1) thumbnail, when large enough for the box
+7. a drafted decode of the photo itself (libjpeg scales by 1/2..1/8 while decoding)
 
-Orientation: sources 3 and 4 are already upright; 5 and 6 get the EXIF orientation applied.
-The store's view rotation (``rotation``) is applied last and is part of the in-memory key, but
-not of the disk key, so rotating a photo does not decode it again.
+Orientation: sources 3 to 5 are upright already (pillow-heif applies the container's
+rotation, RAW previews are turned by the RAW's flip, posters by the video's display matrix);
+6 and 7 get the EXIF orientation applied. The store's view rotation (``rotation``) is applied
+last and is part of the in-memory key, but not of the disk key, so rotating a photo does not
+decode it again.
 
 Decoding runs on worker threads: Pillow releases the GIL while decoding and resizing, so two
 threads use both cores (the bench measures it). It stays within a memory budget
@@ -24,56 +30,39 @@ Nothing here imports textual.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import heapq
-import io
 import itertools
 import logging
 import os
 import threading
-import time
 import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from types import TracebackType
 from typing import TypeAlias
-from urllib.parse import quote
 
 from PIL import Image, ImageFile, UnidentifiedImageError
 
-from phototerm.library.durable import atomic_write
-from phototerm.library.files.links import stays_inside
+from phototerm.library import extras
 from phototerm.library.files.regular import open_regular
-from phototerm.library.metadata.reader import TRUNCATED_JPEG
 from phototerm.library.photo import VIDEO, Photo
-from phototerm.library.pictures.budget import too_large
 from phototerm.library.pictures.decoding import (
     Box,
     TooLargeToPreview,
-    check_budget,
-    covers,
-    decode,
-    exif_orientation,
-    exif_thumbnail,
     fit,
-    orient,
     rgb,
     rotate,
-    swap,
-    taking_turns,
 )
+from phototerm.library.thumbnails import helper, ready_made, stills
+from phototerm.library.thumbnails.disk import DISK_LIMIT, DiskCache
+from phototerm.library.thumbnails.helper import DecoderPool
 
 log = logging.getLogger(__name__)
 
 # (cache key, the picture or None, why there is none) once a requested thumbnail is ready
 Callback: TypeAlias = Callable[[str, "Image.Image | None", str], None]
 
-SYNOLOGY_NAMES = ("SYNOPHOTO_THUMB_SM.jpg", "SYNOPHOTO_THUMB_M.jpg")
-FREEDESKTOP_SIZES = (("normal", 128), ("large", 256), ("x-large", 512), ("xx-large", 1024))
-DISK_LIMIT = 512 * 1024 * 1024  # bytes of phototerm's own thumbnail cache
 MEMORY_ITEMS = 6000  # thumbnails kept decoded (a medium one is ~1.3 KB of pixels)
-TOUCH_AFTER = 3600.0  # refresh a disk entry's mtime (its LRU age) at most hourly
 
 # Truncated files must fail, not come back half grey: keep Pillow strict. (Exception: a JPEG
 # the index already flagged as truncated, whose tile shows ⚠; see _find.)
@@ -91,16 +80,8 @@ class ThumbResult:
 
     image: Image.Image | None
     error: str = ""
-    source: str = ""  # memory, disk, synology, freedesktop, exif, decode, none
-
-
-def freedesktop_uri(path: str) -> str:
-    """The file URI exactly as GLib escapes it (the thumbnail spec hashes this string)."""
-    return "file://" + quote(os.fsencode(os.path.abspath(path)), safe="/!$&'()*+,-.:=@_~")
-
-
-def freedesktop_name(path: str) -> str:
-    return hashlib.md5(freedesktop_uri(path).encode("ascii")).hexdigest() + ".png"
+    source: str = ""  # memory, disk, synology, freedesktop, exif, decode, heif, raw, video, none
+    note: str = ""  # why there is no picture when that is no error ("install phototerm[raw]...")
 
 
 class ThumbnailService:
@@ -116,9 +97,9 @@ class ThumbnailService:
         memory_items: int = MEMORY_ITEMS,
         freedesktop_dir: str | None = None,
     ) -> None:
-        self.cache_dir = os.path.join(cache_dir, "thumbs") if cache_dir else None
+        self.disk = DiskCache(cache_dir, read_only=read_only, limit=disk_limit)
+        self.cache_dir = self.disk.folder
         self.read_only = read_only
-        self.disk_limit = disk_limit
         self.memory_items = memory_items
         if freedesktop_dir is None:
             xdg = os.environ.get("XDG_CACHE_HOME", "")
@@ -133,8 +114,8 @@ class ThumbnailService:
         self._running: dict[str, list[Callback]] = {}
         self._seq = itertools.count()
         self._closed = False
-        self._disk_bytes: int | None = None  # measured lazily on the first write
         self._real_roots: dict[str, str] = {}  # space root -> its realpath
+        self._decoders: DecoderPool | None = None  # HEIF, RAW, video (helper.py)
         self._threads = [
             threading.Thread(target=self._worker, name=f"thumbs-{i}", daemon=True)
             for i in range(max(1, workers))
@@ -154,15 +135,6 @@ class ThumbnailService:
         # A photo shown at 90/270 degrees must fit the box turned sideways before rotating.
         return (box[1], box[0]) if rotation % 180 == 90 else box
 
-    def _disk_path(self, photo: Photo, box: Box) -> str | None:
-        if self.cache_dir is None:
-            return None
-        raw = (
-            os.fsencode(photo.path) + f"\0{photo.size}\0{photo.mtime!r}\0{box[0]}x{box[1]}".encode()
-        )
-        digest = hashlib.sha1(raw).hexdigest()
-        return os.path.join(self.cache_dir, digest[:2], digest + ".jpg")
-
     # ------------------------------------------------------------------ cheap path
 
     def get_cached(self, photo: Photo, box: Box, rotation: int = 0) -> Image.Image | None:
@@ -173,7 +145,7 @@ class ThumbnailService:
             if image is not None:
                 self._memory.move_to_end(key)
                 return image
-        image = self._read_disk(photo, self._source_box(box, rotation))
+        image = self.disk.read(photo, self._source_box(box, rotation))
         if image is None:
             return None
         image = rotate(image, rotation)
@@ -184,7 +156,7 @@ class ThumbnailService:
         """Store a finished (unrotated, already fitted) thumbnail in both caches."""
         source_box = self._source_box(box, rotation)
         image = fit(rgb(image), source_box)
-        self._write_disk(photo, source_box, image)
+        self.disk.write(photo, source_box, image)
         self._remember(self.key(photo, box, rotation), rotate(image, rotation))
 
     def _remember(self, key: str, image: Image.Image) -> None:
@@ -210,16 +182,21 @@ class ThumbnailService:
             return ThumbResult(None, str(exc), "decode")
         except UnidentifiedImageError:
             return ThumbResult(None, "not an image Pillow can read", "decode")
+        except _HelperError as exc:
+            return ThumbResult(None, str(exc) or "cannot decode this file", "decode")
         except (OSError, SyntaxError, ValueError, EOFError) as exc:
             return ThumbResult(None, _reason(exc), "decode")
         except Exception as exc:  # a hostile file must not kill a worker
             log.debug("thumbnail failed for %r", photo.path, exc_info=True)
             return ThumbResult(None, f"{type(exc).__name__}: {exc}", "decode")
         if image is None:
-            return ThumbResult(None, "", source)
+            if photo.error:  # what the index found wrong says more than the extra would
+                return ThumbResult(None, photo.error, source)
+            missing = extras.missing(photo.rel)
+            return ThumbResult(None, "", source, extras.install_hint(missing) if missing else "")
         image = fit(rgb(image), source_box)
         if source != "disk":
-            self._write_disk(photo, source_box, image)
+            self.disk.write(photo, source_box, image)
         image = rotate(image, rotation)
         self._remember(self.key(photo, box, rotation), image)
         return ThumbResult(image, source=source)
@@ -227,14 +204,20 @@ class ThumbnailService:
     def _find(self, photo: Photo, box: Box) -> tuple[Image.Image | None, str]:
         path = photo.path
         st = os.stat(path)
-        image = self._synology(path, st.st_mtime, box, self._real_root(photo.root))
+        image = ready_made.synology(path, st.st_mtime, box, self._real_root(photo.root))
         if image is not None:
             return image, "synology"
-        image = self._freedesktop(path, st.st_mtime, box)
+        image = ready_made.freedesktop(self.freedesktop_dir, path, st.st_mtime, box)
         if image is not None:
             return image, "freedesktop"
+        kind = _decoder_kind(photo)
+        if kind is not None and extras.installed(kind):
+            decoded = self._helpers().decode(kind, path, box)
+            if decoded.image is None:
+                raise _HelperError(decoded.error)
+            return decoded.image, kind
         if photo.kind == VIDEO:
-            return None, "none"  # videos are never decoded; the grid draws a film strip
+            return None, "none"  # without PyAV: the grid draws a film strip
         # Only a regular file is opened (a FIFO under a photo's name would block the worker
         # for ever); Pillow reads from our handle, which the stack closes after it.
         with contextlib.ExitStack() as stack:
@@ -242,43 +225,16 @@ class ThumbnailService:
             try:
                 im = stack.enter_context(Image.open(fh))
             except UnidentifiedImageError:
-                if photo.is_raw:
-                    return None, "none"  # a RAW Pillow cannot read: no preview, not an error
+                if kind is not None:
+                    return None, "none"  # its extra is missing: no preview, not an error
                 raise
-            return self._decode_photo(photo, path, im, box)
+            return stills.still(photo, path, im, box)
 
-    def _decode_photo(
-        self, photo: Photo, path: str, im: Image.Image, box: Box
-    ) -> tuple[Image.Image | None, str]:
-        if im.format == "JPEG":  # decoded at a reduced scale: _decode counts that size
-            return self._decode_within_budget(photo, path, im, box)
-        # Any other format is decoded whole, and may be by the first look at its EXIF (a
-        # PNG's can follow the pixels): its full size counts before anything is read.
-        check_budget(im)
-        with taking_turns(im):
-            return self._decode_within_budget(photo, path, im, box)
-
-    def _decode_within_budget(
-        self, photo: Photo, path: str, im: Image.Image, box: Box
-    ) -> tuple[Image.Image | None, str]:
-        orientation = exif_orientation(im, photo.orientation)
-        want = swap(box, orientation)
-        thumb = exif_thumbnail(im, want)
-        if thumb is not None:
-            return orient(thumb, orientation), "exif"
-        try:
-            small = decode(im, want)
-        except OSError:
-            if photo.error != TRUNCATED_JPEG or im.format != "JPEG":
-                raise
-            # The index knows this JPEG is cut short, so the tile and the viewer carry
-            # the ⚠ mark and the reason: show what decodes (the rest grey) rather than
-            # nothing. An EOI appended lets libjpeg finish without LOAD_TRUNCATED_IMAGES.
-            with open_regular(path) as fh:
-                data = fh.read()
-            with Image.open(io.BytesIO(data + b"\xff\xd9")) as cut:
-                small = decode(cut, want)
-        return orient(small, orientation), "decode"
+    def _helpers(self) -> DecoderPool:
+        with self._lock:
+            if self._decoders is None:
+                self._decoders = DecoderPool()
+            return self._decoders
 
     def _real_root(self, root: str) -> str:
         real = self._real_roots.get(root)
@@ -286,130 +242,15 @@ class ThumbnailService:
             real = self._real_roots[root] = os.path.realpath(root)
         return real
 
-    def _synology(self, path: str, mtime: float, box: Box, real_root: str) -> Image.Image | None:
-        folder, name = os.path.split(path)
-        for thumb_name in SYNOLOGY_NAMES:
-            thumb = os.path.join(folder, "@eaDir", name, thumb_name)
-            try:
-                if os.stat(thumb).st_mtime < mtime:
-                    continue  # older than the photo: the photo was edited since
-                # The photos' rule for links: followed only while they stay in the space.
-                if not stays_inside(thumb, real_root):
-                    continue
-                with open_regular(thumb) as fh, Image.open(fh) as im:
-                    if not covers(im.size, box) and thumb_name != SYNOLOGY_NAMES[-1]:
-                        continue
-                    return decode(im, box)
-            except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-                continue
-            except TooLargeToPreview:
-                continue  # not what Synology writes: the photo itself will say
-        return None
-
-    def _freedesktop(self, path: str, mtime: float, box: Box) -> Image.Image | None:
-        if not self.freedesktop_dir:
-            return None
-        name = freedesktop_name(path)
-        for folder, edge in FREEDESKTOP_SIZES:
-            if edge < max(box) and folder != FREEDESKTOP_SIZES[-1][0]:
-                continue
-            thumb = os.path.join(self.freedesktop_dir, folder, name)
-            try:
-                with open_regular(thumb) as fh, Image.open(fh) as im:
-                    if too_large(im.width, im.height, im.mode, "transparency" in im.info):
-                        continue  # not a thumbnail a file manager wrote
-                    im.load()
-                    stamp = getattr(im, "text", {}).get("Thumb::MTime") or im.info.get(
-                        "Thumb::MTime"
-                    )
-                    if stamp is None or int(str(stamp).strip()) != int(mtime):
-                        continue  # stale or unverifiable: the spec says regenerate, we skip
-                    return im.copy()
-            except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-                continue
-        return None
-
     # ------------------------------------------------------------------ disk cache
 
-    def _read_disk(self, photo: Photo, box: Box) -> Image.Image | None:
-        path = self._disk_path(photo, box)
-        if path is None:
-            return None
-        try:
-            with open_regular(path) as fh, Image.open(fh) as im:
-                im.load()
-                image = im.convert("RGB") if im.mode != "RGB" else im.copy()
-            if not self.read_only:
-                st = os.stat(path)
-                if time.time() - st.st_mtime > TOUCH_AFTER:
-                    os.utime(path)  # LRU-ish: pruning removes the least recently used first
-            return image
-        except (OSError, SyntaxError, ValueError):
-            return None
-
-    def _write_disk(self, photo: Photo, box: Box, image: Image.Image) -> None:
-        path = self._disk_path(photo, box)
-        if path is None or self.read_only:
-            return
-        folder = os.path.dirname(path)
-        try:
-            os.makedirs(folder, exist_ok=True)
-            buf = io.BytesIO()
-            image.save(buf, "JPEG", quality=90, subsampling=0)
-            atomic_write(path, buf.getvalue(), durable=False)
-        except OSError as exc:
-            log.debug("thumbnail cache write failed: %s", exc)
-            return
-        self._account(len(buf.getvalue()))
-
-    def _account(self, added: int) -> None:
-        with self._lock:
-            if self._disk_bytes is not None:
-                self._disk_bytes += added
-                if self._disk_bytes <= self.disk_limit:
-                    return
-        self.prune()
-
     def disk_usage(self) -> int:
-        total = 0
-        for _path, size, _mtime in self._disk_entries():
-            total += size
-        return total
-
-    def _disk_entries(self) -> list[tuple[str, int, float]]:
-        entries: list[tuple[str, int, float]] = []
-        if self.cache_dir is None or not os.path.isdir(self.cache_dir):
-            return entries
-        for sub in os.scandir(self.cache_dir):
-            if not sub.is_dir(follow_symlinks=False):
-                continue
-            for entry in os.scandir(sub.path):
-                try:
-                    st = entry.stat(follow_symlinks=False)
-                except OSError:
-                    continue
-                entries.append((entry.path, st.st_size, st.st_mtime))
-        return entries
+        return self.disk.usage()
 
     def prune(self, target: float = 0.8) -> int:
         """Remove least recently used entries until the cache is under ``target`` of its
         limit. Returns the bytes it holds afterwards."""
-        if self.read_only or self.cache_dir is None:
-            return 0
-        entries = self._disk_entries()
-        total = sum(size for _p, size, _m in entries)
-        if total > self.disk_limit:
-            entries.sort(key=lambda e: e[2])
-            goal = self.disk_limit * target
-            for path, size, _mtime in entries:
-                if total <= goal:
-                    break
-                with _suppress():
-                    os.unlink(path)
-                    total -= size
-        with self._lock:
-            self._disk_bytes = total
-        return total
+        return self.disk.prune(target)
 
     # ------------------------------------------------------------------ background work
 
@@ -477,7 +318,7 @@ class ThumbnailService:
                 callbacks = self._running.pop(key, callbacks)
             for callback in callbacks:
                 try:
-                    callback(key, result.image, result.error)
+                    callback(key, result.image, result.error or result.note)
                 except Exception:  # a UI callback failing must not stop decoding
                     log.exception("thumbnail callback failed")
 
@@ -500,6 +341,26 @@ class ThumbnailService:
         for thread in self._threads:
             if thread is not threading.current_thread():
                 thread.join(timeout=5)
+        with self._lock:
+            decoders, self._decoders = self._decoders, None
+        if decoders is not None:
+            decoders.close()
+
+
+class _HelperError(Exception):
+    """A decoder process could not make a picture (the message says why)."""
+
+
+def _decoder_kind(photo: Photo) -> str | None:
+    """Which decoder process handles the file (helper.py), None for Pillow's formats."""
+    if photo.kind == VIDEO:
+        return helper.VIDEO
+    return extras.extra_for(photo.rel)
+
+
+def is_note(text: str) -> bool:
+    """Whether a callback's text is a note (no picture, no error) rather than an error."""
+    return text.startswith(extras.NOTE_PREFIX)
 
 
 def _reason(exc: BaseException) -> str:
@@ -507,18 +368,3 @@ def _reason(exc: BaseException) -> str:
     if "truncated" in text.lower() or isinstance(exc, EOFError):
         return "file is truncated"
     return text
-
-
-class _suppress:
-    """contextlib.suppress(OSError) without the import dance in hot paths."""
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> bool:
-        return exc_type is not None and issubclass(exc_type, OSError)
