@@ -7,6 +7,8 @@ import json
 import os
 import shutil
 import signal
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -208,9 +210,38 @@ def _fork_pool_available() -> bool:
     return indexer._context().get_start_method() == "fork"
 
 
-def test_a_crashing_reader_costs_one_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    if not _fork_pool_available():
-        pytest.skip("the crash is injected into forked workers")
+_FRESH = "PHOTOTERM_TEST_FRESH_PROCESS"
+
+
+def _runs_here(request: pytest.FixtureRequest) -> bool:
+    """Whether a test that injects its fault into forked workers can run in this process.
+
+    The indexer forks only from a process with one thread; threads that earlier tests in
+    the same process left running (a thumbnail service, a Textual driver) would make it
+    choose forkserver, where a monkeypatched reader is not seen. Then the test runs again,
+    alone, in a fresh interpreter, and this process only checks that it passed."""
+    if _fork_pool_available():
+        return True
+    if os.environ.get(_FRESH):
+        pytest.fail(f"a fresh process has {threading.active_count()} threads: cannot fork")
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", request.node.nodeid],
+        check=False,
+        cwd=request.config.rootpath,
+        env={**os.environ, _FRESH: "1"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+    return False
+
+
+def test_a_crashing_reader_costs_one_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> None:
+    if not _runs_here(request):
+        return  # passed in a fresh process
     root = tmp_path / "root"
     rels = library(root, 60)
     # The first file read: the pool breaks while the walk is still submitting work.
@@ -236,9 +267,11 @@ def test_a_crashing_reader_costs_one_file(tmp_path: Path, monkeypatch: pytest.Mo
     assert (again.read, by_rel(again.photos)[culprit].error) == (1, "")
 
 
-def test_a_hanging_file_is_abandoned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    if not _fork_pool_available():
-        pytest.skip("the hang is injected into forked workers")
+def test_a_hanging_file_is_abandoned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> None:
+    if not _runs_here(request):
+        return  # passed in a fresh process
     root = tmp_path / "root"
     rels = library(root, 8)
     real = metadata.read_row
@@ -261,13 +294,13 @@ def test_a_hanging_file_is_abandoned(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
 
 def test_a_file_spinning_where_the_alarm_cannot_reach_is_stopped(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
 ) -> None:
     """A C decoder looping inside one call never lets the alarm's handler run: blocking
     SIGALRM while spinning does the same. The worker's CPU limit ends it, and the file is
     recorded as the one that kills the reader; the others are read."""
-    if not _fork_pool_available():
-        pytest.skip("the spin is injected into forked workers")
+    if not _runs_here(request):
+        return  # passed in a fresh process
     root = tmp_path / "root"
     rels = library(root, 6)
     real = metadata.read_row
@@ -376,10 +409,13 @@ def test_bench_smoke(tmp_path: Path) -> None:
 
 
 def test_workers_never_write_to_the_terminal(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture[str],
+    request: pytest.FixtureRequest,
 ) -> None:
-    if not _fork_pool_available():
-        pytest.skip("the noise is injected into forked workers")
+    if not _runs_here(request):
+        return  # passed in a fresh process
     root = tmp_path / "root"
     library(root, 8)
     real = metadata.read_row

@@ -111,3 +111,26 @@ def test_an_album_deleted_by_another_session_leaves_the_view_calmly(tmp_path: Pa
             assert app.return_code is None  # still running, no error
 
     run(scenario())
+
+
+def test_news_of_the_disk_while_the_screen_is_taken_down_is_dropped(tmp_path: Path) -> None:
+    # The watcher and the indexer post from other threads: their messages can arrive while
+    # the library screen's widgets are being removed (quitting), and must not crash the app.
+    from phototerm.library.ingest.indexer import IndexProgress
+    from phototerm.tui.widgets.statusbar import StatusBar
+
+    root = make_library(tmp_path / "lib", shots(3))
+
+    async def scenario() -> None:
+        app = make_app(tmp_path, personal=root, config=CONFIG)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            library = app.library
+            await library.query_one(StatusBar).remove()
+            library.show_waiting(5)
+            library.show_progress(IndexProgress(1, 3, "reading"))
+            library.show_progress(None)
+            await pilot.pause()
+            assert library.is_mounted
+
+    run(scenario())

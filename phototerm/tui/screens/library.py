@@ -271,20 +271,28 @@ class LibraryScreen(BindingGate, EditActions, Screen[None]):
         keep = self.user_moved if keep_photo is None else keep_photo
         self.rebuild(keep_photo=keep, moved=moved, anchor=keep and self.model is not None)
 
+    def _status(self) -> StatusBar | None:
+        """The status line, or None while the screen is not built or is being taken down
+        (a watcher's or the indexer's message can arrive then)."""
+        if not self.is_mounted:
+            return None
+        return next(iter(self.query(StatusBar)), None)
+
     def show_waiting(self, count: int) -> None:
         """New photos on disk waiting to be indexed, in the status line."""
-        if self.is_mounted:
-            self.query_one(StatusBar).waiting(count)
+        status = self._status()
+        if status is not None:
+            status.waiting(count)
 
     def show_progress(self, progress: IndexProgress | None) -> None:
         """Indexing progress in the status line (None: it is over)."""
         indexing = progress is not None and progress.phase != "done"
         changed, self.indexing = indexing != self.indexing, indexing
-        if not self.is_mounted:
+        status = self._status()
+        if status is None:
             return
         if changed:
             self.grid.show_empty(self._empty_text())
-        status = self.query_one(StatusBar)
         if progress is None:
             status.progress(0, 0, "done", finished=True)
         else:
