@@ -5,6 +5,7 @@ kept in the test's tmp dir (their paths are printed)."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,17 @@ from served import serve_library
 PASSWORD = "opensesame"
 
 pytestmark = pytest.mark.slow
+
+
+def password_field_focused(browser: Browser) -> None:
+    """Wait until the form's password field has the focus (autofocus), which Chromium may
+    apply a moment after the load event: text typed before it would go nowhere."""
+    focused = "document.activeElement && document.activeElement.type === 'password'"
+    for _ in range(100):
+        if browser.evaluate(focused):
+            return
+        time.sleep(0.05)
+    raise AssertionError("the password field did not get the focus")
 
 
 @pytest.mark.parametrize(
@@ -33,11 +45,13 @@ def test_a_visitor_types_the_password_and_sees_the_thumbnails(
         assert browser.evaluate("document.querySelectorAll('input[type=password]').length") == 1
         assert browser.evaluate("document.images.length") == 0  # nothing before the password
         form_shot = browser.screenshot(tmp_path / f"{label}-password.png")
+        password_field_focused(browser)
         browser.type_text("wrong")
         browser.press_enter()
         browser.wait_for("Page.loadEventFired")
         assert "not right" in browser.evaluate("document.body.innerText")
-        browser.type_text(PASSWORD)  # the form's field has the focus again (autofocus)
+        password_field_focused(browser)  # again, on the page that said "not right"
+        browser.type_text(PASSWORD)
         browser.press_enter()
         browser.wait_for("Page.loadEventFired")
         assert browser.evaluate("location.pathname") == f"/s/{served.tokens['trip']}"
