@@ -21,7 +21,7 @@ from phototerm.library.thumbnails import ThumbnailService
 from phototerm.tui.keys import BindingGate
 from phototerm.tui.model import IndexModel
 from phototerm.tui.screens.footer_first import KIOSK_FIRST, first_in_footer
-from phototerm.tui.widgets.grid import ThumbnailGrid
+from phototerm.tui.widgets.grid import ThumbnailGrid, cursor_bindings
 from phototerm.tui.widgets.infopanel import InfoPanel
 
 
@@ -29,14 +29,7 @@ class KioskGrid(ThumbnailGrid, inherit_bindings=False):
     """The thumbnail grid without selection (its keys are not bound at all)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor_up", "Up", id="kiosk.grid.up", tooltip="Move up a row", show=False),
-        Binding("down,j", "cursor_down", "Down", id="kiosk.grid.down", tooltip="Move down a row", show=False),
-        Binding("left,h", "cursor_left", "Left", id="kiosk.grid.left", tooltip="Previous photo", show=False),
-        Binding("right,l", "cursor_right", "Right", id="kiosk.grid.right", tooltip="Next photo", show=False),
-        Binding("pageup", "cursor_page(-1)", "Page up", id="kiosk.grid.page_up", tooltip="Up one screen", show=False),
-        Binding("pagedown", "cursor_page(1)", "Page down", id="kiosk.grid.page_down", tooltip="Down one screen", show=False),
-        Binding("home,g", "cursor_first", "First", id="kiosk.grid.first", tooltip="First photo", show=False),
-        Binding("end,G", "cursor_last", "Last", id="kiosk.grid.last", tooltip="Last photo", show=False),
+        *cursor_bindings("kiosk.grid"),
         Binding("enter", "activate", "Open", id="kiosk.grid.open", tooltip="Show the photo large"),
         Binding("plus,equals_sign", "tile_bigger", "Bigger", id="kiosk.grid.bigger", tooltip="Larger thumbnails (for this session)"),
         Binding("minus", "tile_smaller", "Smaller", id="kiosk.grid.smaller", tooltip="Smaller thumbnails (for this session)"),

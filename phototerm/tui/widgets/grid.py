@@ -52,18 +52,26 @@ LINE_CACHE = 800  # rendered screen lines kept (about 16 screens)
 TILE_CACHE = 3000  # tiles whose photo/caption is remembered
 
 
+def cursor_bindings(prefix: str) -> list[BindingType]:
+    """The keys that move the cursor, with ids under ``prefix`` (the browser's grid and the
+    kiosk's share them; each has its own ids)."""
+    return [
+        Binding("up,k", "cursor_up", "Up", id=f"{prefix}.up", tooltip="Move up a row", show=False),
+        Binding("down,j", "cursor_down", "Down", id=f"{prefix}.down", tooltip="Move down a row", show=False),
+        Binding("left,h", "cursor_left", "Left", id=f"{prefix}.left", tooltip="Previous photo", show=False),
+        Binding("right,l", "cursor_right", "Right", id=f"{prefix}.right", tooltip="Next photo", show=False),
+        Binding("pageup", "cursor_page(-1)", "Page up", id=f"{prefix}.page_up", tooltip="Up one screen", show=False),
+        Binding("pagedown", "cursor_page(1)", "Page down", id=f"{prefix}.page_down", tooltip="Down one screen", show=False),
+        Binding("home,g", "cursor_first", "First", id=f"{prefix}.first", tooltip="First photo", show=False),
+        Binding("end,G", "cursor_last", "Last", id=f"{prefix}.last", tooltip="Last photo", show=False),
+    ]  # fmt: skip
+
+
 class ThumbnailGrid(BindingGate, ScrollView, can_focus=True):
     """A grid of photo thumbnails over a GridModel, for 100,000+ photos."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor_up", "Up", id="grid.up", tooltip="Move up a row", show=False),
-        Binding("down,j", "cursor_down", "Down", id="grid.down", tooltip="Move down a row", show=False),
-        Binding("left,h", "cursor_left", "Left", id="grid.left", tooltip="Previous photo", show=False),
-        Binding("right,l", "cursor_right", "Right", id="grid.right", tooltip="Next photo", show=False),
-        Binding("pageup", "cursor_page(-1)", "Page up", id="grid.page_up", tooltip="Up one screen", show=False),
-        Binding("pagedown", "cursor_page(1)", "Page down", id="grid.page_down", tooltip="Down one screen", show=False),
-        Binding("home,g", "cursor_first", "First", id="grid.first", tooltip="First photo", show=False),
-        Binding("end,G", "cursor_last", "Last", id="grid.last", tooltip="Last photo", show=False),
+        *cursor_bindings("grid"),
         Binding("enter", "activate", "Open", id="grid.open", tooltip="Open the photo in the viewer"),
         Binding("plus,equals_sign", "tile_bigger", "Bigger", id="grid.bigger", tooltip="Larger thumbnails"),
         Binding("minus", "tile_smaller", "Smaller", id="grid.smaller", tooltip="Smaller thumbnails"),
