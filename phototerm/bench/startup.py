@@ -52,6 +52,7 @@ import time
 from collections.abc import Sequence
 
 from phototerm.bench import BenchOptions, Figure
+from phototerm.bench.indexing import linked_tree
 from phototerm.library.metadata import cache as metadata_cache
 from phototerm.samples.synthlib import make_library
 
@@ -119,29 +120,9 @@ def _big_tree(work: str, root: str, env: dict[str, str], size: int) -> str:
     written from the small library's (which the cold runs left in the same cache)."""
     cache = _cache_dir(env)
     small = metadata_cache.load(metadata_cache.cache_file(cache, "personal", root), root)
-    if small.problem or not small.rows:
-        raise RuntimeError(f"the cold run left no usable cache ({small.problem or 'empty'})")
     copies = -(-size // max(1, len(small.rows)))
     tree = os.path.join(work, f"startup-{size}-links")
-    if not os.path.isdir(tree):
-        tmp = tree + ".tmp"
-        shutil.rmtree(tmp, ignore_errors=True)
-        for i in range(copies):
-            shutil.copytree(root, os.path.join(tmp, f"copy{i}"), copy_function=os.link)
-        os.replace(tmp, tree)
-    rows, sidecars = [], {}
-    for i in range(copies):
-        prefix = f"copy{i}/"
-        for rel, row in small.rows.items():
-            rows.append((prefix + rel, *row[1:]))
-            side = small.sidecars.get(rel)
-            if side is not None:
-                sidecars[prefix + rel] = (prefix + side[0], side[1], side[2])
-    problem = metadata_cache.save(
-        metadata_cache.cache_file(cache, "personal", tree), tree, rows, sidecars
-    )
-    if problem:
-        raise RuntimeError(f"cannot write the benchmark cache: {problem}")
+    linked_tree(root, cache, tree, cache, copies)
     return tree
 
 
