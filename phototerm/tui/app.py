@@ -65,7 +65,7 @@ from phototerm.tui.screens.library_palette import library_commands
 from phototerm.tui.screens.viewer import ViewerScreen
 from phototerm.tui.services import Services
 from phototerm.tui.session import Session, SessionStore, library_key
-from phototerm.tui.theme_files import ThemeCatalogue, derived_variables, load_catalogue
+from phototerm.tui.theme_files import derived_variables, load_catalogue
 from phototerm.tui.threads import DaemonExecutor, close_within
 
 REFRESH_EVERY = 0.3  # seconds between grid refreshes while photos stream in
@@ -196,7 +196,13 @@ class PhotoApp(BindingGate, App[None]):
         self.remember_theme = not read_only if remember_theme is None else remember_theme
         self._saved_theme = self.settings.theme  # what config.toml says now
         self._theme_installed = False
-        self.theme_catalogue = ThemeCatalogue((), ())  # read on mount
+        # Before Textual reads its CSS: a theme set once the screen is up would have every
+        # widget styled twice and the first frame drawn in the wrong colours.
+        self.theme_catalogue = load_catalogue()
+        self.problems.extend(
+            themes.install(self, self._requested_theme, self.settings, self.theme_catalogue)
+        )
+        self._theme_installed = True
         self._refresh_timer: Timer | None = None
         self._last_refresh = 0.0
         self._save_timer: Timer | None = None
@@ -240,14 +246,12 @@ class PhotoApp(BindingGate, App[None]):
         if isinstance(widget, Input) and widget.cursor_blink:
             widget.cursor_blink = False
 
-    def on_mount(self) -> None:
-        # Thread workers on daemon threads that quitting never waits for (threads.py).
-        asyncio.get_running_loop().set_default_executor(DaemonExecutor())
-        self.theme_catalogue = load_catalogue()
-        self.problems.extend(
-            themes.install(self, self._requested_theme, self.settings, self.theme_catalogue)
-        )
-        self._theme_installed = True
+    def get_default_screen(self) -> Screen[Any]:
+        """The library screen, as the bottom of the stack: Textual composes it with the app
+        and draws it whole in its first frame. (A screen pushed from ``on_mount`` is laid
+        out while Textual still holds its first updates back, and its first frame came out
+        with parts missing, redrawn a frame later.) The keys are settled before it is made,
+        so the footer shows them once."""
         known = keys.known_ids(binding_sections(type(self)))
         keymap, keymap_problems = keys.load_keymap(self.settings.keymap, known)
         self.keymap, conflicts = keys.resolve_conflicts(keymap, binding_contexts(type(self)))
@@ -255,20 +259,18 @@ class PhotoApp(BindingGate, App[None]):
         # A default that lost every key is off (keys.BindingGate); the others get what is left.
         self.unbound_ids = frozenset(i for i, k in self.keymap.items() if not k)
         self.set_keymap({i: k for i, k in self.keymap.items() if k})
-        palette_key = self._bound_key("app.commands")
+        palette_key = self._palette_key()
         if palette_key:
             # The Footer shows the palette key it is told: a remapped one, not ctrl+p. Set on
             # this app, not on the class: another app in this process keeps its own.
             self.COMMAND_PALETTE_BINDING = palette_key  # type: ignore[misc]
-        for problem in self.problems:
-            self.notify(problem, severity="warning", timeout=10, markup=False)
         cursor = self.session.cursor
         loaded = self._preload.wait(PRELOAD_WAIT) if self._preload is not None else None
         if loaded is not None and loaded.index is not None:
             self.index.adopt(loaded.index)  # shown from the first frame
             loaded.index = self.index
             self.from_snapshot = True
-        library = LibraryScreen(
+        return LibraryScreen(
             self._spec_from_session(),
             self.services,
             tile_size=self.tile_size,
@@ -277,7 +279,12 @@ class PhotoApp(BindingGate, App[None]):
             # Indexing from scratch: nothing to draw until the first batch of a whole screen.
             hold=self.index_on_start and bool(self.setup.on) and not self.from_snapshot,
         )
-        self.push_screen(library)
+
+    def on_mount(self) -> None:
+        # Thread workers on daemon threads that quitting never waits for (threads.py).
+        asyncio.get_running_loop().set_default_executor(DaemonExecutor())
+        for problem in self.problems:
+            self.notify(problem, severity="warning", timeout=10, markup=False)
         self._started = time.monotonic()
         self._first_screen_timer = self.set_interval(FIRST_SCREEN_CHECK, self._check_first_screen)
         if self.index_on_start:
@@ -302,12 +309,13 @@ class PhotoApp(BindingGate, App[None]):
             return
         self._saved_theme = theme
 
-    def _bound_key(self, binding_id: str) -> str:
-        """The key (in Textual's long form) that runs ``binding_id`` now, the keymap applied."""
-        for key, active in self.screen.active_bindings.items():
-            if active.binding.id == binding_id:
-                return key
-        return ""
+    def _palette_key(self) -> str:
+        """The first key of the command palette, the keymap applied ("" when unbound); from
+        the bindings, since no screen is up yet to ask for its active ones."""
+        keys_ = self.keymap.get("app.commands")
+        if keys_ is None:
+            keys_ = keys.find_binding(type(self), "app.commands").key
+        return keys_.split(",")[0].strip()
 
     def _spec_from_session(self) -> ViewSpec:
         s = self.session

@@ -22,7 +22,8 @@ from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input
+from textual.widget import Widget
+from textual.widgets import Input
 
 from phototerm.library.ingest.indexer import IndexProgress
 from phototerm.library.query import QueryError
@@ -42,6 +43,7 @@ from phototerm.tui.screens.library_keys import LIBRARY_BINDINGS
 from phototerm.tui.services import Services
 from phototerm.tui.widgets.grid import ThumbnailGrid
 from phototerm.tui.widgets.infopanel import InfoPanel
+from phototerm.tui.widgets.keys_footer import KeysFooter
 from phototerm.tui.widgets.searchbar import SearchBar
 from phototerm.tui.widgets.sidebar import Sidebar, SidebarTree
 from phototerm.tui.widgets.statusbar import Status, StatusBar
@@ -125,7 +127,7 @@ class LibraryScreen(BindingGate, EditActions, Screen[None]):
                     )
                     yield InfoPanel(services.index, id="library-info")
         yield StatusBar(id="statusbar")
-        yield Footer()
+        yield KeysFooter()
 
     @property
     def grid(self) -> ThumbnailGrid:
@@ -148,6 +150,7 @@ class LibraryScreen(BindingGate, EditActions, Screen[None]):
         self.sidebar.refresh_tree()  # the photos indexed before this screen was on
         self.sidebar.show_view(self.spec)
         self.grid.focus()
+        self._show_focus(self.grid)  # in the first frame: the focus event comes after it
         self.watch(self.grid, "tile_size", self._tile_size_changed, init=False)
         if not self._hold:
             self.rebuild(keep_photo=False)
@@ -449,8 +452,10 @@ class LibraryScreen(BindingGate, EditActions, Screen[None]):
 
     @on(events.DescendantFocus)
     def _focus_moved(self, event: events.DescendantFocus) -> None:
+        self._show_focus(event.widget)
+
+    def _show_focus(self, widget: Widget) -> None:
         """The status line says where the keys go now."""
-        widget = event.widget
         typing = isinstance(widget, Input)
         if isinstance(widget, ThumbnailGrid):
             where = "PHOTOS"

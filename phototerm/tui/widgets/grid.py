@@ -292,7 +292,7 @@ class ThumbnailGrid(BindingGate, ScrollView, can_focus=True):
     def _content_width(self) -> int:
         return max(1, self.scrollable_content_region.width or self.size.width or 80)
 
-    def _reflow(self) -> None:
+    def _reflow(self, repaint: bool = True) -> None:
         self._layout = GridLayout(
             len(self.model),
             self.model.sections(),
@@ -301,7 +301,17 @@ class ThumbnailGrid(BindingGate, ScrollView, can_focus=True):
         )
         self._lines.clear()
         self.virtual_size = Size(self._content_width(), self._layout.height)
-        self.refresh()
+        if repaint:
+            self.refresh()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Textual draws a widget as soon as it has a size, and tells it of that size (the
+        # Resize event) only afterwards: lay the tiles out for the size they are drawn at,
+        # or the first frame shows them laid out for no size and the next moves them all.
+        if self.size.width and self._layout_width() != self._content_width():
+            self._reflow(repaint=False)
+            self._ensure_visible(center=True, immediate=True)
+        return super().render_lines(crop)
 
     def on_resize(self, event: events.Resize) -> None:
         if self._layout.count != len(self.model) or self._layout_width() != self._content_width():
@@ -352,19 +362,22 @@ class ThumbnailGrid(BindingGate, ScrollView, can_focus=True):
         # set without the watcher (used when the whole grid repaints anyway)
         self.set_reactive(ThumbnailGrid.cursor, self.validate_cursor(pos))
 
-    def _ensure_visible(self, center: bool = False) -> None:
+    def _ensure_visible(self, center: bool = False, immediate: bool = False) -> None:
         if not len(self.model) or not self.size.height:
             return
         top, bottom = self._layout.span(self.cursor)
         height = self.scrollable_content_region.height or self.size.height
         y = self.scroll_offset.y
         if center and not (y <= top and bottom <= y + height):
-            self.scroll_to(y=max(0, top - max(0, (height - (bottom - top)) // 2)), animate=False)
+            y = max(0, top - max(0, (height - (bottom - top)) // 2))
         elif top < y:
-            self.scroll_to(y=top, animate=False)
+            y = top
         elif bottom > y + height:
             # the smallest scroll that shows the whole tile (its top, if it is taller)
-            self.scroll_to(y=bottom - height if bottom - top <= height else top, animate=False)
+            y = bottom - height if bottom - top <= height else top
+        else:
+            return
+        self.scroll_to(y=y, animate=False, immediate=immediate)
 
     # ------------------------------------------------------------------ rendering
 
