@@ -14,7 +14,7 @@ from textual.binding import ActiveBinding, Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from phototerm.library.index import Index
 from phototerm.library.thumbnails import ThumbnailService
@@ -23,6 +23,7 @@ from phototerm.tui.model import IndexModel
 from phototerm.tui.screens.footer_first import KIOSK_FIRST, first_in_footer
 from phototerm.tui.widgets.grid import ThumbnailGrid, cursor_bindings
 from phototerm.tui.widgets.infopanel import InfoPanel
+from phototerm.tui.widgets.keys_footer import KeysFooter
 
 
 class KioskGrid(ThumbnailGrid, inherit_bindings=False):
@@ -89,7 +90,7 @@ class KioskGridScreen(BindingGate, Screen[None], inherit_bindings=False):
         with Horizontal(id="kiosk-body"):
             yield KioskGrid(self.thumbnails, color=self.color, id="kiosk-grid")
             yield InfoPanel(self.index, id="library-info")
-        yield Footer()
+        yield KeysFooter()
 
     @property
     def grid(self) -> KioskGrid:

@@ -23,7 +23,7 @@ from textual.binding import ActiveBinding, Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from phototerm.library.index import Index
 from phototerm.library.photo import Photo
@@ -36,6 +36,7 @@ from phototerm.tui.kiosk.slides import Slideshow
 from phototerm.tui.model import IndexModel
 from phototerm.tui.screens.footer_first import KIOSK_FIRST, first_in_footer
 from phototerm.tui.widgets.infopanel import InfoPanel
+from phototerm.tui.widgets.keys_footer import KeysFooter
 from phototerm.tui.widgets.photoview import PhotoView
 
 TICK = 0.25  # seconds between looks at the slideshow's clock
@@ -97,7 +98,7 @@ class SlideScreen(BindingGate, Screen[int | None], inherit_bindings=False):
     SlideScreen #slide-body { height: 1fr; }
     SlideScreen #slide-photo { width: 1fr; height: 100%; }
     SlideScreen #slide-info { width: 44; height: 100%; background: $surface; padding: 0 1; }
-    SlideScreen.-playing Footer { display: none; }
+    SlideScreen.-playing KeysFooter { display: none; }
     SlideScreen.-playing.-bare #slide-caption { display: none; }
     """
 
@@ -147,7 +148,7 @@ class SlideScreen(BindingGate, Screen[int | None], inherit_bindings=False):
             yield PhotoView(self.thumbnails, self.color, id="slide-photo")
             yield SlideInfo(self.index, id="slide-info")
         yield Static("", id="slide-caption")
-        yield Footer()
+        yield KeysFooter()
 
     @property
     def view(self) -> PhotoView:

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from phototerm.tui.dialogs.album import AlbumDialog
 from phototerm.tui.dialogs.confirm import ConfirmDialog
@@ -32,6 +32,7 @@ from phototerm.tui.keys import BindingGate
 from phototerm.tui.screens.library import LibraryScreen
 from phototerm.tui.screens.viewer import ViewerScreen
 from phototerm.tui.widgets.grid import ThumbnailGrid
+from phototerm.tui.widgets.keys_footer import KeysFooter
 from phototerm.tui.widgets.searchbar import SearchInput
 from phototerm.tui.widgets.sidebar import SidebarTree
 
@@ -144,7 +145,7 @@ class HelpScreen(BindingGate, Screen[None]):
                 intro.append(f"\n\nThe editing keys are not listed: {self._note}.", "bold")
             yield Static(intro, id="help-intro")
             yield Static(help_table(self._sections, ids=self._ids), id="help-table")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#help-scroll").focus()

@@ -16,7 +16,7 @@ from textual.binding import ActiveBinding, Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from phototerm.library.text import safe
 from phototerm.tui.clipboard import copy_paths
@@ -27,6 +27,7 @@ from phototerm.tui.screens.edit_keys import EDIT_BINDINGS, EditActions
 from phototerm.tui.screens.footer_first import first_in_footer
 from phototerm.tui.services import Services
 from phototerm.tui.widgets.infopanel import InfoPanel, stars, when
+from phototerm.tui.widgets.keys_footer import KeysFooter
 from phototerm.tui.widgets.photoview import PhotoView
 
 
@@ -97,7 +98,7 @@ class ViewerScreen(BindingGate, EditActions, Screen[int | None]):
         with Horizontal(id="viewer-body"):
             yield PhotoView(self.services.thumbnails, self.services.color, id="viewer-photo")
             yield InfoPanel(self.services.index, id="viewer-info")
-        yield Footer()
+        yield KeysFooter()
 
     @property
     def info(self) -> InfoPanel:
