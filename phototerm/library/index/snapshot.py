@@ -46,7 +46,7 @@ from typing import Any, BinaryIO
 from phototerm.library.index import pairs
 from phototerm.library.index.index import Index
 from phototerm.library.index.records import KeyTable, Table
-from phototerm.library.metadata.reader import READER_VERSION, ROW_FIELDS
+from phototerm.library.metadata.rows import READER_VERSION, ROW_FIELDS
 from phototerm.library.values import fold
 
 MAGIC = b"PTIX"

@@ -30,13 +30,13 @@ import time
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from phototerm.library import extras
 from phototerm.library.ingest.listing import Listing
 from phototerm.library.ingest.scanner import ScanError, scan_folders
-from phototerm.library.metadata import reader as metadata
-from phototerm.library.metadata.reader import Item, Row, photo_from_row
+from phototerm.library.metadata.rows import Item, Row, photo_from_row
 from phototerm.library.photo import Photo
 
 if TYPE_CHECKING:  # only its .name and .root are used; spaces.py pulls in the config
@@ -46,9 +46,9 @@ if TYPE_CHECKING:  # only its .name and .root are used; spaces.py pulls in the c
     from phototerm.library.metadata import cache as metadata_cache
     from phototerm.library.spaces import SpaceRoot
 
-# The process pool's modules (multiprocessing, concurrent.futures) and the metadata cache's
-# are imported where they are used: a warm start that finds nothing to read (reconcile.py)
-# does not pay for them.
+# The process pool's modules (multiprocessing, concurrent.futures), the metadata cache's and
+# the reader's (its EXIF and container parsers) are imported where they are used: a warm
+# start that finds nothing to read (reconcile.py) does not pay for them.
 
 __all__ = ["IndexProgress", "IndexResult", "ScanError", "index_spaces"]
 
@@ -293,7 +293,7 @@ class _Run:
         self.total = self.found
         if self.pool is None:  # a small job: no process start-up
             for state, items in self.waiting:
-                self.accept(state, metadata.read_chunk(state.root, items))
+                self.accept(state, _reader().read_chunk(state.root, items))
                 self.report("reading")
             self.waiting = []
         else:
@@ -337,7 +337,7 @@ class _Run:
                 except Exception as exc:  # noqa: BLE001 - this file kills the reader
                     rel, size, mtime, _ = item
                     reason = f"the reader crashed on this file ({type(exc).__name__})"
-                    results = [(metadata.error_row(rel, size, mtime, reason), False)]
+                    results = [(_reader().error_row(rel, size, mtime, reason), False)]
                     pool.shutdown(wait=True, cancel_futures=True)
                     pool = _make_pool(1, self.context)
                 self.accept(state, results)
@@ -421,6 +421,8 @@ def _make_pool(workers: int, context: BaseContext) -> ProcessPoolExecutor:
 
     import exifread  # noqa: F401 - once here, not in each forked worker (reader.py imports it late)
 
+    _reader()  # the same for the reader itself
+
     _start_resource_tracker()
     return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init)
 
@@ -495,6 +497,13 @@ def _alarm(signum: int, frame: object) -> None:
     raise _Timeout
 
 
+def _reader() -> ModuleType:
+    """The metadata reader, imported on first use."""
+    from phototerm.library.metadata import reader
+
+    return reader
+
+
 def read_chunk_guarded(root: str, items: Sequence[Item]) -> list[tuple[Row, bool]]:
     """``metadata.read_chunk`` with a per-file time limit (main thread of a worker only).
 
@@ -507,7 +516,8 @@ def read_chunk_guarded(root: str, items: Sequence[Item]) -> list[tuple[Row, bool
     if threading.current_thread() is not threading.main_thread() or not hasattr(
         signal, "setitimer"
     ):
-        return metadata.read_chunk(root, items)
+        return _reader().read_chunk(root, items)
+    reader = _reader()
     previous = signal.signal(signal.SIGALRM, _alarm)
     cpu_limit = resource.getrlimit(resource.RLIMIT_CPU)
     out: list[tuple[Row, bool]] = []
@@ -516,10 +526,10 @@ def read_chunk_guarded(root: str, items: Sequence[Item]) -> list[tuple[Row, bool
             _limit_cpu(2 * FILE_TIMEOUT, cpu_limit)
             signal.setitimer(signal.ITIMER_REAL, FILE_TIMEOUT)
             try:
-                out.append(metadata.read_row(root, rel, size, mtime, sidecar))
+                out.append(reader.read_row(root, rel, size, mtime, sidecar))
             except _Timeout:
                 reason = f"reading took over {FILE_TIMEOUT:g} s; skipped"
-                out.append((metadata.error_row(rel, size, mtime, reason), False))
+                out.append((reader.error_row(rel, size, mtime, reason), False))
             finally:
                 signal.setitimer(signal.ITIMER_REAL, 0)
     finally:

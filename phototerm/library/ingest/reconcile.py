@@ -29,8 +29,7 @@ from phototerm.library.ingest.indexer import CHUNK, IndexProgress, _Run, _Space
 from phototerm.library.ingest.listing import Listing
 from phototerm.library.ingest.moves import pair_moves, same_file
 from phototerm.library.ingest.scanner import ScanEntry, ScanError, scan_listings
-from phototerm.library.metadata import reader
-from phototerm.library.metadata.reader import Item
+from phototerm.library.metadata.rows import Item
 from phototerm.library.photo import Photo
 
 if TYPE_CHECKING:
@@ -187,6 +186,8 @@ def _settle(
         if record is None:
             entry = found.new[new_rel]
             item = _item(state, entry)
+            from phototerm.library.metadata import reader  # only when moves are looked for
+
             record = read_now[new_rel] = reader.read(state.root, *item[:3], item[3], space)
         return same_file(index.get(found.gone[gone_rel][0]), record)
 

@@ -30,10 +30,13 @@ import sys
 import zlib
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 from phototerm.library.durable import atomic_write
-from phototerm.library.metadata.reader import READER_VERSION, ROW_FIELDS, Row
+from phototerm.library.metadata.rows import READER_VERSION, ROW_FIELDS
+
+if TYPE_CHECKING:  # the reader (and its parsers) is not needed to load the cache
+    from phototerm.library.metadata.reader import Row
 
 MAGIC = b"PTMC"
 FORMAT = 2  # this file's layout (2: the rows in several marshalled lists)

@@ -24,12 +24,20 @@ import re
 import struct
 import warnings
 from collections.abc import Sequence
-from typing import Any, BinaryIO, TypeAlias
+from typing import Any, BinaryIO
 
 from phototerm.library.files.links import stays_inside
 from phototerm.library.files.regular import is_regular, open_regular
 from phototerm.library.metadata import bmff, heif, raw, video, xmp
 from phototerm.library.metadata.exiftags import exif_fields, slim_exif, wall_clock
+from phototerm.library.metadata.rows import (  # noqa: F401 - re-exported
+    ROW_DEFS,
+    ROW_FIELDS,
+    Item,
+    Row,
+    photo_from_row,
+    row_of,
+)
 from phototerm.library.photo import PHOTO, RAW_EXTENSIONS, VIDEO, Photo, extension, kind_of
 from phototerm.library.pictures.budget import TOO_LARGE, jpeg_too_large, too_large
 from phototerm.library.text import clean_metadata
@@ -41,28 +49,12 @@ _exif_log.addHandler(logging.NullHandler())
 _exif_log.propagate = False
 _exif_log.setLevel(logging.CRITICAL + 1)
 
-# Bump when reading gives different rows for the same file (a field added, a bug fixed):
-# metadata caches written by another reader version are then rebuilt.
-# 2: truncated JPEGs (no EOI after the scan) are flagged; 3: truncated PNG and TIFF, pictures
-# over the decoding budget, and mtimes no date can show (unknown, not a crash); 4: videos
-# (duration, codec, size, creation time), HEIF sizes from the container, RAW sizes from
-# LibRaw, truncated HEIF and video files
-READER_VERSION = 4
 
-# A row is a Photo's fields after (space, root), in Photo's order, so Photo(space, root, *row).
-# Derived from Photo itself: a field added there is carried (and the cache schema changes);
-# so its entries are typed by Photo's fields at run time, not by a static tuple type. The
-# last field, ``pair``, is the index's to fill (a file never says what it is paired with).
-_ROW_DEFS = [f for f in dataclasses.fields(Photo)[2:] if f.name != "pair"]
-ROW_FIELDS = tuple(f.name for f in _ROW_DEFS)
 _DEFAULTS = {
     f.name: f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
-    for f in _ROW_DEFS
+    for f in ROW_DEFS
     if f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING
 }
-Row: TypeAlias = tuple[Any, ...]
-# (rel, size, mtime, sidecar path or None)
-Item: TypeAlias = tuple[str, int, float, str | None]
 
 HEAD_BYTES = 65536  # first read of a file
 
@@ -123,14 +115,6 @@ def read_chunk(root: str, items: Sequence[Item]) -> list[tuple[Row, bool]]:
     (a permission fixed, a network share back) are not worth caching.
     """
     return [read_row(root, rel, size, mtime, sidecar) for rel, size, mtime, sidecar in items]
-
-
-def photo_from_row(space: str, root: str, row: Row) -> Photo:
-    return Photo(space, root, *row)
-
-
-def row_of(photo: Photo) -> Row:
-    return tuple(getattr(photo, name) for name in ROW_FIELDS)
 
 
 def find_sidecar(path: str, root: str) -> str | None:
