@@ -15,7 +15,7 @@ import os
 import threading
 import time
 from collections.abc import Iterable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, on, work
 from textual.app import App, SystemCommand
@@ -29,7 +29,6 @@ from textual.worker import Worker, WorkerState
 
 from phototerm.library import paths
 from phototerm.library.index import Index
-from phototerm.library.opening import Library
 from phototerm.library.preload import Preload
 from phototerm.library.roles import Access, Identity
 from phototerm.library.settings import Settings, load_settings, save_keys
@@ -41,7 +40,6 @@ from phototerm.tui.editing.albums import AlbumEdits
 from phototerm.tui.editing.context import EditContext
 from phototerm.tui.editing.photos import PhotoEdits
 from phototerm.tui.editing.shares import ShareEdits
-from phototerm.tui.following import Following
 from phototerm.tui.keys import BindingGate
 from phototerm.tui.messages import (
     AlbumDeleted,
@@ -67,6 +65,10 @@ from phototerm.tui.services import Services
 from phototerm.tui.session import Session, SessionStore, library_key
 from phototerm.tui.theme_files import derived_variables, load_catalogue
 from phototerm.tui.threads import DaemonExecutor, close_within
+
+if TYPE_CHECKING:  # what an open library needs is imported once it is open (tui/opening.py)
+    from phototerm.library.opening import Library
+    from phototerm.tui.following import Following
 
 REFRESH_EVERY = 0.3  # seconds between grid refreshes while photos stream in
 # Without a saved index, photos stream in as they are read: the grid is first drawn when
@@ -431,6 +433,8 @@ class PhotoApp(BindingGate, App[None]):
         self._poll = self.set_interval(POLL_EVERY, self.edits.catch_up, name="edits-poll")
         self.edits.edited(None, albums=True)  # the albums are on the index now
         if not self.quitting:
+            from phototerm.tui.following import Following
+
             self.following = Following(self, library, message.watcher)
         elif message.watcher is not None:
             message.watcher.stop()

@@ -13,11 +13,14 @@ are told to the app, which steers the library screen.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.message import Message
 
-from phototerm.library.ingest.indexer import IndexProgress
-from phototerm.library.ingest.watch import Watcher
-from phototerm.library.opening import Library
+if TYPE_CHECKING:  # what opening the library needs is imported once it is opened
+    from phototerm.library.ingest.indexer import IndexProgress
+    from phototerm.library.ingest.watch import Watcher
+    from phototerm.library.opening import Library
 
 
 class IndexingProgress(Message):

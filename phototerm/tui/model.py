@@ -12,12 +12,15 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from phototerm.library.edits import Editor
 from phototerm.library.index import Group, Index
 from phototerm.library.photo import Photo
 from phototerm.library.spaces import LABELS
 from phototerm.library.text import safe
+
+if TYPE_CHECKING:  # the library's edits load once it is open
+    from phototerm.library.edits import Editor
 
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _SURROGATES = re.compile(r"[\ud800-\udfff]")

@@ -21,18 +21,20 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 from textual.worker import get_current_worker
 
 from phototerm.library.index import Index
-from phototerm.library.ingest.indexer import IndexProgress
-from phototerm.library.opening import Library, open_library
-from phototerm.library.opening.live import watcher_for
 from phototerm.library.preload import Preload
 from phototerm.library.settings import Settings
 from phototerm.library.spaces import SpaceSetup
 from phototerm.tui.messages import IndexingProgress, IndexLoaded, LibraryOpened, PhotosArrived
+
+if TYPE_CHECKING:
+    from phototerm.library.ingest.indexer import IndexProgress
+    from phototerm.library.opening import Library
 
 FIRST_SCREEN_WAIT = 3.0  # seconds the walk waits for the first screen at most
 
@@ -67,6 +69,14 @@ class Handover:
             library.close()
 
 
+def open_library(*args: Any, **kwargs: Any) -> Library:
+    """``phototerm.library.opening.open_library``, imported on first use: what opens a
+    library (stores, edits, the indexer) is not needed for the first screen."""
+    from phototerm.library.opening import open_library as opening
+
+    return opening(*args, **kwargs)
+
+
 def open_in_worker(
     post: Callable[[Message], object],
     handover: Handover,
@@ -99,18 +109,27 @@ def open_in_worker(
         check()
         post(IndexLoaded(count))
 
-    # The disk is followed from before the walk, so nothing that changes meanwhile is missed.
-    watcher = watcher_for(setup.on, settings, index)
-
-    def before_rescan() -> None:
+    def wait_for_first_screen() -> None:
         deadline = time.monotonic() + FIRST_SCREEN_WAIT
         while first_screen is not None and not first_screen.wait(0.05):
             check()  # quitting must not wait for the first screen
             if time.monotonic() > deadline:
                 break
-        watcher.listen()
 
     preloaded = preload.wait() if preload is not None else None
+    if preloaded is not None and preloaded.index is not None:
+        # The saved index is on screen: opening the stores, and even importing what opens
+        # them, waits until the first screen is drawn, not to compete with it for the GIL.
+        wait_for_first_screen()
+    from phototerm.library.opening.live import watcher_for
+
+    # The disk is followed from before the walk, so nothing that changes meanwhile is missed.
+    watcher = watcher_for(setup.on, settings, index)
+
+    def before_rescan() -> None:
+        wait_for_first_screen()
+        watcher.listen()
+
     try:
         if preloaded is None or preloaded.index is None:
             watcher.listen()  # indexing from scratch: no first screen to wait for

@@ -33,6 +33,7 @@ from phototerm.library.metadata.exiftags import exif_fields, slim_exif, wall_clo
 from phototerm.library.metadata.rows import (  # noqa: F401 - re-exported
     ROW_DEFS,
     ROW_FIELDS,
+    TRUNCATED_JPEG,
     Item,
     Row,
     photo_from_row,
@@ -78,7 +79,6 @@ _RAW_MAGIC = (
 # no EOI is the larger window read.
 TAIL_PROBE = 4096
 TAIL_WINDOW = 65536
-TRUNCATED_JPEG = "truncated JPEG (the file ends before the image does)"
 TRUNCATED_PNG = "truncated PNG (the file ends before the image does)"
 TRUNCATED_TIFF = "truncated TIFF (the file ends before the image does)"
 TRUNCATED_HEIF = "truncated HEIF (the file ends before the image does)"

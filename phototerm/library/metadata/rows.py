@@ -24,6 +24,9 @@ READER_VERSION = 4
 ROW_DEFS = [f for f in dataclasses.fields(Photo)[2:] if f.name != "pair"]
 ROW_FIELDS = tuple(f.name for f in ROW_DEFS)
 
+# A row's error for a JPEG whose data stops early; the thumbnails draw what there is of it.
+TRUNCATED_JPEG = "truncated JPEG (the file ends before the image does)"
+
 Row: TypeAlias = tuple[Any, ...]
 # (rel, size, mtime, sidecar path or None)
 Item: TypeAlias = tuple[str, int, float, str | None]

@@ -9,7 +9,7 @@ import io
 from PIL import Image
 
 from phototerm.library.files.regular import open_regular
-from phototerm.library.metadata.reader import TRUNCATED_JPEG
+from phototerm.library.metadata.rows import TRUNCATED_JPEG
 from phototerm.library.photo import Photo
 from phototerm.library.pictures.decoding import (
     Box,

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from types import EllipsisType
-from typing import ClassVar, Protocol
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from rich.text import Text
 from textual import on
@@ -26,12 +26,13 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Select, Static, Switch
 
-from phototerm.library.edits.shares import KEEP, ShareResult
-from phototerm.library.sharing.links import BadExpiry, parse_expiry
-from phototerm.library.sharing.people import Unreadable
-from phototerm.library.store import ROLES, Recipient
 from phototerm.library.text import safe
 from phototerm.tui.keys import BindingGate
+
+if TYPE_CHECKING:  # the library's edits, stores and sharing load once a dialog is shown
+    from phototerm.library.edits.shares import ShareResult
+    from phototerm.library.sharing.people import Unreadable
+    from phototerm.library.store import Recipient
 
 
 @dataclass
@@ -236,6 +237,8 @@ class ShareDialog(BindingGate, ModalScreen[None]):
         text = self.query_one("#share-expires", Input).value.strip()
         if not text:
             return True, None
+        from phototerm.library.sharing.links import BadExpiry, parse_expiry
+
         try:
             return True, parse_expiry(text)
         except BadExpiry as exc:
@@ -247,6 +250,8 @@ class ShareDialog(BindingGate, ModalScreen[None]):
         if not ok:
             self._show()
             return
+        from phototerm.library.edits.shares import KEEP
+
         typed = self.query_one("#share-password", Input).value
         had = self.target.link()
         password = typed if typed else (KEEP if had.on else None)
@@ -290,6 +295,8 @@ class ShareDialog(BindingGate, ModalScreen[None]):
         return person
 
     def action_add_person(self) -> None:
+        from phototerm.library.store import ROLES
+
         role = str(self.query_one("#share-role", Select).value)
         if role not in ROLES:
             role = "viewer"

@@ -8,9 +8,8 @@ the user chose to open one) is told to the app with a message; the app steers th
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
-from phototerm.library.edits import Editor
-from phototerm.library.edits.results import EditResult
 from phototerm.library.text import safe
 from phototerm.tui import model as views
 from phototerm.tui.dialogs.album import AlbumChoice, AlbumDialog
@@ -18,6 +17,10 @@ from phototerm.tui.dialogs.confirm import ConfirmDialog
 from phototerm.tui.editing.context import EditContext
 from phototerm.tui.messages import AlbumDeleted, AlbumOpened, AlbumRenamed
 from phototerm.tui.model import ViewSpec
+
+if TYPE_CHECKING:  # the library's edits, stores and sharing load once it is open
+    from phototerm.library.edits import Editor
+    from phototerm.library.edits.results import EditResult
 
 
 def current_search(spec: ViewSpec | None) -> str:

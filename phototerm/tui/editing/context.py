@@ -10,20 +10,22 @@ told with a ``PhotosEdited`` message; what shows photos repaints itself from it.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 from textual.message import Message
 
-from phototerm.library.edits import Editor
-from phototerm.library.edits.results import EditResult
 from phototerm.library.index import Index
-from phototerm.library.opening import Library
 from phototerm.library.roles import Access, Identity, Role, not_allowed
 from phototerm.library.spaces import LABELS
-from phototerm.library.store import Store
 from phototerm.library.text import safe
 from phototerm.tui.messages import PhotosEdited
+
+if TYPE_CHECKING:  # the library's edits, stores and sharing load once it is open
+    from phototerm.library.edits import Editor
+    from phototerm.library.edits.results import EditResult
+    from phototerm.library.opening import Library
+    from phototerm.library.store import Store
 
 
 class EditContext:

@@ -5,16 +5,18 @@ rejected photos to #recycle", each carried out through the Editor and reported.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
 
-from phototerm.library.edits import Editor
-from phototerm.library.edits.recycle import RECYCLE
-from phototerm.library.edits.results import EditResult
 from phototerm.library.spaces import LABELS
 from phototerm.library.text import safe
 from phototerm.tui.dialogs.confirm import ConfirmDialog
 from phototerm.tui.dialogs.describe import DescribeDialog
 from phototerm.tui.dialogs.tags import TagDialog, TagState
 from phototerm.tui.editing.context import EditContext
+
+if TYPE_CHECKING:  # the library's edits, stores and sharing load once it is open
+    from phototerm.library.edits import Editor
+    from phototerm.library.edits.results import EditResult
 
 FEW = 200  # up to this many photos, reading each is cheaper than scanning every tag
 
@@ -167,6 +169,8 @@ class PhotoEdits:
             context.app.push_screen(dialog, done)
 
     def _recycle_question(self, allowed: dict[str, int]) -> str:
+        from phototerm.library.edits.recycle import RECYCLE
+
         stores = self.context.stores
         total = sum(allowed.values())
         lines = [

@@ -10,27 +10,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from types import EllipsisType
+from typing import TYPE_CHECKING
 
-from phototerm.library.edits import Editor
-from phototerm.library.edits.shares import KEEP, ShareResult
 from phototerm.library.photo import SHARED
-from phototerm.library.sharing.links import link_url
-from phototerm.library.sharing.people import (
-    BadRecipient,
-    SharedWithMe,
-    Unreadable,
-    cannot_open,
-    completions,
-    recipient,
-    shared_with,
-)
-from phototerm.library.store import Recipient, ShareRecord
 from phototerm.library.text import safe
 from phototerm.tui import model as views
 from phototerm.tui.dialogs.share import LinkState, ShareDialog
 from phototerm.tui.dialogs.shares import ShareRow, SharesDialog
 from phototerm.tui.editing.context import EditContext
 from phototerm.tui.model import ViewSpec
+
+if TYPE_CHECKING:  # the library's edits, stores and sharing load once it is open
+    from phototerm.library.edits import Editor
+    from phototerm.library.edits.shares import ShareResult
+    from phototerm.library.sharing.people import SharedWithMe, Unreadable
+    from phototerm.library.store import Recipient, ShareRecord
 
 
 class AlbumShare:
@@ -83,7 +77,7 @@ class AlbumShare:
         link, _people = self.shares()
         if link is None:
             return LinkState(False)
-        from phototerm.library.sharing.links import expiry_day
+        from phototerm.library.sharing.links import expiry_day, link_url
 
         return LinkState(
             True,
@@ -100,6 +94,8 @@ class AlbumShare:
     def save_link(
         self, password: str | None | EllipsisType, expires: float | None, download: bool
     ) -> ShareResult:
+        from phototerm.library.edits.shares import KEEP
+
         if self.album is None:
             result = self.editor.shares.link_selection(
                 self.ids,
@@ -117,6 +113,8 @@ class AlbumShare:
         return result
 
     def revoke_link(self) -> ShareResult:
+        from phototerm.library.edits.shares import ShareResult
+
         link, _people = self.shares()
         if link is None:
             return ShareResult(False, "This album has no link")
@@ -125,6 +123,8 @@ class AlbumShare:
         return result
 
     def check_person(self, who: str, role: str) -> tuple[Recipient | None, str]:
+        from phototerm.library.sharing.people import BadRecipient, recipient
+
         try:
             return recipient(who, role), ""
         except BadRecipient as exc:
@@ -148,6 +148,8 @@ class AlbumShare:
 
     @staticmethod
     def complete(prefix: str) -> list[str]:
+        from phototerm.library.sharing.people import completions
+
         return completions(prefix)
 
     def _told(self, result: ShareResult) -> None:
@@ -199,7 +201,7 @@ class ShareEdits:
         editor = self.context.editor
         if editor is None:
             return []
-        from phototerm.library.sharing.links import expiry_day
+        from phototerm.library.sharing.links import expiry_day, link_url
 
         out = []
         for space, share in editor.shares.all():
@@ -245,6 +247,8 @@ class ShareEdits:
         editor = self.context.editor
         if editor is None:
             return
+        from phototerm.library.sharing.people import cannot_open
+
         for item in self.shared_with_me():
             if editor.albums.shown_in(item.space, item.share.album or "") != shown:
                 continue
@@ -267,4 +271,6 @@ class ShareEdits:
         editor = self.context.editor
         if editor is None:
             return []
+        from phototerm.library.sharing.people import shared_with
+
         return shared_with(editor.identity, editor.stores)

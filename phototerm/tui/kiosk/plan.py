@@ -8,12 +8,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from phototerm.library.edits import Editor
 from phototerm.library.photo import Photo
 from phototerm.library.text import safe
 from phototerm.tui import model as views
 from phototerm.tui.model import ViewSpec
+
+if TYPE_CHECKING:  # the library's edits load once it is open
+    from phototerm.library.edits import Editor
 
 DEFAULT_INTERVAL = 8.0  # seconds a slide stays when the slideshow is started from the keys
 

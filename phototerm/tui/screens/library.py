@@ -12,7 +12,7 @@ and hands the news to the grid, the sidebar and the info panel, which repaint th
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on
 from textual.actions import SkipAction
@@ -25,7 +25,6 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input
 
-from phototerm.library.ingest.indexer import IndexProgress
 from phototerm.library.query import QueryError
 from phototerm.library.spaces import LABELS
 from phototerm.library.text import safe
@@ -47,6 +46,9 @@ from phototerm.tui.widgets.keys_footer import KeysFooter
 from phototerm.tui.widgets.searchbar import SearchBar
 from phototerm.tui.widgets.sidebar import Sidebar, SidebarTree
 from phototerm.tui.widgets.statusbar import Status, StatusBar
+
+if TYPE_CHECKING:
+    from phototerm.library.ingest.indexer import IndexProgress
 
 GROUPINGS = ("day", "month", "year")
 
