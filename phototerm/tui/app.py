@@ -37,6 +37,7 @@ from phototerm.library.spaces import SpaceSetup
 from phototerm.library.text import safe
 from phototerm.library.thumbnails import ThumbnailService
 from phototerm.tui import keys, terminal, themes
+from phototerm.tui.compaction import Compactor
 from phototerm.tui.editing.albums import AlbumEdits
 from phototerm.tui.editing.context import EditContext
 from phototerm.tui.editing.photos import PhotoEdits
@@ -48,6 +49,7 @@ from phototerm.tui.messages import (
     AlbumOpened,
     AlbumRenamed,
     DiskChanged,
+    IndexCompacted,
     IndexingProgress,
     IndexLoaded,
     LibraryOpened,
@@ -203,6 +205,13 @@ class PhotoApp(BindingGate, App[None]):
         self._poll: Timer | None = None
         self._handover = Handover()
         self.following: Following | None = None  # the open library following the disk
+        self.compactor = Compactor(
+            self,
+            self.index,
+            shown=self._library_shown,
+            following=lambda: self.following,
+            refresh=self._refresh_library,
+        )
         roles = Access(
             setup.identity or Identity.current(), {}, roots={s.name: s.root for s in setup.on}
         )
@@ -332,6 +341,11 @@ class PhotoApp(BindingGate, App[None]):
                 return screen
         raise LookupError("the library screen is not open")
 
+    def _library_shown(self) -> LibraryScreen | None:
+        """The library screen when it is the screen shown (no viewer, dialog or palette)."""
+        screen = self.screen
+        return screen if isinstance(screen, LibraryScreen) else None
+
     def _shown_view(self) -> ViewSpec | None:
         try:
             return self.library.spec
@@ -401,6 +415,8 @@ class PhotoApp(BindingGate, App[None]):
             self.library.index_changed(keep_photo=True if whole else None, moved=moved)
         except LookupError:
             pass
+        if self.following is not None:
+            self.compactor.changed()
 
     @on(IndexingProgress)
     def _progress(self, message: IndexingProgress) -> None:
@@ -431,9 +447,15 @@ class PhotoApp(BindingGate, App[None]):
     def _disk_changed(self, message: DiskChanged) -> None:
         """Photos changed on disk: the grid follows at most once per REFRESH_EVERY, cursor
         and selection staying on their photos (moved ones included)."""
-        if self.following is not None:
+        # Ids of an earlier numbering (a compaction since) would name other photos: a move
+        # that cannot be followed leaves the cursor where it is instead.
+        if self.following is not None and message.numbering == self.index.numbering:
             self.following.add_moved(message.moved)
         self._schedule_refresh()
+
+    @on(IndexCompacted)
+    def _index_compacted(self, message: IndexCompacted) -> None:
+        self.compactor.built(message.built)
 
     @on(NewPhotosWaiting)
     def _new_photos_waiting(self, message: NewPhotosWaiting) -> None:
@@ -611,6 +633,7 @@ class PhotoApp(BindingGate, App[None]):
 
     def on_unmount(self) -> None:
         self._first_screen.set()  # a worker waiting for it must not wait for nothing
+        self.compactor.stop()
         if self._poll is not None:
             self._poll.stop()
         if self.following is not None:

@@ -8,6 +8,7 @@ Textual: the library screen builds models, the grid reads them, tests check them
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -15,6 +16,7 @@ from datetime import UTC, datetime
 
 from phototerm.library.edits import Editor
 from phototerm.library.index import Group, Index
+from phototerm.library.index.compaction import NONE, Renumbering
 from phototerm.library.photo import Photo
 from phototerm.library.spaces import LABELS
 from phototerm.library.text import safe
@@ -69,6 +71,21 @@ class IndexModel:
         self.since: float | None = None  # Recently added: the oldest modification time in it
         self._labels = labels
         self._positions: dict[int, int] | None = None
+        self.numbering = index.numbering  # the index's numbering its ids belong to
+
+    def renumber(self, new: Renumbering) -> bool:
+        """The same photos in the same places, under the ids of a compacted index (in place:
+        whoever holds this model sees them). False when some photo was gone already (its
+        place holds NONE, an id no photo has: the model must be built again)."""
+        self.ids = new.translate(self.ids)
+        if self._labels is not None:
+            labels = self._labels
+            self._labels = new.per_new_id(
+                labels if isinstance(labels, array) else array("I", labels)
+            )
+        self._positions = None
+        self.numbering = self.index.numbering
+        return NONE not in self.ids
 
     def __len__(self) -> int:
         return len(self.ids)

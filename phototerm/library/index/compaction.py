@@ -64,7 +64,7 @@ from __future__ import annotations
 
 from array import array
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, compress
 from operator import sub
@@ -186,11 +186,12 @@ class Renumbering(Mapping[int, int]):
 
     Held as one array indexed by old id (4 bytes an old row, rather than a dict's ~100)."""
 
-    __slots__ = ("_count", "_new")
+    __slots__ = ("_count", "_keep", "_new")
 
-    def __init__(self, new_of: array[int], count: int) -> None:
+    def __init__(self, new_of: array[int], count: int, keep: bytes) -> None:
         self._new = new_of  # old id -> new id, NONE for a dead row
         self._count = count
+        self._keep = keep  # one byte per old id: 1 = live
 
     def __getitem__(self, old: int) -> int:
         if isinstance(old, int) and 0 <= old < len(self._new):
@@ -219,9 +220,21 @@ class Renumbering(Mapping[int, int]):
         out = [new[i] if isinstance(i, int) and 0 <= i < top else NONE for i in old]
         return [i for i in out if i != NONE]
 
-    def translate(self, old: array[int]) -> array[int]:
-        """An array of old ids translated (dead ones become ``NONE``), in C-level passes."""
-        return _translate(old, self._new)
+    def translate(self, old: Sequence[int]) -> Sequence[int]:
+        """Old ids (an array, or a list) translated, dead ones to ``NONE``, in C-level passes:
+        an array for an array, a list for anything else."""
+        if isinstance(old, array):
+            return _translate(old, self._new)
+        get = self._new.__getitem__
+        out: list[int] = []
+        for a in range(0, len(old), CHUNK):
+            out.extend(map(get, old[a : a + CHUNK]))
+        return out
+
+    def per_new_id(self, values: array[int]) -> array[int]:
+        """``values`` indexed by old id (one per old row, or fewer) as indexed by new id:
+        those of the dead rows left out (a sort order's labels, say)."""
+        return _compress(values, self._keep[: len(values)])
 
 
 @dataclass(slots=True)
@@ -326,7 +339,7 @@ def _build(src: dict[str, Any]) -> tuple[Index, Renumbering, int]:
     old_ids = masks.ids_of(keep, count)
     for a in range(0, count, CHUNK):
         deque(map(new_of.__setitem__, old_ids[a : a + CHUNK], range(a, min(count, a + CHUNK))), 0)
-    renumbering = Renumbering(new_of, count)
+    renumbering = Renumbering(new_of, count, keep)
 
     ix = Index()
     ix.numbering = src["numbering"]
