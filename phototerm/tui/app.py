@@ -541,6 +541,10 @@ class PhotoApp(BindingGate, App[None]):
             if photo_id is not None:
                 self.library.move_to_photo(photo_id)
 
+        if getattr(message.model, "numbering", self.index.numbering) != self.index.numbering:
+            # Made before a compaction renumbered the index (a model rebuilt meanwhile, so
+            # not remapped): its ids would open other photos. The key does nothing instead.
+            return
         viewer = ViewerScreen(message.model, message.position, self.services, info=self.viewer_info)
         self.push_screen(viewer, back)
 
