@@ -455,7 +455,7 @@ class PhotoApp(BindingGate, App[None]):
 
     @on(IndexCompacted)
     def _index_compacted(self, message: IndexCompacted) -> None:
-        self.compactor.built(message.built)
+        self.compactor.built(message.built, message.ready)
 
     @on(NewPhotosWaiting)
     def _new_photos_waiting(self, message: NewPhotosWaiting) -> None:

@@ -34,6 +34,7 @@ from textual.timer import Timer
 from phototerm.library.index import Index
 from phototerm.library.index.compaction import Compacted, compacted, due, swap
 from phototerm.tui.messages import IndexCompacted
+from phototerm.tui.model import IndexModel, Renumbered
 
 if TYPE_CHECKING:
     from phototerm.tui.following import Following
@@ -64,6 +65,7 @@ class Compactor:
         self._retry_timer: Timer | None = None
         self._building = False
         self._waiting: Compacted | None = None  # built, waiting for the right moment
+        self._ready: Renumbered | None = None  # the screen's model renumbered, made with it
         self.swapped = 0  # compactions swapped in (for tests)
 
     def changed(self) -> None:
@@ -80,8 +82,10 @@ class Compactor:
         if self._building or self._following() is None or not due(self.index):
             return
         self._building = True
+        screen = self._shown()
+        model = screen.model if screen is not None else None
         self.app.run_worker(
-            self._make,
+            lambda: self._make(model),
             name="compacting the index",
             group="compaction",
             thread=True,
@@ -89,17 +93,19 @@ class Compactor:
             exit_on_error=False,
         )
 
-    def _make(self) -> None:
-        """On a thread worker: the copy, handed to the UI thread."""
+    def _make(self, model: IndexModel | None) -> None:
+        """On a thread worker: the copy, and the library screen's model (as it was when the
+        build started) under its ids, so the UI thread only swaps them in if it is the same."""
         try:
             built = compacted(self.index)
+            ready = model.renumbered(built.renumbering) if model is not None else None
         finally:
             self._building = False
-        self.app.post_message(IndexCompacted(built))
+        self.app.post_message(IndexCompacted(built, ready))
 
-    def built(self, built: Compacted) -> None:
+    def built(self, built: Compacted, ready: Renumbered | None = None) -> None:
         """A copy is ready (UI thread): swap it in now, or wait for the moment."""
-        self._waiting = built
+        self._waiting, self._ready = built, ready
         self._try()
 
     def _try(self) -> None:
@@ -108,7 +114,7 @@ class Compactor:
         if built is None:
             return
         if built.version != self.index.version:  # the index moved on: this copy is stale
-            self._waiting = None
+            self._waiting = self._ready = None
             self.changed()
             return
         screen, following = self._shown(), self._following()
@@ -126,11 +132,11 @@ class Compactor:
                 self._later()
                 return
             renumbering = swap(self.index, built)
-            self._waiting = None
+            ready, self._waiting, self._ready = self._ready, None, None
             if renumbering is None:
                 self.changed()
                 return
-            screen.renumbered(renumbering, was_current=True)
+            screen.renumbered(renumbering, was_current=True, ready=ready)
             self.swapped += 1
 
     def _later(self) -> None:
@@ -142,4 +148,4 @@ class Compactor:
             if timer is not None:
                 timer.stop()
         self._quiet_timer = self._retry_timer = None
-        self._waiting = None
+        self._waiting = self._ready = None

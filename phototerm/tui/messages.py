@@ -20,6 +20,7 @@ from phototerm.library.index.compaction import Compacted
 from phototerm.library.ingest.indexer import IndexProgress
 from phototerm.library.ingest.watch import Watcher
 from phototerm.library.opening import Library
+from phototerm.tui.model import Renumbered
 
 
 class IndexingProgress(Message):
@@ -67,9 +68,10 @@ class IndexCompacted(Message):
     """A compacted copy of the index is ready (built on a thread), to be swapped in on the
     UI thread when nothing holds ids that the swap would not remap (tui/compaction.py)."""
 
-    def __init__(self, built: Compacted) -> None:
+    def __init__(self, built: Compacted, ready: Renumbered | None = None) -> None:
         super().__init__()
         self.built = built
+        self.ready = ready  # the library screen's model (as it was) under the new ids
 
 
 class NewPhotosWaiting(Message):

@@ -158,8 +158,15 @@ def renumbered(answers: dict[str, Any], new: compaction.Renumbering) -> dict[str
     return out
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_a_compacted_copy_answers_as_the_index_restricted_to_live_photos(seed: int) -> None:
+@pytest.mark.parametrize(
+    ("seed", "chunk", "piece"), [(1, 1 << 16, 1 << 20), (2, 7, 50), (3, 64, 1)]
+)
+def test_a_compacted_copy_answers_as_the_index_restricted_to_live_photos(
+    seed: int, chunk: int, piece: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the passes in pieces of a few rows and bytes too: every cut is a piece's edge somewhere
+    monkeypatch.setattr(compaction, "CHUNK", chunk)
+    monkeypatch.setattr(compaction, "BLOB_PIECE", piece)
     ix = churned(seed)
     assert ix.removed_rows > 200
     before = every_answer(ix)
@@ -169,6 +176,9 @@ def test_a_compacted_copy_answers_as_the_index_restricted_to_live_photos(seed: i
     # renumbered in row order: the live rows keep their order, numbered from 0
     assert list(done.renumbering) == ix.ids()
     assert [done.renumbering[i] for i in ix.ids()] == list(range(len(ix)))
+    # the folded-name blob carried over (not made again), as far as it went
+    assert ix._search_rows > 0
+    assert copy._search_rows == sum(1 for i in ix.ids() if i < ix._search_rows)
     # the orders carried over, each asked first (small results are sorted by their labels)
     carried = list(copy._orders)
     assert ("taken", False) in carried and len(carried) >= 3

@@ -66,7 +66,7 @@ from array import array
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import accumulate, compress
+from itertools import accumulate, compress, islice
 from operator import sub
 from typing import Any
 
@@ -75,12 +75,23 @@ from phototerm.library.index.columns import Columns
 from phototerm.library.index.index import Index
 from phototerm.library.index.records import KeyTable
 
-__all__ = ["FLOOR", "NONE", "Compacted", "Renumbering", "compacted", "due", "swap"]
+__all__ = [
+    "FLOOR",
+    "NONE",
+    "Compacted",
+    "Renumbering",
+    "build",
+    "compacted",
+    "copies",
+    "due",
+    "swap",
+]
 
 FLOOR = 4096  # dead rows below which compacting is never due
 SHARE = 4  # ... and it is due once more than 1 / SHARE of all rows are dead
 CHUNK = 1 << 16  # rows per C-level pass (a few ms): the GIL is let go between passes
 NONE = 0xFFFFFFFF  # in a renumbering's table: the old row is dead
+BLOB_PIECE = 1 << 20  # bytes of the folded-name blob handled in one C-level pass
 
 # Row-keyed sparse dicts: keys translated, dead ones dropped.
 _SPARSE = (
@@ -249,10 +260,19 @@ class Compacted:
 def compacted(ix: Index) -> Compacted:
     """A copy of ``ix`` holding only its live rows (see the module docstring). Holds the
     index's lock only while taking copies; ``ix`` itself is not changed."""
+    return build(copies(ix))
+
+
+def copies(ix: Index) -> dict[str, Any]:
+    """The first half of ``compacted``, under the index's lock: what the build reads."""
     with ix._lock:
         ix._flush()
         pairs.settle(ix)  # every link joins live rows: partners translate cleanly
-        src = _copies(ix)
+        return _copies(ix)
+
+
+def build(src: dict[str, Any]) -> Compacted:
+    """The second half of ``compacted``, holding no lock: the copy made from ``src``."""
     return Compacted(*_build(src))
 
 
@@ -336,7 +356,9 @@ def _build(src: dict[str, Any]) -> tuple[Index, Renumbering, int]:
     live: bytearray = src["_live"]
     keep = bytes(live)
     new_of = array("I", bytes([0xFF]) * (4 * n))
-    old_ids = masks.ids_of(keep, count)
+    old_ids: list[int] = []
+    for a in range(0, n, CHUNK):
+        old_ids.extend(compress(range(a, min(n, a + CHUNK)), keep[a : a + CHUNK]))
     for a in range(0, count, CHUNK):
         deque(map(new_of.__setitem__, old_ids[a : a + CHUNK], range(a, min(count, a + CHUNK))), 0)
     renumbering = Renumbering(new_of, count, keep)
@@ -387,28 +409,46 @@ def _translate(old: array[int], new_of: array[int]) -> array[int]:
 def _live_only(ids: array[int]) -> array[int]:
     if NONE not in ids:
         return ids
-    return array("I", filter(NONE.__ne__, ids))
+    out = array("I")
+    for a in range(0, len(ids), CHUNK):
+        out.extend(filter(NONE.__ne__, ids[a : a + CHUNK]))
+    return out
 
 
 def _rekeyed(d: dict[int, Any], new_of: array[int]) -> dict[int, Any]:
     """A row-keyed dict under the new ids (dead rows' entries dropped, order kept)."""
-    out = dict(zip(map(new_of.__getitem__, d), d.values()))
+    keys, values = list(d), list(d.values())
+    out: dict[int, Any] = {}
+    get = new_of.__getitem__
+    for a in range(0, len(keys), CHUNK):
+        out.update(zip(map(get, keys[a : a + CHUNK]), values[a : a + CHUNK]))
     out.pop(NONE, None)
     return out
 
 
 def _names(ix: Index, src: dict[str, Any], keep: bytes) -> None:
-    """The names blob and its ends, for the kept rows only."""
+    """The names blob and its ends, for the kept rows only (CHUNK rows at a time)."""
     n, names, ends = src["n"], src["names"], src["name_end"]
-    parts = names.split(b"\0")
-    if len(parts) == n + 1:  # no name holds a NUL: split in C
-        parts.pop()
-    else:
-        parts = [names[ends[r] : ends[r + 1] - 1] for r in range(n)]
-    kept = list(compress(parts, keep))
-    ix._names = bytearray(b"\0".join(kept) + b"\0") if kept else bytearray()
-    lengths = map(sub, ends[1:], ends[:-1])  # each name + its NUL
-    ix._name_end = array("I", accumulate(compress(lengths, keep), initial=0))
+    out = bytearray()
+    for a in range(0, n, CHUNK):
+        b = min(n, a + CHUNK)
+        parts = names[ends[a] : ends[b]].split(b"\0")
+        if len(parts) == b - a + 1:  # no name holds a NUL: split in C
+            parts.pop()
+        else:
+            parts = [names[ends[r] : ends[r + 1] - 1] for r in range(a, b)]
+        kept = list(compress(parts, keep[a:b]))
+        if kept:
+            out += b"\0".join(kept)
+            out.append(0)
+    ix._names = out
+    new_ends = array("I", [0])
+    for a in range(0, n, CHUNK):
+        b = min(n, a + CHUNK)
+        lengths = map(sub, ends[a + 1 : b + 1], ends[a:b])  # each name + its NUL
+        sums = accumulate(compress(lengths, keep[a:b]), initial=new_ends[-1])
+        new_ends.extend(islice(sums, 1, None))  # the first is the end already there
+    ix._name_end = new_ends
 
 
 def _keys(slots: array[int], used: int, old_ids: list[int], n: int) -> KeyTable:
@@ -431,7 +471,9 @@ def _keys(slots: array[int], used: int, old_ids: list[int], n: int) -> KeyTable:
     # its slot), but if it were it must become a tombstone, not EMPTY (probe chains)
     lut = array("I", [tomb]) * (n + 1)
     lut[0] = 0
-    deque(map(lut.__setitem__, map((1).__add__, old_ids), range(1, len(old_ids) + 1)), 0)
+    for a in range(0, len(old_ids), CHUNK):
+        chunk = old_ids[a : a + CHUNK]
+        deque(map(lut.__setitem__, map((1).__add__, chunk), range(a + 1, a + 1 + len(chunk))), 0)
     table = KeyTable()
     table.slots = _translate(slots, lut)
     for p in tombs:
@@ -485,12 +527,21 @@ def _live_in_order(perm: array[int], live: bytearray) -> array[int]:
 
 
 def _name_blob(ix: Index, src: dict[str, Any], keep: bytes) -> None:
+    """The folded-name blob of the kept rows, cut into pieces of about ``BLOB_PIECE`` bytes at
+    row ends (each piece split, compressed and joined in C)."""
     rows, blob = src["blob_rows"], src["blob"]
-    if rows == 0:
-        return
-    parts = blob[1:-1].split(b"\n")
-    if len(parts) != rows:
-        return  # not the blob expected: made again when next needed
-    kept = list(compress(parts, keep[:rows]))
-    ix._search_blob = bytearray(b"\n" + b"\n".join(kept) + b"\n") if kept else bytearray(b"\n")
-    ix._search_rows = len(kept)
+    if rows == 0 or blob.count(b"\n") != rows + 1:
+        return  # none yet, or not the blob expected: made again when next needed
+    out = bytearray(b"\n")
+    row, start = 0, 1
+    while start < len(blob):
+        end = blob.find(b"\n", min(len(blob) - 1, start + BLOB_PIECE))  # a row's end
+        parts = blob[start:end].split(b"\n")
+        kept = list(compress(parts, keep[row : row + len(parts)]))
+        if kept:
+            out += b"\n".join(kept)
+            out.append(0x0A)
+        row += len(parts)
+        start = end + 1
+    ix._search_blob = out
+    ix._search_rows = keep[:rows].count(1)

@@ -276,12 +276,14 @@ class LibraryScreen(BindingGate, EditActions, Screen[None]):
         """Whether the model shows the index as it is (built since its last change)."""
         return self.model is not None and self._built_version == self.index.version
 
-    def renumbered(self, new: Renumbering, was_current: bool) -> None:
+    def renumbered(
+        self, new: Renumbering, was_current: bool, ready: views.Renumbered | None = None
+    ) -> None:
         """The index was just compacted (``new``: {old id: new id}): every id this screen
         holds follows, in this same handler, before anything reads one. ``was_current``: the
         model showed the index as it was just before; then the same photos are in the same
-        places and nothing is built again."""
-        whole = self.model.renumber(new) if self.model is not None else True
+        places and nothing is built again. ``ready``: the model's new ids, made ahead."""
+        whole = self.model.renumber(new, ready) if self.model is not None else True
         self.grid.renumbered(new)
         if self._expected_photo is not None:
             self._expected_photo = new.get(self._expected_photo)
