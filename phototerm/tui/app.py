@@ -440,6 +440,7 @@ class PhotoApp(BindingGate, App[None]):
         self.edits.edited(None, albums=True)  # the albums are on the index now
         if not self.quitting:
             self.following = Following(self, library, message.watcher)
+            self.compactor.changed()  # the start-up walk may have removed many photos
         elif message.watcher is not None:
             message.watcher.stop()
 
