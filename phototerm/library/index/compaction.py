@@ -10,9 +10,9 @@ it holds in the same step may swap (see "Why a swap is safe" below).
 
 Building it
 -----------
-Under the index's lock, only copies are taken (arrays and bytearrays: one memcpy each; small
-dicts) after the pending rows are flushed and the pair links settled; every structure is then
-rebuilt from the copies without the lock, in C-level passes of at most ``CHUNK`` rows (so a
+Under the index's lock, only copies are taken (``copies``: arrays and bytearrays, one memcpy
+each; dicts) after the pending rows are flushed and the pair links settled; every structure is
+then rebuilt from the copies without the lock (``build``), in C-level passes of at most ``CHUNK`` rows (so a
 UI thread waiting for the GIL waits for one chunk, not for a whole column):
 
 - value columns, ``_live`` and the pair links' roles: ``itertools.compress`` by the live mask;
@@ -55,8 +55,8 @@ every id outside the index and can remap them in the same step:
 - a snapshot saved with compaction (opening/library.py) saves the copy and swaps nothing.
 
 Trigger (``due``): more than ``FLOOR`` dead rows and more than a quarter of all rows dead.
-The floor keeps small libraries from compacting for a handful of removals (a copy costs about
-a second per million rows); the quarter bounds what churn costs in memory and search time
+The floor keeps small libraries from compacting for a handful of removals (at a million rows
+a copy takes ~85 ms under the lock and ~2.5 s to build, measured in ``bench --only watch``); the quarter bounds what churn costs in memory and search time
 (every mask and order walks dead rows too) to a third over a compacted index.
 """
 
@@ -302,7 +302,7 @@ def _copies(ix: Columns) -> dict[str, Any]:
     src: dict[str, Any] = {name: getattr(ix, name)[:] for name in (*_COLUMNS, "_live")}
     src.update(
         version=ix.version,
-        numbering=getattr(ix, "numbering", 0),
+        numbering=ix.numbering,
         n=ix._n,
         count=ix._count,
         names=bytes(ix._names),
