@@ -82,7 +82,9 @@ class LiveLibrary:
         watcher: Watcher | None = None,
         compact: bool = False,
     ) -> None:
-        """``watcher``: one already listening (made with ``watcher_for`` before the walk
+        """``on_events`` is called on the watcher's thread inside the batch (this object's
+        lock held): it hands the events on and must not call back into this object.
+        ``watcher``: one already listening (made with ``watcher_for`` before the walk
         that opened the library), else a new one. ``compact``: the caller holds no ids (it
         reads paths from the events): compact the index after a batch when it is due."""
         self.library = library
