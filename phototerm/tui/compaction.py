@@ -6,8 +6,8 @@ dialogs (tags, description, album, share) hold the photos they edit in closures;
 on their way (``DiskChanged``, the grid's ``Activated``, ``PhotoActivated``). So:
 
 1. When compacting is due, a copy is built on a thread worker once the library has been quiet
-   for ``QUIET`` seconds (the index's lock is held only to take copies), and handed to the UI
-   thread as ``IndexCompacted``.
+   for ``QUIET`` seconds and the library screen is shown (the index's lock is held only to
+   take copies), and handed to the UI thread as ``IndexCompacted``.
 2. On the UI thread, it is swapped in only when the library screen is the screen shown (no
    viewer, no dialog, no palette: nothing else holds ids), the library's watcher is between
    batches (``LiveLibrary.quiet``: held until the handler ends, so no batch resolves a path
@@ -79,10 +79,15 @@ class Compactor:
 
     def _build(self) -> None:
         self._quiet_timer = None
-        if self._building or self._following() is None or not due(self.index):
+        if self._building or self._waiting is not None:
+            return
+        if self._following() is None or not due(self.index):
+            return
+        screen = self._shown()
+        if screen is None:  # a copy could not be swapped in now: not made until it can
+            self._quiet_timer = self.app.set_timer(QUIET, self._build)
             return
         self._building = True
-        screen = self._shown()
         model = screen.model if screen is not None else None
         self.app.run_worker(
             lambda: self._make(model),
@@ -113,7 +118,8 @@ class Compactor:
         built = self._waiting
         if built is None:
             return
-        if built.version != self.index.version:  # the index moved on: this copy is stale
+        if built.version != self.index.version or not due(self.index):
+            # the index moved on (this copy is stale), or was compacted already
             self._waiting = self._ready = None
             self.changed()
             return
