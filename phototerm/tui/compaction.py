@@ -88,7 +88,7 @@ class Compactor:
             self._quiet_timer = self.app.set_timer(QUIET, self._build)
             return
         self._building = True
-        model = screen.model if screen is not None else None
+        model = screen.model
         self.app.run_worker(
             lambda: self._make(model),
             name="compacting the index",
