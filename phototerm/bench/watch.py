@@ -6,6 +6,7 @@
   ``ADDS`` photos, each checked to be found. In-process timings: a diagnosis of the index,
   not what a person waits for. Target: p50 <= 5 ms. The baseline is what the same add cost
   before the orders were kept up to date in place: sorting the cached orders again.
+- Compaction of that index after a quarter of its photos were removed (watch_compaction.py).
 - A burst of 2,000 files copied into a watched library (500 with --quick), the library
   opened and watched as the browser does, with the default ``[watch]`` settings: the time
   from the last file closed to the index holding all of them, through inotify, the settle
@@ -45,6 +46,7 @@ from dataclasses import replace
 from typing import Self
 
 from phototerm.bench import BenchOptions, Figure
+from phototerm.bench.watch_compaction import compaction_figures
 from phototerm.library.index import Index
 from phototerm.library.ingest.scanner import MEDIA_EXTENSIONS
 from phototerm.samples.synth import synthesize
@@ -61,6 +63,8 @@ def run(opts: BenchOptions) -> list[Figure]:
                "procs"),
     ]  # fmt: skip
     figures += _one_added(50_000 if opts.quick else 1_000_000)
+    gc.collect()
+    figures += compaction_figures(50_000 if opts.quick else 1_000_000)
     gc.collect()
     figures += _burst(500 if opts.quick else 2_000, opts.workdir)
     figures += _keys(opts.quick, opts.workdir)

@@ -87,7 +87,8 @@ def run(args: argparse.Namespace) -> int:
         with open_library(setup, writable=True, index=index) as library:
             if stop.is_set():
                 return EXIT_OK
-            live = follow(library, events.put, note=note, watcher=watcher)
+            # Only paths are printed: the index may compact itself as photos come and go.
+            live = follow(library, events.put, note=note, watcher=watcher, compact=True)
             roots = " and ".join(f"{s.label} ({safe(s.root)})" for s in setup.on)
             note(f"watching {roots}: one line per change; Ctrl+C stops")
             try:

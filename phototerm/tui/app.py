@@ -36,6 +36,7 @@ from phototerm.library.spaces import SpaceSetup
 from phototerm.library.text import safe
 from phototerm.library.thumbnails import ThumbnailService
 from phototerm.tui import keys, terminal, themes
+from phototerm.tui.compaction import Compactor
 from phototerm.tui.editing.albums import AlbumEdits
 from phototerm.tui.editing.context import EditContext
 from phototerm.tui.editing.photos import PhotoEdits
@@ -46,6 +47,7 @@ from phototerm.tui.messages import (
     AlbumOpened,
     AlbumRenamed,
     DiskChanged,
+    IndexCompacted,
     IndexingProgress,
     IndexLoaded,
     LibraryOpened,
@@ -211,6 +213,13 @@ class PhotoApp(BindingGate, App[None]):
         self._poll: Timer | None = None
         self._handover = Handover()
         self.following: Following | None = None  # the open library following the disk
+        self.compactor = Compactor(
+            self,
+            self.index,
+            shown=self._library_shown,
+            following=lambda: self.following,
+            refresh=self._refresh_library,
+        )
         roles = Access(
             setup.identity or Identity.current(), {}, roots={s.name: s.root for s in setup.on}
         )
@@ -342,6 +351,11 @@ class PhotoApp(BindingGate, App[None]):
                 return screen
         raise LookupError("the library screen is not open")
 
+    def _library_shown(self) -> LibraryScreen | None:
+        """The library screen when it is the screen shown (no viewer, dialog or palette)."""
+        screen = self.screen
+        return screen if isinstance(screen, LibraryScreen) else None
+
     def _shown_view(self) -> ViewSpec | None:
         try:
             return self.library.spec
@@ -411,6 +425,8 @@ class PhotoApp(BindingGate, App[None]):
             self.library.index_changed(keep_photo=True if whole else None, moved=moved)
         except LookupError:
             pass
+        if self.following is not None:
+            self.compactor.changed()
 
     @on(IndexingProgress)
     def _progress(self, message: IndexingProgress) -> None:
@@ -436,6 +452,7 @@ class PhotoApp(BindingGate, App[None]):
             from phototerm.tui.following import Following
 
             self.following = Following(self, library, message.watcher)
+            self.compactor.changed()  # the start-up walk may have removed many photos
         elif message.watcher is not None:
             message.watcher.stop()
 
@@ -443,9 +460,15 @@ class PhotoApp(BindingGate, App[None]):
     def _disk_changed(self, message: DiskChanged) -> None:
         """Photos changed on disk: the grid follows at most once per REFRESH_EVERY, cursor
         and selection staying on their photos (moved ones included)."""
-        if self.following is not None:
+        # Ids of an earlier numbering (a compaction since) would name other photos: a move
+        # that cannot be followed leaves the cursor where it is instead.
+        if self.following is not None and message.numbering == self.index.numbering:
             self.following.add_moved(message.moved)
         self._schedule_refresh()
+
+    @on(IndexCompacted)
+    def _index_compacted(self, message: IndexCompacted) -> None:
+        self.compactor.built(message.built, message.ready)
 
     @on(NewPhotosWaiting)
     def _new_photos_waiting(self, message: NewPhotosWaiting) -> None:
@@ -531,6 +554,10 @@ class PhotoApp(BindingGate, App[None]):
             if photo_id is not None:
                 self.library.move_to_photo(photo_id)
 
+        if getattr(message.model, "numbering", self.index.numbering) != self.index.numbering:
+            # Made before a compaction renumbered the index (a model rebuilt meanwhile, so
+            # not remapped): its ids would open other photos. The key does nothing instead.
+            return
         viewer = ViewerScreen(message.model, message.position, self.services, info=self.viewer_info)
         self.push_screen(viewer, back)
 
@@ -623,6 +650,7 @@ class PhotoApp(BindingGate, App[None]):
 
     def on_unmount(self) -> None:
         self._first_screen.set()  # a worker waiting for it must not wait for nothing
+        self.compactor.stop()
         if self._poll is not None:
             self._poll.stop()
         if self.following is not None:

@@ -25,6 +25,7 @@ class Following:
     def __init__(self, app: App[Any], library: Library, watcher: Watcher | None) -> None:
         self.app = app
         self.moved: dict[int, int] = {}  # old id -> new id, since the last refresh
+        self.index = library.index
         self.live = follow(
             library, self._changed, note=self._note, pending=self._waiting, watcher=watcher
         )
@@ -32,12 +33,15 @@ class Following:
     # -- the watcher's thread --------------------------------------------------------------------
 
     def _changed(self, events: list[LiveEvent]) -> None:
+        # Called inside the batch (the watcher's lock held): no compaction renumbers the
+        # index between the events' ids and the numbering read here.
         moved = {
             e.from_id: e.id
             for e in events
             if e.kind == MOVED and e.from_id is not None and e.id is not None
         }
-        self.app.post_message(DiskChanged(len(events), moved))
+        numbering = self.index.numbering
+        self.app.post_message(DiskChanged(len(events), moved, numbering))
 
     def _note(self, message: str) -> None:
         self.app.notify(message, severity="warning", timeout=12, markup=False)  # posts
@@ -54,6 +58,11 @@ class Following:
                 if now == old:
                     self.moved[before] = new
             self.moved[old] = new
+
+    @property
+    def has_moved(self) -> bool:
+        """Moves told but not yet shown (their ids are the index's as it is now)."""
+        return bool(self.moved)
 
     def take_moved(self) -> dict[int, int]:
         moved, self.moved = self.moved, {}

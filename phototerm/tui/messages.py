@@ -3,7 +3,8 @@
 Opening the library (a thread worker) tells the app how far it is: ``IndexLoaded`` (the
 saved index is on the Index), ``IndexingProgress``, ``PhotosArrived`` (photos were added,
 changed or removed: refresh the grid), and at last ``LibraryOpened`` with the ``Library``.
-From then on the library follows the disk: ``DiskChanged`` and ``NewPhotosWaiting``.
+From then on the library follows the disk: ``DiskChanged`` and ``NewPhotosWaiting``; a
+compacted copy of the index made in the background is handed over as ``IndexCompacted``.
 
 Edits (ours, an undo, another session's) are told to the app as ``PhotosEdited``; the app
 passes it to every screen, and each screen to the widgets that show photos: each repaints
@@ -18,9 +19,11 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:  # what opening the library needs is imported once it is opened
+    from phototerm.library.index.compaction import Compacted
     from phototerm.library.ingest.indexer import IndexProgress
     from phototerm.library.ingest.watch import Watcher
     from phototerm.library.opening import Library
+    from phototerm.tui.model import Renumbered
 
 
 class IndexingProgress(Message):
@@ -54,12 +57,24 @@ class PhotosArrived(Message):
 class DiskChanged(Message):
     """Photos were added, changed, moved or removed on disk while the browser runs, and the
     index follows (from the watcher's thread). ``moved``: {old id: new id} of the photos
-    moved, so a cursor and a selection stay on them."""
+    moved, so a cursor and a selection stay on them; ``numbering``: the index's numbering
+    those ids belong to (a compaction since makes them mean other photos)."""
 
-    def __init__(self, count: int, moved: dict[int, int]) -> None:
+    def __init__(self, count: int, moved: dict[int, int], numbering: int = 0) -> None:
         super().__init__()
         self.count = count
         self.moved = moved
+        self.numbering = numbering
+
+
+class IndexCompacted(Message):
+    """A compacted copy of the index is ready (built on a thread), to be swapped in on the
+    UI thread when nothing holds ids that the swap would not remap (tui/compaction.py)."""
+
+    def __init__(self, built: Compacted, ready: Renumbered | None = None) -> None:
+        super().__init__()
+        self.built = built
+        self.ready = ready  # the library screen's model (as it was) under the new ids
 
 
 class NewPhotosWaiting(Message):

@@ -8,6 +8,7 @@ Textual: the library screen builds models, the grid reads them, tests check them
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -15,6 +16,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from phototerm.library.index import Group, Index
+from phototerm.library.index.compaction import NONE, Renumbering
 from phototerm.library.photo import Photo
 from phototerm.library.spaces import LABELS
 from phototerm.library.text import safe
@@ -72,6 +74,28 @@ class IndexModel:
         self.since: float | None = None  # Recently added: the oldest modification time in it
         self._labels = labels
         self._positions: dict[int, int] | None = None
+        self.numbering = index.numbering  # the index's numbering its ids belong to
+
+    def renumbered(self, new: Renumbering) -> Renumbered:
+        """This model's ids and labels under the ids of a compacted index, without changing
+        it (it only reads: another thread may make them ahead of ``renumber``)."""
+        labels = self._labels
+        if labels is not None:
+            labels = new.per_new_id(labels if isinstance(labels, array) else array("I", labels))
+        ids = new.translate(self.ids)
+        return Renumbered(self, ids, labels, NONE not in ids)
+
+    def renumber(self, new: Renumbering, ready: Renumbered | None = None) -> bool:
+        """The same photos in the same places, under the ids of a compacted index (in place:
+        whoever holds this model sees them); ``ready``: ``renumbered`` made ahead for this
+        model. False when some photo was gone already (its place holds NONE, an id no photo
+        has: the model must be built again)."""
+        if ready is None or ready.model is not self:
+            ready = self.renumbered(new)
+        self.ids, self._labels = ready.ids, ready.labels
+        self._positions = None
+        self.numbering = self.index.numbering
+        return ready.whole
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -99,6 +123,16 @@ class IndexModel:
         if self._positions is None:  # built on first use: most models are never asked
             self._positions = {pid: pos for pos, pid in enumerate(self.ids)}
         return self._positions.get(photo_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Renumbered:
+    """A model's ids and labels under a compacted index's ids (``IndexModel.renumbered``)."""
+
+    model: IndexModel
+    ids: Sequence[int]
+    labels: Sequence[int] | None
+    whole: bool  # every photo was still there (no NONE among the ids)
 
 
 @dataclass(frozen=True, slots=True)

@@ -192,25 +192,23 @@ def test_folders_the_indexer_signed_are_recognised_by_the_walk_that_reconciles(
     assert compared == [("personal", "2000/event 0")]
 
 
-def test_a_saved_index_mostly_of_removed_photos_is_dropped_and_built_again(
+def test_a_saved_index_mostly_of_removed_photos_is_saved_compacted(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from phototerm.library.opening import library as opening_library
+    from phototerm.library.index import compaction
 
-    monkeypatch.setattr(opening_library, "COMPACT_ABOVE", 4)
+    monkeypatch.setattr(compaction, "FLOOR", 4)
     root, cache = tmp_path / "root", tmp_path / "cache"
     rels = library(root, 12)
     with opened(root, cache) as first:
         assert first.snapshot_path is not None and first.snapshot_path.exists()
-        path = first.snapshot_path
     for rel in rels[:9]:
         (root / rel).unlink()
     with opened(root, cache) as second:  # 9 rows of removed photos, 3 live ones
         assert second.from_snapshot and len(second.index) == 3
-        assert second.index.removed_rows == 9
-    assert not path.exists()  # not saved with them
-    with opened(root, cache) as third:  # built again from the metadata cache
-        assert not third.from_snapshot and third.scan.read == 0
+        assert second.index.removed_rows == 9  # the index in use keeps its ids
+        kept = sorted(second.index.get(i).rel for i in second.index.ids())
+    with opened(root, cache) as third:  # saved without them: loaded, nothing read again
+        assert third.from_snapshot and third.scan.read == 0 and third.changed == 0
         assert len(third.index) == 3 and third.index.removed_rows == 0
-    with opened(root, cache) as fourth:
-        assert fourth.from_snapshot and fourth.index.removed_rows == 0
+        assert sorted(third.index.get(i).rel for i in third.index.ids()) == kept

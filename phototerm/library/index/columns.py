@@ -4,7 +4,7 @@ Each field is an ``array`` of machine numbers or a ``bytearray`` indexed by the 
 (its row); strings that repeat (folders, cameras, lenses) are interned into small tables and
 stored as ids; file names live in one UTF-8 blob; rare fields (descriptions, errors, tags,
 the store's overrides) are sparse dicts. Rows are never reused: a removed row is only marked
-dead. New rows are written in batches (see ``_flush``): at a million records the cost of
+dead, until its owner compacts the index (compaction.py). New rows are written in batches (see ``_flush``): at a million records the cost of
 indexing is the Python code that runs per record, so it is kept short.
 """
 
@@ -60,6 +60,7 @@ class Columns:
     def __init__(self) -> None:
         self._lock = threading.RLock()
         self.version = 0
+        self.numbering = 0  # goes up when ids are renumbered (compaction.py): old ones are stale
         self._n = 0  # rows ever added (ids are 0..n-1)
         self._count = 0  # live rows
         self._values_gen = 0  # bumps when a row's values change in place

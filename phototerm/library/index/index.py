@@ -1,7 +1,8 @@
 """The in-memory index of every photo and video of the spaces: ``Index``, what callers use.
 
 Designed for 1,000,000 records in well under 300 bytes each: the storage is columnar, with
-no object per photo (columns.py). A record's id is its row and is never reused. Searching
+no object per photo (columns.py). A record's id is its row and is never reused, unless the
+index's owner compacts it (compaction.py: ``numbering`` goes up then). Searching
 (query -> row mask -> sorted ids) is in evaluate.py, grouping and facets in facets.py.
 
 Thread-safety: one writer at a time; every public method holds the index's lock, so a search
@@ -50,7 +51,7 @@ class Index(Columns):
 
     @property
     def removed_rows(self) -> int:
-        """Rows of removed photos the index still holds (ids are never reused in a session)."""
+        """Rows of removed photos the index still holds (until it is compacted)."""
         return self._n - self._count
 
     def __contains__(self, id: object) -> bool:
@@ -89,11 +90,12 @@ class Index(Columns):
         index (the browser's widgets) sees the loaded photos. ``other`` must not be used
         afterwards."""
         with self._lock, other._lock:
-            version = self.version
+            version, numbering = self.version, self.numbering
             lock = self._lock
             self.__dict__.update(other.__dict__)
             self._lock = lock
             self.version = version + 1
+            self.numbering = numbering + 1  # ids held before mean nothing now
 
     def folder_files(self, space: str, folder: str) -> dict[str, tuple[int, int, float]]:
         """{rel: (id, size, mtime)} of the live photos of one folder (``folder`` relative to

@@ -9,14 +9,12 @@ from types import TracebackType
 from typing import Self
 
 from phototerm.library.edits import Editor
-from phototerm.library.index import Index, snapshot
+from phototerm.library.index import Index, compaction, snapshot
 from phototerm.library.ingest.indexer import IndexResult
 from phototerm.library.ingest.listing import Listing
 from phototerm.library.settings import Settings
 from phototerm.library.spaces import SpaceSetup
 from phototerm.library.store import Store, StoreStatus
-
-COMPACT_ABOVE = 1024  # removed rows a saved index may carry whatever the library's size
 
 
 @dataclass
@@ -43,24 +41,22 @@ class Library:
         is best-effort: a cache that cannot be written only means a slower next start)."""
         if self.snapshot_path is None:
             return ""
-        if self.index.removed_rows > max(COMPACT_ABOVE, len(self.index)):
-            # More rows of removed photos than live ones: the snapshot would carry them into
-            # every later start. Without it, the next start builds the index again from the
-            # metadata cache (no file read again), holding only the photos there are.
-            try:
-                os.unlink(self.snapshot_path)
-            except FileNotFoundError:
-                pass
-            except OSError as exc:
-                return f"{exc.strerror or type(exc).__name__}: {self.snapshot_path}"
-            return ""
-        self.index.prepare_orders()
+        # What the overlays are current to is read before the index is: a snapshot newer
+        # than its tokens replays an edit on the next start, one older would lose it.
+        tokens = self.store_tokens()
+        extra = self.listing.to_extra()
+        index = self.index
+        if compaction.due(index):
+            # Mostly rows of removed photos: saved as a compacted copy, so that no later start
+            # carries them. The index in use is not touched (callers hold its ids).
+            index = compaction.compacted(index).index
+        index.prepare_orders()
         return snapshot.save(
             self.snapshot_path,
-            self.index,
+            index,
             [(space.name, space.root) for space in self.setup.on],
-            tokens=self.store_tokens(),
-            extra=self.listing.to_extra(),
+            tokens=tokens,
+            extra=extra,
         )
 
     def store_tokens(self) -> dict[str, tuple[int, int]]:

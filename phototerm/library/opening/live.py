@@ -13,7 +13,13 @@ here, on the watcher's thread, in the order that keeps edits with their photos:
 
 then the sort orders are brought up to date (the next search pays nothing), the listing of
 the folders touched is kept for the next start, and whoever listens is told, photo by
-photo (``LiveEvent``). The index snapshot is saved now and then, and when watching stops.
+photo (``LiveEvent``), still inside the batch: its ids are those of the index as the batch
+left it. The index snapshot is saved now and then, and when watching stops.
+
+Ids change meaning when the index is compacted (index/compaction.py). A batch resolves paths
+to ids and uses them at once, under this object's lock; so whoever swaps a compacted index
+in holds that lock while swapping (``quiet``). An owner that holds no ids of its own
+(``phototerm watch``) lets the library compact itself after a batch (``compact=True``).
 
 Other sessions' edits are not events on disk: ``poll_edits`` asks the stores' change logs.
 """
@@ -23,10 +29,12 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from phototerm.library.index import compaction
 from phototerm.library.ingest.listing import Listing
 from phototerm.library.ingest.reading import Reader
 from phototerm.library.ingest.reconcile import reconcile
@@ -72,9 +80,13 @@ class LiveLibrary:
         pending: Callable[[int], None] | None = None,
         workers: int | None = None,
         watcher: Watcher | None = None,
+        compact: bool = False,
     ) -> None:
-        """``watcher``: one already listening (made with ``watcher_for`` before the walk
-        that opened the library), else a new one."""
+        """``on_events`` is called on the watcher's thread inside the batch (this object's
+        lock held): it hands the events on and must not call back into this object.
+        ``watcher``: one already listening (made with ``watcher_for`` before the walk
+        that opened the library), else a new one. ``compact``: the caller holds no ids (it
+        reads paths from the events): compact the index after a batch when it is due."""
         self.library = library
         self.on_events = on_events
         self.note = note
@@ -85,9 +97,35 @@ class LiveLibrary:
         self._saved_at = time.monotonic()
         self._unsaved = False
         self.applied = 0  # batches put on the library (for tests and the bench)
+        self.compacts = compact
+        self.compacted = 0  # compactions swapped in by this object
 
     def start(self) -> None:
         self.watcher.start(self._apply, note=self.note, pending=self._pending)
+
+    @contextmanager
+    def quiet(self) -> Iterator[bool]:
+        """Keep batches and polls off while the block runs, if none is running now: yields
+        False at once (nothing held) when one is. Never waits: a UI thread may ask."""
+        got = self._lock.acquire(blocking=False)
+        try:
+            yield got
+        finally:
+            if got:
+                self._lock.release()
+
+    def compact(self) -> compaction.Renumbering | None:
+        """Compact the index if it is due (built outside every lock but the index's, for
+        its copies; swapped between batches). Only for owners that hold no ids."""
+        index = self.library.index
+        if not compaction.due(index):
+            return None
+        built = compaction.compacted(index)
+        with self._lock:
+            renumbering = compaction.swap(index, built)
+        if renumbering is not None:
+            self.compacted += 1
+        return renumbering
 
     def stop(self) -> None:
         """Stop watching; the index is saved if it changed since it last was."""
@@ -139,8 +177,11 @@ class LiveLibrary:
                 self._unsaved = True
                 if time.monotonic() - self._saved_at > SAVE_EVERY:
                     self._save()
-        if events:
-            self.on_events(events)
+                # Told before the lock goes: no compaction can renumber the index between
+                # this batch and its listeners hearing of it (see the module docstring).
+                self.on_events(events)
+        if self.compacts:
+            self.compact()
 
     def _moves(self, moved: Iterable[tuple[str, str, str]]) -> list[LiveEvent]:
         index, editor = self.library.index, self.library.editor
@@ -280,10 +321,14 @@ def follow(
     note: Callable[[str], None] | None = None,
     pending: Callable[[int], None] | None = None,
     watcher: Watcher | None = None,
+    compact: bool = False,
 ) -> LiveLibrary:
     """Follow ``library``'s disk from now on: started; stop it when done. ``watcher``: one
-    that listened since before the library's walk (``watcher_for``)."""
-    live = LiveLibrary(library, on_events, note=note, pending=pending, watcher=watcher)
+    that listened since before the library's walk (``watcher_for``); ``compact``: see
+    ``LiveLibrary``."""
+    live = LiveLibrary(
+        library, on_events, note=note, pending=pending, watcher=watcher, compact=compact
+    )
     live.start()
     return live
 

@@ -48,6 +48,7 @@ from phototerm.tui.widgets.sidebar import Sidebar, SidebarTree
 from phototerm.tui.widgets.statusbar import Status, StatusBar
 
 if TYPE_CHECKING:
+    from phototerm.library.index.compaction import Renumbering
     from phototerm.library.ingest.indexer import IndexProgress
 
 GROUPINGS = ("day", "month", "year")
@@ -275,6 +276,29 @@ class LibraryScreen(BindingGate, EditActions, Screen[None]):
         self.sidebar.refresh_tree()
         keep = self.user_moved if keep_photo is None else keep_photo
         self.rebuild(keep_photo=keep, moved=moved, anchor=keep and self.model is not None)
+
+    def model_is_current(self) -> bool:
+        """Whether the model shows the index as it is (built since its last change)."""
+        return self.model is not None and self._built_version == self.index.version
+
+    def renumbered(
+        self, new: Renumbering, was_current: bool, ready: views.Renumbered | None = None
+    ) -> None:
+        """The index was just compacted (``new``: {old id: new id}): every id this screen
+        holds follows, in this same handler, before anything reads one. ``was_current``: the
+        model showed the index as it was just before; then the same photos are in the same
+        places and nothing is built again. ``ready``: the model's new ids, made ahead."""
+        whole = self.model.renumber(new, ready) if self.model is not None else True
+        self.grid.renumbered(new)
+        if self._expected_photo is not None:
+            self._expected_photo = new.get(self._expected_photo)
+        info = self.info
+        if info.photo_id is not None:
+            info.photo_id = new.get(info.photo_id)
+        if was_current and whole:
+            self._built_version = self.index.version
+        else:
+            self.rebuild(keep_photo=True)
 
     def _status(self) -> StatusBar | None:
         """The status line, or None while the screen is not built or is being taken down

@@ -14,7 +14,7 @@ they reach the UI thread as messages (``post_message`` is thread-safe).
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
@@ -202,6 +202,14 @@ class ThumbnailGrid(BindingGate, ScrollView, can_focus=True):
         else:
             self._ensure_visible(center=True)
         self.post_message(self.CursorMoved(self.cursor_photo_id(), self.cursor))
+
+    def renumbered(self, new: Mapping[int, int]) -> None:
+        """The index was compacted (its ids renumbered) under a model renumbered in place: the
+        selection, the anchor and the tiles follow (photos gone already drop out)."""
+        self.selected = {new[i] for i in self.selected if i in new}
+        self._anchor = new.get(self._anchor) if self._anchor is not None else None
+        for tile in self._tiles.values():
+            tile.photo_id = new.get(tile.photo_id, -1)
 
     def show_empty(self, text: str) -> None:
         """The line shown while the model is empty ("No photos match ..."); already safe."""
