@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable
 
 
 def fsync_dir(folder: str) -> None:
@@ -27,7 +27,7 @@ def fsync_dir(folder: str) -> None:
 
 def atomic_write(
     path: str | os.PathLike[str],
-    data: bytes | Sequence[bytes],
+    data: bytes | Iterable[bytes],
     *,
     durable: bool = True,
     mode: int | None = None,
@@ -35,8 +35,8 @@ def atomic_write(
     """Replace ``path`` with ``data`` so a reader (or a crash) sees the old file or the new
     one, never half of one: a temp file in the same folder, then ``os.replace``.
 
-    ``data`` may be a sequence of parts, written one after the other, so a large payload
-    built in pieces never needs a second, joined copy in memory.
+    ``data`` may be parts (an iterable, consumed once), written one after the other, so a
+    large payload built in pieces never needs a second, joined copy in memory.
 
     ``durable`` also fsyncs the bytes and the folder (settings, sidecars); caches skip it.
     ``mode`` sets the permission bits (default: what a new file gets under the umask).

@@ -163,3 +163,37 @@ def test_cache_of_another_reader_version_is_ignored(
     monkeypatch.undo()
     data = metadata_cache.load(path, ROOT)
     assert (len(data), data.problem) == (0, "another version")
+
+
+@pytest.mark.parametrize("on_disk", [True, False])
+def test_spooled_rows_are_saved_with_the_others_and_leave_no_file(
+    tmp_path: Path, on_disk: bool
+) -> None:
+    path = metadata_cache.cache_file(tmp_path, "personal", ROOT)
+    folder = path.parent
+    spool = metadata_cache.Spool(folder if on_disk else None)
+    spooled = [[row(f"s/{i}-{j}.jpg", size=i * 10 + j) for j in range(300)] for i in range(5)]
+    for rows in spooled:
+        spool.add(rows)
+    spool.add([])
+    assert spool.rows == 1500
+    kept = [row("kept.jpg")]
+    assert metadata_cache.save(path, ROOT, kept, {}, spool) == ""
+    spool.close()
+    loaded = metadata_cache.load(path, ROOT)
+    assert loaded.problem == ""
+    assert len(loaded.rows) == 1501
+    assert loaded.rows["s/3-7.jpg"] == spooled[3][7]
+    assert loaded.rows["kept.jpg"] == kept[0]
+    # The spool's file had no name: nothing but the cache is left in its folder.
+    assert [p.name for p in folder.iterdir()] == [path.name]
+
+
+def test_a_spool_in_a_folder_it_cannot_make_keeps_its_rows_in_memory(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    spool = metadata_cache.Spool(blocker / "sub")
+    spool.add([row("a.jpg")])
+    path = metadata_cache.cache_file(tmp_path / "cache", "personal", ROOT)
+    assert metadata_cache.save(path, ROOT, [], {}, spool) == ""
+    assert list(metadata_cache.load(path, ROOT).rows) == ["a.jpg"]

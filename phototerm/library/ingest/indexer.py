@@ -86,7 +86,7 @@ class IndexResult:
 class _Space:
     """Per-space state of one run: the old cache, and the rows the new cache will hold."""
 
-    def __init__(self, space: SpaceRoot, cache_dir: str | None) -> None:
+    def __init__(self, space: SpaceRoot, cache_dir: str | None, *, saving: bool = True) -> None:
         from phototerm.library.metadata import cache as metadata_cache
 
         self.name = sys.intern(space.name)
@@ -97,25 +97,30 @@ class _Space:
         self.old = (
             metadata_cache.load(self.path, space.root) if self.path else metadata_cache.CacheData()
         )
+        self.saving = saving and self.path is not None  # the rows read now are kept for it
         self.rows: list[Row] = []  # rows taken from the old cache (shared with it)
         self.read_rows: list[Row] = []  # rows read now, until they are spooled
-        self.spooled: list[bytes] = []  # rows read now, marshalled (a fifth of the memory)
-        self.spooled_count = 0
+        # rows read now, marshalled, on disk beside the cache (see metadata/cache.py)
+        self.spooled = metadata_cache.Spool(self.path.parent if self.saving and self.path else None)
+        self.read_count = 0
         self.sidecars: dict[str, metadata_cache.Sidecar] = {}
         self.changed = False
 
     def keep(self, row: Row) -> None:
+        self.read_count += 1
+        if not self.saving:
+            return
         self.read_rows.append(row)
         if len(self.read_rows) >= SPOOL_ROWS:
-            from phototerm.library.metadata import cache as metadata_cache
+            self.spool()
 
-            self.spooled.append(metadata_cache.spool(self.read_rows))
-            self.read_rows = []
-            self.spooled_count += SPOOL_ROWS
+    def spool(self) -> None:
+        rows, self.read_rows = self.read_rows, []
+        self.spooled.add(rows)
 
     def cached_count(self) -> int:
         """Rows the new cache will hold."""
-        return len(self.rows) + self.spooled_count + len(self.read_rows)
+        return len(self.rows) + self.read_count
 
 
 def index_spaces(
@@ -137,14 +142,23 @@ def index_spaces(
     # the cyclic GC would traverse them again and again for nothing. It is paused while
     # this thread only builds records, and resumes as soon as the run waits on workers.
     run.pause_gc()
+    states: list[_Space] = []
     try:
-        states = [_Space(space, cache_dir) for space in spaces]
+        for space in spaces:
+            states.append(_Space(space, cache_dir, saving=not read_only))
         for state in states:
             run.walk(state)
         run.finish_reading()
+        return _finish(run, states, read_only)
     finally:
         run.resume_gc()
         run.close()
+        for state in states:
+            state.spooled.close()
+
+
+def _finish(run: _Run, states: list[_Space], read_only: bool) -> IndexResult:
+    """The result of a run whose files are all read, and the caches saved."""
     result = IndexResult(run.photos, run.errors, 0.0, run.cached, run.read)
     result.listing = run.listing
     for space_name, rels in run.retry_rels.items():
@@ -158,10 +172,14 @@ def index_spaces(
         run.report("saving", force=True)
         for state in states:
             if state.path and (state.changed or state.cached_count() != len(state.old)):
-                spooled = [*state.spooled, metadata_cache.spool(state.read_rows)]
-                problem = metadata_cache.save(
-                    state.path, state.root, state.rows, state.sidecars, spooled
-                )
+                try:
+                    state.spool()
+                except ValueError as exc:  # an unmarshallable value: a bug, not worth a crash
+                    problem = f"cannot encode ({exc})"
+                else:
+                    problem = metadata_cache.save(
+                        state.path, state.root, state.rows, state.sidecars, state.spooled
+                    )
                 if problem:
                     result.cache_problems.append(f"{state.name}: cache not saved: {problem}")
     result.seconds = time.perf_counter() - run.start
