@@ -47,6 +47,48 @@ LensTable: TypeAlias = Table[str, str]
 # When a sort order was computed (rows, value generation, rating generation), the order, and
 # each row's position in it. Quoted: ``array`` takes no subscript at run time before 3.12.
 SortOrder: TypeAlias = "tuple[tuple[int, ...], array[int], array[int]]"
+# The per-row fields, by attribute name, for what walks them all (snapshot.py saves them,
+# compaction.py keeps the live rows of each): the value columns, arrays of numbers then
+# bytearrays (``_live`` and the names are apart), and the row-keyed sparse dicts.
+ROW_ARRAYS = (
+    "_taken",
+    "_tz",
+    "_size",
+    "_mtime",
+    "_day",
+    "_iso",
+    "_fnumber",
+    "_exposure",
+    "_focal",
+    "_width",
+    "_height",
+    "_lat",
+    "_lon",
+    "_root",
+    "_folder",
+    "_camera",
+    "_lens",
+)
+ROW_BYTES = (
+    "_orientation",
+    "_file_rating",
+    "_rating",
+    "_kind",
+    "_space",
+    "_month",
+    "_flags",
+)
+ROW_DICTS = (
+    "_description",
+    "_error",
+    "_file_tags",
+    "_ov_rating",
+    "_ov_description",
+    "_ov_rotation",
+    "_ov_tags",
+    "_duration",
+    "_codec",
+)
 LOG_LIMIT = 1 << 16  # changed rows remembered for the sort orders (see orders.py)
 _NONE = object()  # "no overlay" among taken overlays (None is a value some of them hold)
 

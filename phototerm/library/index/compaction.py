@@ -71,7 +71,7 @@ from operator import sub
 from typing import Any
 
 from phototerm.library.index import masks, pairs
-from phototerm.library.index.columns import Columns
+from phototerm.library.index.columns import ROW_ARRAYS, ROW_BYTES, ROW_DICTS, Columns
 from phototerm.library.index.index import Index
 from phototerm.library.index.records import KeyTable
 
@@ -94,17 +94,7 @@ NONE = 0xFFFFFFFF  # in a renumbering's table: the old row is dead
 BLOB_PIECE = 1 << 20  # bytes of the folded-name blob handled in one C-level pass
 
 # Row-keyed sparse dicts: keys translated, dead ones dropped.
-_SPARSE = (
-    "_description",
-    "_error",
-    "_file_tags",
-    "_ov_rating",
-    "_ov_description",
-    "_ov_rotation",
-    "_ov_tags",
-    "_duration",
-    "_codec",
-)
+_SPARSE = ROW_DICTS
 # Fields that do not depend on rows, taken over as they are (copied: the source goes on).
 _KEPT = (
     "_space_names",
@@ -125,32 +115,7 @@ _KEPT = (
     "_last_camera",
 )
 # Value columns rebuilt by compress (every per-row array or bytearray but the names).
-_COLUMNS = (
-    "_taken",
-    "_tz",
-    "_size",
-    "_mtime",
-    "_day",
-    "_iso",
-    "_fnumber",
-    "_exposure",
-    "_focal",
-    "_width",
-    "_height",
-    "_lat",
-    "_lon",
-    "_root",
-    "_folder",
-    "_camera",
-    "_lens",
-    "_orientation",
-    "_file_rating",
-    "_rating",
-    "_kind",
-    "_space",
-    "_month",
-    "_flags",
-)
+_COLUMNS = (*ROW_ARRAYS, *ROW_BYTES)
 # Every attribute of an Index, handled here one way or another (a test holds this list to
 # ``vars(Index())``: a field added to the index must be added here too).
 HANDLED = frozenset(

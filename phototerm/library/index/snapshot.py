@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from phototerm.library.index import pairs
+from phototerm.library.index.columns import ROW_ARRAYS, ROW_BYTES, ROW_DICTS
 from phototerm.library.index.index import Index
 from phototerm.library.index.records import KeyTable, Table
 from phototerm.library.metadata.rows import READER_VERSION, ROW_FIELDS
@@ -69,54 +70,12 @@ def _schema() -> int:
 
 
 # The array columns saved as they are, by attribute name (typecodes come from the arrays).
-_ARRAYS = (
-    "_taken",
-    "_tz",
-    "_size",
-    "_mtime",
-    "_day",
-    "_iso",
-    "_fnumber",
-    "_exposure",
-    "_focal",
-    "_width",
-    "_height",
-    "_lat",
-    "_lon",
-    "_root",
-    "_folder",
-    "_camera",
-    "_lens",
-    "_name_end",
-)
-_BYTES = (
-    "_orientation",
-    "_file_rating",
-    "_rating",
-    "_kind",
-    "_space",
-    "_month",
-    "_flags",
-    "_live",
-    "_names",
-)
+_ARRAYS = (*ROW_ARRAYS, "_name_end")
+_BYTES = (*ROW_BYTES, "_live", "_names")
 # Not saved: the folded name blob of word searches (made again on the first one, at C speed
 # for ASCII names) and sort orders other than by capture time (made when asked for).
-# Sparse fields, saved with marshal (dicts of row -> value).
-_SPARSE = (
-    "_description",
-    "_desc_values",
-    "_error",
-    "_file_tags",
-    "_ov_rating",
-    "_ov_description",
-    "_ov_rotation",
-    "_ov_tags",
-    "_tags_live",
-    "_days",
-    "_duration",
-    "_codec",
-)
+# Sparse fields, saved with marshal (dicts of row -> value, and their counts).
+_SPARSE = (*ROW_DICTS, "_desc_values", "_tags_live", "_days")
 _TABLES = ("_folders", "_cameras", "_lenses")
 
 
