@@ -20,6 +20,7 @@ from phototerm.library.index.compaction import NONE, Renumbering
 from phototerm.library.photo import Photo
 from phototerm.library.spaces import LABELS
 from phototerm.library.text import safe
+from phototerm.tui.widgets.grid_model import REMOVED_PHOTO
 
 if TYPE_CHECKING:  # the library's edits load once it is open
     from phototerm.library.edits import Editor
@@ -107,7 +108,12 @@ class IndexModel:
         return self.ids[pos]
 
     def photo(self, pos: int) -> Photo:
-        return self.index.get(self.ids[pos])
+        try:
+            return self.index.get(self.ids[pos])
+        except KeyError:
+            # Removed from disk since this model was made: the next refresh (a fraction of
+            # a second later) drops it; until then it is drawn as what it is.
+            return REMOVED_PHOTO
 
     def rotation(self, pos: int) -> int:
         """The store's view rotation for the tile (the grid asks for it when present)."""

@@ -21,7 +21,9 @@ CONFIG = "[watch]\nsettle = 0.2\n"
 
 
 def shots(n: int, day: int = 1) -> list[Shot]:
-    return [Shot(f"2020/IMG_{i:03d}.jpg", datetime(2020, 1, day, 8 + i % 10, i)) for i in range(n)]
+    return [
+        Shot(f"2020/{day}/IMG_{i:03d}.jpg", datetime(2020, 1, day, 8 + i % 10, i)) for i in range(n)
+    ]
 
 
 async def until(pilot: Any, check: Callable[[], bool], timeout: float = 20.0) -> None:
@@ -134,3 +136,29 @@ def test_news_of_the_disk_while_the_screen_is_taken_down_is_dropped(tmp_path: Pa
             assert library.is_mounted
 
     run(scenario())
+
+
+def test_a_photo_removed_before_the_grid_refreshes_draws_as_gone(tmp_path: Path) -> None:
+    """Between a photo leaving the index and the grid's next refresh (up to REFRESH_EVERY),
+    a tile drawn for the first time must not ask the index for it and crash."""
+    root = make_library(tmp_path / "lib", [shot for day in (1, 2, 3, 4) for shot in shots(55, day)])
+
+    async def go() -> None:
+        app = make_app(tmp_path, personal=root)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            grid = app.library.grid
+            model = grid.model
+            last = model.photo_id(len(model) - 1)
+            rel = app.index.get(last).rel
+            assert app.index.remove("personal", rel)  # the grid has not refreshed yet
+            await pilot.press("end")  # the last tiles are drawn for the first time
+            await pilot.pause()
+            assert app.is_running
+            assert "removed" in screen_text(app)
+            app.library.index_changed(keep_photo=True)  # what the next refresh does
+            await settle(pilot)
+            assert len(grid.model) == 219
+            assert "removed" not in screen_text(app)
+
+    run(go())

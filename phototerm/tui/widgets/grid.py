@@ -37,7 +37,7 @@ from phototerm.tui import pixels
 from phototerm.tui.keys import BindingGate
 from phototerm.tui.messages import PhotosEdited
 from phototerm.tui.widgets.grid_layout import GAP_X, SIZE_ORDER, TILE_SIZES, GridLayout
-from phototerm.tui.widgets.grid_model import EmptyModel, GridModel
+from phototerm.tui.widgets.grid_model import REMOVED, REMOVED_PHOTO, EmptyModel, GridModel
 from phototerm.tui.widgets.grid_tiles import (
     Tile,
     TileLoader,
@@ -485,6 +485,8 @@ class ThumbnailGrid(BindingGate, ScrollView, can_focus=True):
             return cells[row]
         key = tile.key
         loader = self._loader
+        if tile.photo is REMOVED_PHOTO:
+            return self._placeholder(row, "error", REMOVED)
         if key in loader.errors:
             # What the index found wrong with the file, as `phototerm index` says it, else
             # why its picture could not be made.

@@ -11,10 +11,16 @@ from typing import Protocol
 
 from phototerm.library.photo import Photo
 
+# What a model gives for a photo gone from the index before the model was made again (a
+# file deleted on disk, between two refreshes): the grid draws it as removed.
+REMOVED = "removed from disk"
+REMOVED_PHOTO = Photo("", "", "", error=REMOVED)
+
 
 class GridModel(Protocol):
     """What the grid shows; the app builds it from Index.search + Index.group. A model may
-    also offer ``rotation(pos) -> int`` (the store's view rotation); the grid uses it if so."""
+    also offer ``rotation(pos) -> int`` (the store's view rotation); the grid uses it if so.
+    ``photo`` gives ``REMOVED_PHOTO`` for a photo the index no longer has."""
 
     def __len__(self) -> int: ...
     def sections(self) -> Sequence: ...  # library.index.Group: label, start, count
