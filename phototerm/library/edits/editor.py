@@ -24,7 +24,8 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TypeAlias
+from functools import cached_property
+from typing import TYPE_CHECKING, TypeAlias
 
 from phototerm.library.edits import recycle
 from phototerm.library.edits.albums import AlbumEdits
@@ -40,7 +41,6 @@ from phototerm.library.edits.results import (
     unique_names,
 )
 from phototerm.library.edits.revert import revert
-from phototerm.library.edits.shares import ShareEdits
 from phototerm.library.index import Index
 from phototerm.library.photo import REJECTED
 from phototerm.library.roles import Access, Identity
@@ -49,6 +49,9 @@ from phototerm.library.store import PhotoState, Store, StoreError
 from phototerm.library.store.moves import rekey
 from phototerm.library.store.overlay import apply_state
 from phototerm.library.text import safe
+
+if TYPE_CHECKING:
+    from phototerm.library.edits.shares import ShareEdits
 
 __all__ = ["MAX_NAME", "RECYCLE", "UNDO_DEPTH", "EditResult", "Editor", "RecycleResult"]
 
@@ -84,7 +87,14 @@ class Editor:
             else {name: s.change_token() for name, s in self.stores.items()}
         )
         self.albums = AlbumEdits(index, self.stores, self.access, self._undo, self.refresh)
-        self.shares = ShareEdits(index, self.stores, self.access, self.albums, self.refresh)
+
+    @cached_property
+    def shares(self) -> ShareEdits:
+        """Shares and links, made on first use: what a command that shares nothing (``ls``)
+        would otherwise import for nothing (tokens, password hashing, users and groups)."""
+        from phototerm.library.edits.shares import ShareEdits
+
+        return ShareEdits(self.index, self.stores, self.access, self.albums, self.refresh)
 
     # -- photo edits --------------------------------------------------------------------------
 
