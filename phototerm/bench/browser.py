@@ -19,26 +19,20 @@ import asyncio
 import io
 import math
 import os
-import pty
 import random
-import select
 import shutil
-import signal
 import statistics
-import struct
 import sys
 import tempfile
-import termios
 import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
-from phototerm.bench import BenchOptions, Figure
+from phototerm.bench import BenchOptions, Figure, in_pty
 from phototerm.library.photo import PERSONAL, Photo
 from phototerm.library.thumbnails import ThumbnailService, fit
 
@@ -323,16 +317,7 @@ def _pty_bytes(workdir: str, n: int, start: int, keys: Sequence[tuple[str, bytes
             "--cache", workdir, "--start", str(start), "--color", color]  # fmt: skip
     if baseline:
         argv.append("--rich-pixels")
-    pid, fd = pty.fork()
-    if pid == 0:  # child
-        try:
-            os.execvpe(argv[0], argv, env)
-        finally:
-            os._exit(127)
-    fcntl_winsize = struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0)
-    import fcntl
-
-    fcntl.ioctl(fd, termios.TIOCSWINSZ, fcntl_winsize)
+    pid, fd = in_pty.spawn(argv, env, SIZE)
     out: dict[str, tuple[int, float]] = {}
     try:
         out["start-up"] = _drain(fd, first_wait=20.0, quiet=2.0)
@@ -342,14 +327,7 @@ def _pty_bytes(workdir: str, n: int, start: int, keys: Sequence[tuple[str, bytes
             out[name] = _drain(fd, first_wait=3.0, quiet=0.8)
             out[name + " cpu"] = (0, _cpu_ms(pid) - c0)
     finally:
-        with _ignore():
-            os.write(fd, b"\x03")  # ctrl+c: Textual's quit
-        time.sleep(0.3)
-        with _ignore():
-            os.kill(pid, signal.SIGTERM)
-        with _ignore():
-            os.waitpid(pid, 0)
-        os.close(fd)
+        in_pty.stop(pid, fd, b"\x03", 0.3)  # ctrl+c: Textual's quit
     return out
 
 
@@ -366,36 +344,9 @@ def _cpu_ms(pid: int) -> float:
 def _drain(fd: int, first_wait: float, quiet: float) -> tuple[int, float]:
     """Bytes until nothing arrives for ``quiet`` seconds (waiting up to ``first_wait`` for
     any), and the milliseconds from the call to the last byte."""
-    total = 0
-    start = last = time.monotonic()
-    deadline = start + first_wait
-    while True:
-        timeout = quiet if total else max(0.0, deadline - time.monotonic())
-        ready, _, _ = select.select([fd], [], [], timeout)
-        if not ready:
-            break
-        try:
-            chunk = os.read(fd, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        total += len(chunk)
-        last = time.monotonic()
-    return total, (last - start) * 1000
-
-
-class _ignore:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> bool:
-        return exc_type is not None and issubclass(exc_type, (OSError, ChildProcessError))
+    start = time.monotonic()
+    total, last = in_pty.drain(fd, first_wait, quiet)
+    return total, (last - start) * 1000 if total else 0.0
 
 
 def _host_cache(workdir: str) -> str:

@@ -38,20 +38,15 @@ screen) started the same way in the same pty, which is what Textual itself costs
 from __future__ import annotations
 
 import os
-import pty
-import select
 import shutil
-import signal
 import statistics
-import struct
 import subprocess
 import sys
 import tempfile
-import termios
 import time
 from collections.abc import Sequence
 
-from phototerm.bench import BenchOptions, Figure
+from phototerm.bench import BenchOptions, Figure, in_pty
 from phototerm.bench.indexing import linked_tree
 from phototerm.library.metadata import cache as metadata_cache
 from phototerm.samples.synthlib import make_library
@@ -240,43 +235,11 @@ def _first_screen(argv: list[str], env: dict[str, str], settle: float = SETTLE) 
     screen, and shows no progress during its first second)."""
     run_env = dict(env, TERM="xterm-256color", COLORTERM="truecolor")
     start = time.monotonic()
-    pid, fd = pty.fork()
-    if pid == 0:  # child
-        try:
-            os.execvpe(argv[0], argv, run_env)
-        finally:
-            os._exit(127)
-    import fcntl
-
-    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0))
-    total, last = 0, start
-    enough = SIZE[0] * SIZE[1] // 2
+    pid, fd = in_pty.spawn(argv, run_env, SIZE)
     try:
-        while True:
-            wait = settle if total >= enough else 30.0
-            ready, _, _ = select.select([fd], [], [], wait)
-            if not ready:
-                break
-            try:
-                chunk = os.read(fd, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            total += len(chunk)
-            last = time.monotonic()
+        total, last = in_pty.drain(fd, 30.0, settle, enough=SIZE[0] * SIZE[1] // 2)
     finally:
-        for step in (lambda: os.write(fd, b"q"), lambda: time.sleep(0.5),
-                     lambda: os.kill(pid, signal.SIGTERM)):  # fmt: skip
-            try:
-                step()
-            except OSError:
-                pass
-        try:
-            os.waitpid(pid, 0)
-        except ChildProcessError:
-            pass
-        os.close(fd)
+        in_pty.stop(pid, fd, b"q", 0.5)
     return last - start, total
 
 
