@@ -197,3 +197,24 @@ def test_a_spool_in_a_folder_it_cannot_make_keeps_its_rows_in_memory(tmp_path: P
     path = metadata_cache.cache_file(tmp_path / "cache", "personal", ROOT)
     assert metadata_cache.save(path, ROOT, [], {}, spool) == ""
     assert list(metadata_cache.load(path, ROOT).rows) == ["a.jpg"]
+
+
+def test_a_spool_whose_disk_fills_up_keeps_the_rest_in_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = metadata_cache.cache_file(tmp_path, "personal", ROOT)
+    spool = metadata_cache.Spool(path.parent)
+    spool.add([row("first.jpg")])
+    real_pwrite = os.pwrite
+
+    def full(fd: int, data: bytes, offset: int) -> int:
+        real_pwrite(fd, bytes(data)[:3], offset)  # part of it lands, then the disk is full
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(metadata_cache.os, "pwrite", full)
+    spool.add([row("second.jpg")])
+    monkeypatch.setattr(metadata_cache.os, "pwrite", real_pwrite)
+    spool.add([row("third.jpg")])
+    assert metadata_cache.save(path, ROOT, [], {}, spool) == ""
+    spool.close()
+    assert sorted(metadata_cache.load(path, ROOT).rows) == ["first.jpg", "second.jpg", "third.jpg"]

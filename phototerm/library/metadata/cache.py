@@ -139,18 +139,22 @@ _CHUNK = 1 << 20  # bytes a spool reads back at a time
 class Spool:
     """Lists of rows marshalled for a cache, kept in an anonymous temporary file in
     ``folder`` (gone with the process, whatever ends it), or in memory when no file can be
-    made there. ``add`` raises ValueError for a row marshal cannot encode."""
+    made there or written any more (a full disk). ``add`` raises ValueError for a row
+    marshal cannot encode."""
 
     def __init__(self, folder: str | os.PathLike[str] | None) -> None:
         self._file: BinaryIO | None = None
-        self._memory: list[bytes] = []
+        self._fd = -1
+        self._on_disk = 0  # bytes written whole to the file
+        self._memory: list[bytes] = []  # what follows them
         self.rows = 0
         self.size = 0
         if folder is not None:
             try:
                 os.makedirs(folder, exist_ok=True)
-                # closed by close(), or with the process: it has no name to leave behind
+                # closed by close(), or with the process; it has no name to leave behind
                 self._file = tempfile.TemporaryFile(dir=folder, prefix=".phototerm-spool-")  # noqa: SIM115
+                self._fd = self._file.fileno()
             except OSError:
                 self._file = None
 
@@ -160,16 +164,22 @@ class Spool:
         blob = spool(rows)
         if self._file is not None:
             try:
-                self._file.write(blob)
-            except OSError:  # the disk filled up: the rest waits in memory
-                self._file.close()
-                self._memory.extend(self._read_back())
-                self._file = None
+                self._write(blob)
+            except OSError:  # the disk filled up: what was written stays, the rest waits here
+                self._memory = list(self._read_back())
+                self.close_file()
                 self._memory.append(blob)
         else:
             self._memory.append(blob)
         self.rows += len(rows)
         self.size += len(blob)
+
+    def _write(self, blob: bytes) -> None:
+        with memoryview(blob) as view:
+            done = 0
+            while done < len(view):
+                done += os.pwrite(self._fd, view[done:], self._on_disk + done)
+        self._on_disk += done
 
     def chunks(self) -> Iterator[bytes]:
         """The spooled bytes, in order."""
@@ -177,19 +187,21 @@ class Spool:
         yield from self._memory
 
     def _read_back(self) -> Iterator[bytes]:
-        if self._file is None:
-            return
-        self._file.flush()
-        fd = self._file.fileno()
         offset = 0
-        while chunk := os.pread(fd, _CHUNK, offset):
+        while self._file is not None and offset < self._on_disk:
+            chunk = os.pread(self._fd, min(_CHUNK, self._on_disk - offset), offset)
+            if not chunk:
+                return
             offset += len(chunk)
             yield chunk
 
-    def close(self) -> None:
+    def close_file(self) -> None:
         if self._file is not None:
             self._file.close()
             self._file = None
+
+    def close(self) -> None:
+        self.close_file()
         self._memory = []
 
 
