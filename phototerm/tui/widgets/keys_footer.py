@@ -13,14 +13,13 @@ the command palette's key on the right. A click on a key presses it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -80,9 +79,6 @@ class KeysFooter(Widget, can_focus=False):
 
     def _bindings_changed(self, _screen: object) -> None:
         self.refresh()
-
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return 1
 
     # ------------------------------------------------------------------ what it shows
 
@@ -148,12 +144,12 @@ class KeysFooter(Widget, can_focus=False):
                 (key_style, text_style) if entry.enabled else (key_style + dim, text_style + dim)
             )
             segments += [Segment(key, style[0]), Segment(description, style[1])]
-            laid.append(_replace_span(entry, x, x + size))
+            laid.append(replace(entry, start=x, end=x + size))
             x += size
         if palette is not None and tail_width <= width:
             segments.append(Segment(" " * (width - x - tail_width), base))
             segments += tail
-            laid.append(_replace_span(palette, width - tail_width, width))
+            laid.append(replace(palette, start=width - tail_width, end=width))
         else:
             segments.append(Segment(" " * (width - x), base))
         self._entries = laid
@@ -168,7 +164,3 @@ class KeysFooter(Widget, can_focus=False):
                 if entry.enabled:
                     self.app.simulate_key(entry.key)
                 return
-
-
-def _replace_span(entry: _Entry, start: int, end: int) -> _Entry:
-    return _Entry(entry.key, entry.key_text, entry.description, entry.enabled, start, end)
