@@ -107,6 +107,27 @@ def test_damaged_files_are_refused(tmp_path: Path, damage, problem: str) -> None
     assert loaded.problem == problem
 
 
+def test_a_file_that_cannot_be_mapped_is_checked_array_by_array(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Some filesystems refuse mmap: the checksum is then taken over the arrays read, and
+    damage is still found."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OSError(19, "No such device")
+
+    monkeypatch.setattr(snapshot.mmap, "mmap", refuse)
+    path = tmp_path / "x.index"
+    index = built()
+    assert snapshot.save(path, index, ROOT_PAIRS) == ""
+    loaded = snapshot.load(path, ROOT_PAIRS)
+    assert loaded.problem == "" and loaded.index is not None
+    assert len(loaded.index) == len(index)
+    data = path.read_bytes()
+    path.write_bytes(data[:-3] + bytes(x ^ 0xFF for x in data[-3:]))
+    assert snapshot.load(path, ROOT_PAIRS).problem == "damaged (checksum)"
+
+
 def test_another_library_and_a_missing_file(tmp_path: Path) -> None:
     path = tmp_path / "x.index"
     assert snapshot.save(path, built(), ROOT_PAIRS) == ""
