@@ -24,7 +24,8 @@ import resource
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import exifread
 
@@ -42,13 +43,21 @@ QUICK_PHOTOS = 600
 
 
 def run(opts: BenchOptions) -> list[Figure]:
+    with generated_library(opts) as (work, root, _n):
+        return _measure(opts, root, os.path.join(work, "indexing-cache"))
+
+
+@contextmanager
+def generated_library(opts: BenchOptions) -> Iterator[tuple[str, str, int]]:
+    """(work folder, root, photos) of the generated library the options ask for: made once
+    in ``--workdir`` and kept there for the next run, else in a folder removed after."""
     n = min(opts.photos, QUICK_PHOTOS) if opts.quick else opts.photos
     owned = opts.workdir is None
     work = tempfile.mkdtemp(prefix="phototerm-bench-") if owned else str(opts.workdir)
     try:
         root = os.path.join(work, f"indexing-{n}")
         make_library(root, n)
-        return _measure(opts, root, os.path.join(work, "indexing-cache"))
+        yield work, root, n
     finally:
         if owned:
             shutil.rmtree(work, ignore_errors=True)

@@ -42,35 +42,24 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 
 from phototerm.bench import BenchOptions, Figure, in_pty
-from phototerm.bench.indexing import linked_tree
+from phototerm.bench.indexing import generated_library, linked_tree
 from phototerm.library.metadata import cache as metadata_cache
-from phototerm.samples.synthlib import make_library
 
 AREA = "startup"
 BIG = 100_000
 HUGE = 1_000_000
-QUICK_PHOTOS = 600
 SIZE = (200, 50)
 SETTLE = 0.2  # seconds of silence that end the first screen (its tiles come in a burst)
 PAIRS = 5  # ls / walk runs, in turn
 
 
 def run(opts: BenchOptions) -> list[Figure]:
-    n = min(opts.photos, QUICK_PHOTOS) if opts.quick else opts.photos
-    owned = opts.workdir is None
-    work = tempfile.mkdtemp(prefix="phototerm-bench-") if owned else str(opts.workdir)
-    try:
-        root = os.path.join(work, f"indexing-{n}")
-        make_library(root, n)
+    with generated_library(opts) as (work, root, n):
         return _measure(opts, work, root, n)
-    finally:
-        if owned:
-            shutil.rmtree(work, ignore_errors=True)
 
 
 def _measure(opts: BenchOptions, work: str, root: str, n: int) -> list[Figure]:

@@ -25,6 +25,14 @@ def fsync_dir(folder: str) -> None:
         pass
 
 
+def new_file_mode(bits: int = 0o666) -> int:
+    """The permission bits a new file gets under the process's umask (``bits`` asked for):
+    a file made as a temporary one (0600) and renamed into place should not keep those."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return bits & ~umask
+
+
 def atomic_write(
     path: str | os.PathLike[str],
     data: bytes | Iterable[bytes],
@@ -51,11 +59,7 @@ def atomic_write(
             if durable:
                 fh.flush()
                 os.fsync(fh.fileno())
-        if mode is None:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.chmod(tmp, mode)
+        os.chmod(tmp, new_file_mode() if mode is None else mode)
         os.replace(tmp, path)
     except BaseException:
         try:

@@ -21,7 +21,7 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from phototerm.library.durable import fsync_dir
+from phototerm.library.durable import fsync_dir, new_file_mode
 from phototerm.library.ingest.scanner import skipped
 from phototerm.library.photo import kind_of
 from phototerm.library.roles import Access
@@ -183,9 +183,7 @@ def temp_copy(source: str, folder: str) -> str:
             dst.flush()
             os.fsync(dst.fileno())
         st = os.stat(source)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask & ~stat.S_IXUSR)
+        os.chmod(tmp, new_file_mode() & ~stat.S_IXUSR)
         os.utime(tmp, ns=(st.st_atime_ns, st.st_mtime_ns))
     except BaseException:
         try:

@@ -230,12 +230,7 @@ class Columns:
         self._codec.pop(row, None)
         self._count_tags(row, -1)
         self._file_tags.pop(row, None)
-        for overlay in (
-            self._ov_rating,
-            self._ov_description,
-            self._ov_rotation,
-            self._ov_tags,
-        ):
+        for overlay in self._overlays():
             overlay.pop(row, None)
 
     def _overlays(self) -> tuple[dict[int, Any], ...]:

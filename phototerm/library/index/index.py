@@ -143,25 +143,11 @@ class Index(Columns):
             sid = self._space_ids.get(space)
             if sid is None:
                 return
-            rows = {
-                row
-                for overlay in (
-                    self._ov_rating,
-                    self._ov_description,
-                    self._ov_rotation,
-                    self._ov_tags,
-                )
-                for row in overlay
-                if self._space[row] == sid
-            }
+            overlays = self._overlays()
+            rows = {row for overlay in overlays for row in overlay if self._space[row] == sid}
             for row in rows:
                 self._count_tags(row, -1)
-                for overlay in (
-                    self._ov_rating,
-                    self._ov_description,
-                    self._ov_rotation,
-                    self._ov_tags,
-                ):
+                for overlay in overlays:
                     overlay.pop(row, None)
                 self._rating[row] = self._file_rating[row]
                 if self._live[row]:
