@@ -41,8 +41,7 @@ from phototerm.library.ingest.reconcile import reconcile
 from phototerm.library.ingest.scanner import ScanEntry
 from phototerm.library.ingest.watch import Settled, Watcher
 from phototerm.library.photo import Photo
-from phototerm.library.store import StoreError
-from phototerm.library.store.overlay import apply_state
+from phototerm.library.store.overlay import apply_stored
 from phototerm.library.text import safe
 
 if TYPE_CHECKING:
@@ -232,18 +231,7 @@ class LiveLibrary:
         by_space: dict[str, list[str]] = {}
         for space, rel in new:
             by_space.setdefault(space, []).append(rel)
-        for space, rels in by_space.items():
-            store = library.stores.get(space)
-            if store is None:
-                continue
-            try:
-                states = store.get_states(rels)
-            except StoreError:
-                continue
-            for rel, state in states.items():
-                pid = library.index.id_of(space, rel)
-                if pid is not None and not state.is_default:
-                    apply_state(library.index, pid, state)
+        apply_stored(library.index, library.stores, by_space, clear=False)
         library.editor.albums.photos_arrived(new)
 
     def _walk(self, names: tuple[str, ...]) -> list[LiveEvent]:

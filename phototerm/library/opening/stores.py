@@ -13,25 +13,14 @@ from phototerm.library.roles import Access, Identity, Role
 from phototerm.library.spaces import SpaceSetup
 from phototerm.library.store import OverlayRow, Store, StoreError, open_store
 from phototerm.library.store.moves import rekey
-from phototerm.library.store.overlay import apply_state
+from phototerm.library.store.overlay import apply_stored
 
 
 def apply_states(index: Index, opening: StoresOpening, fresh: dict[str, list[str]]) -> None:
     """The stored states of the photos read anew (taken out of ``fresh``)."""
-    stores = opening.stores()
-    for space, rels in list(fresh.items()):
-        store = stores.get(space)
-        del fresh[space]
-        if store is None or not rels:
-            continue
-        try:
-            states = store.get_states(rels)
-        except StoreError:
-            continue
-        for rel, state in states.items():
-            pid = index.id_of(space, rel)
-            if pid is not None:
-                apply_state(index, pid, state)
+    taken = {space: rels for space, rels in fresh.items() if rels}
+    fresh.clear()
+    apply_stored(index, opening.stores(), taken)
 
 
 def catch_up(index: Index, pending: dict[str, dict[str, OverlayRow]]) -> None:

@@ -7,7 +7,7 @@ refresh, so a fresh index and an edited one show the same thing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from phototerm.library.index import Index
@@ -38,6 +38,30 @@ def apply_state(
         index.set_override(pid, **changes)
     if state.tags != previous.tags:
         index.set_tags(pid, state.tags)
+
+
+def apply_stored(
+    index: Index,
+    stores: Mapping[str, Store],
+    rels: Mapping[str, Iterable[str]],
+    *,
+    clear: bool = True,
+) -> None:
+    """Put on the index what the stores keep for these photos ({space: rels}); a store that
+    cannot be read is passed over. ``clear=False`` leaves a photo with nothing stored as it
+    is (a photo new on the index has no store values to take off)."""
+    for space, space_rels in rels.items():
+        store = stores.get(space)
+        if store is None:
+            continue
+        try:
+            states = store.get_states(space_rels)
+        except StoreError:
+            continue
+        for rel, state in states.items():
+            pid = index.id_of(space, rel)
+            if pid is not None and (clear or not state.is_default):
+                apply_state(index, pid, state)
 
 
 def load_overlay(index: Index, stores: Mapping[str, Store], *, albums: bool = True) -> int:
