@@ -37,7 +37,7 @@ from phototerm.tui.model import IndexModel
 from phototerm.tui.screens.footer_first import KIOSK_FIRST, first_in_footer
 from phototerm.tui.widgets.infopanel import InfoPanel
 from phototerm.tui.widgets.keys_footer import KeysFooter
-from phototerm.tui.widgets.photoview import PhotoView
+from phototerm.tui.widgets.photoview import PhotoView, step_bindings
 
 TICK = 0.25  # seconds between looks at the slideshow's clock
 
@@ -49,22 +49,7 @@ class SlideInfo(InfoPanel, can_focus=False):
 
 class SlideScreen(BindingGate, Screen[int | None], inherit_bindings=False):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "right,l,n,pagedown",
-            "step(1)",
-            "Next",
-            id="kiosk.slides.next",
-            key_display="→",
-            tooltip="Next photo",
-        ),
-        Binding(
-            "left,h,p,pageup",
-            "step(-1)",
-            "Previous",
-            id="kiosk.slides.previous",
-            key_display="←",
-            tooltip="Previous photo",
-        ),
+        *step_bindings("kiosk.slides.next", "kiosk.slides.previous"),
         Binding(
             "space",
             "play_pause",

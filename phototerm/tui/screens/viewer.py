@@ -28,7 +28,7 @@ from phototerm.tui.screens.footer_first import first_in_footer
 from phototerm.tui.services import Services
 from phototerm.tui.widgets.infopanel import InfoPanel, stars, when
 from phototerm.tui.widgets.keys_footer import KeysFooter
-from phototerm.tui.widgets.photoview import PhotoView
+from phototerm.tui.widgets.photoview import PhotoView, step_bindings
 
 
 class ViewerScreen(BindingGate, EditActions, Screen[int | None]):
@@ -36,24 +36,7 @@ class ViewerScreen(BindingGate, EditActions, Screen[int | None]):
         Binding(
             "escape", "close", "Back", id="viewer.close", tooltip="Back to the photos, on this one"
         ),
-        # key_display: the footer shows one key per action; the arrow says it best
-        # (a [keymap] entry replaces it with the user's own key).
-        Binding(
-            "right,l,n,pagedown",
-            "step(1)",
-            "Next",
-            id="viewer.next",
-            key_display="→",
-            tooltip="Next photo",
-        ),
-        Binding(
-            "left,h,p,pageup",
-            "step(-1)",
-            "Previous",
-            id="viewer.prev",
-            key_display="←",
-            tooltip="Previous photo",
-        ),
+        *step_bindings("viewer.next", "viewer.prev"),
         Binding("home,g", "first", "First", id="viewer.first", show=False, tooltip="First photo"),
         Binding("end,G", "last", "Last", id="viewer.last", show=False, tooltip="Last photo"),
         Binding(

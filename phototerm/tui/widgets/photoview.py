@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Container
 from textual.message import Message
 from textual.strip import Strip
@@ -22,6 +23,18 @@ from phototerm.library.photo import VIDEO, Photo
 from phototerm.library.text import safe
 from phototerm.library.thumbnails import ThumbnailService
 from phototerm.tui.pixels import render_strips
+
+
+def step_bindings(next_id: str, previous_id: str) -> list[Binding]:
+    """Next and previous photo, under these binding ids (the viewer and the kiosk's slides
+    share the keys; each keeps its own ids). The footer shows one key per action: the arrow
+    says it best (a [keymap] entry replaces it with the user's own key)."""
+    return [
+        Binding("right,l,n,pagedown", "step(1)", "Next", id=next_id, key_display="→",
+                tooltip="Next photo"),
+        Binding("left,h,p,pageup", "step(-1)", "Previous", id=previous_id, key_display="←",
+                tooltip="Previous photo"),
+    ]  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
